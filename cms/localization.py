@@ -1,0 +1,84 @@
+"""Presentation in the reader's language: bilingual fields, Jalali dates and Persian digits.
+
+Domain content that exists in both languages is stored as `<field>_fa` and `<field>_en`; readers get the
+field of the active language, falling back to Persian (the city's language) when English is missing.
+"""
+
+import datetime
+
+import jdatetime
+from django.utils import timezone, translation
+
+PERSIAN_DIGITS = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
+# Persian and Arabic-Indic digits typed by people, read back as ASCII digits.
+ASCII_DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789")
+
+JALALI_MONTHS_FA = (
+    "فروردین", "اردیبهشت", "خرداد", "تیر", "مرداد", "شهریور",
+    "مهر", "آبان", "آذر", "دی", "بهمن", "اسفند",
+)  # fmt: skip
+JALALI_WEEKDAYS_FA = ("شنبه", "یکشنبه", "دوشنبه", "سه‌شنبه", "چهارشنبه", "پنجشنبه", "جمعه")
+
+
+def is_persian(language: str | None = None) -> bool:
+    return (language or translation.get_language() or "fa").startswith("fa")
+
+
+def localized(obj, field: str, language: str | None = None) -> str:
+    """The `field` of `obj` in the active language, falling back to Persian."""
+    if not is_persian(language):
+        value = getattr(obj, f"{field}_en", "")
+        if value:
+            return value
+    return getattr(obj, f"{field}_fa")
+
+
+def persian_digits(value) -> str:
+    return str(value).translate(PERSIAN_DIGITS)
+
+
+def ascii_digits(value: str) -> str:
+    return value.translate(ASCII_DIGITS)
+
+
+def localize_digits(value, language: str | None = None) -> str:
+    """Persian digits on Persian pages, ASCII digits on English ones."""
+    text = str(value)
+    return persian_digits(text) if is_persian(language) else text
+
+
+def format_number(value, language: str | None = None) -> str:
+    """A number with thousands grouped, in the reader's digits (Persian uses the Arabic thousands sign)."""
+    if isinstance(value, float) or hasattr(value, "as_tuple"):
+        text = f"{value:,.2f}".rstrip("0").rstrip(".")
+    else:
+        text = f"{int(value):,}"
+    if is_persian(language):
+        text = text.replace(",", "٬").replace(".", "٫")
+        return persian_digits(text)
+    return text
+
+
+def format_date(value: datetime.date | datetime.datetime, *, with_time: bool = False,
+                with_weekday: bool = False, language: str | None = None) -> str:
+    """A date for people: Jalali with Persian month names in Persian, Gregorian in English.
+
+    Aware datetimes are shown in the site's time zone (Asia/Tehran).
+    """
+    if isinstance(value, datetime.datetime) and timezone.is_aware(value):
+        value = timezone.localtime(value)
+    if is_persian(language):
+        jalali = (jdatetime.datetime.fromgregorian(datetime=value) if isinstance(value, datetime.datetime)
+                  else jdatetime.date.fromgregorian(date=value))
+        text = f"{jalali.day} {JALALI_MONTHS_FA[jalali.month - 1]} {jalali.year}"
+        if with_weekday:
+            text = f"{JALALI_WEEKDAYS_FA[jalali.weekday()]} {text}"
+        if with_time and isinstance(value, datetime.datetime):
+            text = f"{text}، ساعت {value:%H:%M}"
+        return persian_digits(text)
+    text = f"{value.day} {value:%B %Y}"
+    if with_weekday:
+        text = f"{value:%A} {text}"
+    if with_time and isinstance(value, datetime.datetime):
+        text = f"{text}, {value:%H:%M}"
+    return text

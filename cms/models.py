@@ -1,0 +1,52 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.fields import RichTextField
+from wagtail.models import Page
+
+from cms.localization import localized
+
+
+class HomePage(Page):
+    """The site's front page: what Hamyar is, the services people can take over, and headline numbers.
+
+    Text exists in Persian and English on the one page, so that both languages share one page tree.
+    """
+
+    hero_title_en = models.CharField(_("headline (English)"), max_length=200, blank=True)
+    intro_fa = RichTextField(_("introduction (Persian)"), blank=True, features=["bold", "italic", "link"])
+    intro_en = RichTextField(_("introduction (English)"), blank=True, features=["bold", "italic", "link"])
+
+    content_panels = [
+        *Page.content_panels,
+        MultiFieldPanel(
+            [FieldPanel("hero_title_en"), FieldPanel("intro_fa"), FieldPanel("intro_en")],
+            heading=_("Introduction"),
+        ),
+    ]
+
+    parent_page_types = ["wagtailcore.Page"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("home page")
+
+    @property
+    def hero_title_fa(self) -> str:
+        return self.title
+
+    @property
+    def hero_title(self) -> str:
+        return localized(self, "hero_title")
+
+    @property
+    def intro(self) -> str:
+        return localized(self, "intro")
+
+    def get_context(self, request, *args, **kwargs):
+        from cms import selectors
+
+        context = super().get_context(request, *args, **kwargs)
+        context["headline"] = selectors.headline_numbers()
+        context["departments"] = selectors.catalogue_by_department()
+        return context

@@ -1,0 +1,38 @@
+"""Template filters for showing things in the reader's language; loaded everywhere as a builtin."""
+
+from django import template
+
+from cms import localization
+
+register = template.Library()
+
+
+@register.filter
+def tr(obj, field: str) -> str:
+    """`{{ service|tr:"name" }}`: a bilingual field in the active language."""
+    return localization.localized(obj, field)
+
+
+@register.filter
+def digits(value) -> str:
+    """`{{ value|digits }}`: Persian digits on Persian pages."""
+    if value is None:
+        return ""
+    return localization.localize_digits(value)
+
+
+@register.filter
+def num(value) -> str:
+    """`{{ count|num }}`: a grouped number in the reader's digits."""
+    if value in (None, ""):
+        return ""
+    return localization.format_number(value)
+
+
+@register.filter
+def jdate(value, arg: str = "") -> str:
+    """`{{ shift.starts_at|jdate:"time,weekday" }}`: Jalali in Persian, Gregorian in English."""
+    if not value:
+        return ""
+    options = set(arg.split(",")) if arg else set()
+    return localization.format_date(value, with_time="time" in options, with_weekday="weekday" in options)

@@ -1,0 +1,66 @@
+"""The REST API at /api/v1/: one NinjaAPI that mounts each app's router and speaks one error format."""
+
+import logging
+
+from django.http import Http404, HttpRequest
+from django.utils.translation import gettext_lazy as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+from campaigns.api import router as campaigns_router
+
+from .errors import DomainError, error_body
+
+logger = logging.getLogger(__name__)
+
+api = NinjaAPI(
+    title="Hamyar API",
+    version="1",
+    description=(
+        "Open calls, sign-ups, verified work, points and municipal-discount vouchers. Errors always come "
+        "as `{\"error\": {\"code\", \"message\", \"details\"}}`; send `Accept-Language: en` for English "
+        "messages (Persian by default)."
+    ),
+    urls_namespace="api-v1",
+    docs_url="/docs",
+)
+api.add_router("/", campaigns_router)
+
+
+def _error_response(request: HttpRequest, status: int, code: str, message, details=None):
+    return api.create_response(request, error_body(code, message, details), status=status)
+
+
+@api.exception_handler(DomainError)
+def on_domain_error(request, exc: DomainError):
+    return _error_response(request, exc.status_code, exc.code, exc.message, exc.details)
+
+
+@api.exception_handler(ValidationError)
+def on_validation_error(request, exc: ValidationError):
+    details = [
+        {"field": ".".join(str(part) for part in error.get("loc", ())), "message": error.get("msg", "")}
+        for error in exc.errors
+    ]
+    return _error_response(request, 422, "invalid_input", _("Some of the data sent is not valid."), details)
+
+
+@api.exception_handler(Http404)
+def on_not_found(request, exc):
+    return _error_response(request, 404, "not_found", _("Nothing was found at this address."))
+
+
+@api.exception_handler(AuthenticationError)
+def on_authentication_error(request, exc):
+    return _error_response(request, 401, "not_authenticated", _("Log in or send a valid token."))
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request, exc: HttpError):
+    return _error_response(request, exc.status_code, f"http_{exc.status_code}", exc.message)
+
+
+@api.exception_handler(Exception)
+def on_unexpected_error(request, exc):
+    logger.exception("Unhandled error in the API", exc_info=exc)
+    return _error_response(request, 500, "server_error", _("Something went wrong on our side; try again."))

@@ -1,0 +1,17 @@
+"""Test settings: the base settings with faster hashing and quiet, in-memory side channels.
+
+The database comes from DATABASE_URL like everywhere else; the test plugin in tests/ points it at a
+PostgreSQL server it starts, or leaves the SQLite default when no PostgreSQL binaries are installed.
+"""
+
+from .base import *  # noqa: F403
+
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+SMS_BACKEND = "volunteers.sms.OutboxSmsBackend"
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+WAGTAILADMIN_BASE_URL = "http://testserver"
