@@ -23,6 +23,15 @@ class Department(models.Model):
         _("Kendall's W, round 3"), max_digits=4, decimal_places=3, null=True, blank=True
     )
     sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+    staff_group = models.OneToOneField(
+        "auth.Group",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="department",
+        verbose_name=_("staff group"),
+        help_text=_("Members of this group are the department's staff: they publish its calls and verify its work."),
+    )
 
     class Meta:
         ordering = ["sort_order", "slug"]

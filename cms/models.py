@@ -1,4 +1,5 @@
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import RichTextField
@@ -48,5 +49,6 @@ class HomePage(Page):
 
         context = super().get_context(request, *args, **kwargs)
         context["headline"] = selectors.headline_numbers()
+        context["today"] = timezone.localdate()
         context["departments"] = selectors.catalogue_by_department()
         return context

@@ -26,6 +26,7 @@ if settings.DEBUG:
 # Pages: Persian at the root, English under /en/.
 urlpatterns += i18n_patterns(
     path("services/", include("campaigns.urls")),
+    path("account/", include("volunteers.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

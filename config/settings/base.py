@@ -135,7 +135,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "/admin/login/"
+AUTHENTICATION_BACKENDS = ["volunteers.backends.PhoneEmailOrUsernameBackend"]
+LOGIN_URL = "volunteers:login"
+LOGIN_REDIRECT_URL = "volunteers:account"
+LOGOUT_REDIRECT_URL = "/"
 
 # --- Language, time ---------------------------------------------------------------------------------
 LANGUAGE_CODE = "fa"
@@ -184,3 +187,7 @@ LOGGING = {
 }
 
 AUTH_USER_MODEL = "volunteers.User"
+
+# In development whitenoise serves straight from the apps' static folders, no collectstatic needed.
+WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_AUTOREFRESH = DEBUG

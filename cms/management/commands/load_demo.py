@@ -1,0 +1,28 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from volunteers.demo import DEMO_PASSWORD, demo_people_load
+
+
+class Command(BaseCommand):
+    help = "Loads demo accounts and content for a local site. Safe to run again: it changes nothing twice."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--allow-without-debug",
+            action="store_true",
+            help="Load even though DEBUG is off (demo accounts share a published password).",
+        )
+
+    def handle(self, *args, allow_without_debug=False, **options):
+        if not settings.DEBUG and not allow_without_debug:
+            raise CommandError(
+                "DEBUG is off: this looks like production, and demo accounts have a published password. "
+                "Pass --allow-without-debug to load them anyway."
+            )
+        people = demo_people_load()
+        self.stdout.write(self.style.SUCCESS("Demo data is loaded. Log in at /admin/ (staff) with:"))
+        self.stdout.write(f"  password for every account: {DEMO_PASSWORD}")
+        for person, user in people:
+            department = f" ({person.department_slug})" if person.department_slug else ""
+            self.stdout.write(f"  {person.role + department:<28} username {user.username:<14} mobile {user.phone}")

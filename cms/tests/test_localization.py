@@ -1,0 +1,62 @@
+import datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.utils import translation
+
+from cms import localization
+
+
+@pytest.mark.parametrize(
+    ("gregorian", "jalali"),
+    [
+        (datetime.date(2026, 3, 21), "۱ فروردین ۱۴۰۵"),  # Nowruz 1405
+        (datetime.date(2026, 11, 22), "۱ آذر ۱۴۰۵"),
+        (datetime.date(2025, 3, 20), "۳۰ اسفند ۱۴۰۳"),  # last day of a leap year
+    ],
+)
+def test_persian_dates_are_jalali_with_persian_digits(gregorian, jalali):
+    assert localization.format_date(gregorian, language="fa") == jalali
+
+
+def test_english_dates_are_gregorian():
+    assert localization.format_date(datetime.date(2026, 3, 21), language="en") == "21 March 2026"
+
+
+def test_aware_datetimes_are_shown_in_tehran_time():
+    # 21:00 UTC on 20 March is 00:30 on 21 March in Tehran: already the new year.
+    moment = datetime.datetime(2026, 3, 20, 21, 0, tzinfo=ZoneInfo("UTC"))
+
+    assert localization.format_date(moment, with_time=True, language="fa") == "۱ فروردین ۱۴۰۵، ساعت ۰۰:۳۰"
+    assert localization.format_date(moment, with_time=True, with_weekday=True, language="en") == (
+        "Saturday 21 March 2026, 00:30"
+    )
+
+
+def test_numbers_use_persian_digits_and_separators_in_persian():
+    assert localization.format_number(1234567, language="fa") == "۱٬۲۳۴٬۵۶۷"
+    assert localization.format_number(Decimal("4.50"), language="fa") == "۴٫۵"
+    assert localization.format_number(1234567, language="en") == "1,234,567"
+    assert localization.format_number(Decimal("0.962"), language="en") == "0.96"
+
+
+def test_typed_persian_and_arabic_digits_read_as_ascii():
+    assert localization.ascii_digits("۰۹۱۲ ٣٤٥") == "0912 345"
+
+
+class Bilingual:
+    name_fa = "نام"
+    name_en = ""
+
+
+def test_bilingual_fields_fall_back_to_persian_when_english_is_missing():
+    thing = Bilingual()
+
+    with translation.override("en"):
+        assert localization.localized(thing, "name") == "نام"
+    thing.name_en = "Name"
+    with translation.override("en"):
+        assert localization.localized(thing, "name") == "Name"
+    with translation.override("fa"):
+        assert localization.localized(thing, "name") == "نام"

@@ -1,0 +1,64 @@
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
+from django.test import override_settings
+
+from campaigns.models import Department
+from volunteers.demo import DEMO_PASSWORD
+from volunteers.models import Organisation, OrganisationMembership, Team
+
+pytestmark = pytest.mark.django_db
+
+
+def snapshot():
+    user_model = get_user_model()
+    return (
+        list(user_model.objects.order_by("pk").values("username", "password", "phone", "is_staff")),
+        list(OrganisationMembership.objects.order_by("pk").values()),
+        list(Team.objects.order_by("pk").values()),
+        list(Organisation.objects.order_by("pk").values()),
+    )
+
+
+@override_settings(DEBUG=True)
+def test_demo_data_loads_once_and_a_second_run_changes_nothing(capsys):
+    call_command("load_demo")
+    first = snapshot()
+    call_command("load_demo")
+
+    assert snapshot() == first
+    assert len(first[0]) == 9
+    printed = capsys.readouterr().out
+    assert DEMO_PASSWORD in printed and "09120000001" in printed
+
+
+@override_settings(DEBUG=True)
+def test_demo_accounts_cover_each_kind_of_user(client):
+    call_command("load_demo")
+    user_model = get_user_model()
+
+    assert user_model.objects.get(username="admin").is_superuser
+    for department in Department.objects.all():
+        staff = user_model.objects.filter(groups=department.staff_group)
+        assert staff.count() == 1 and staff.get().is_staff
+    manager = OrganisationMembership.objects.get(user__username="ngo-manager")
+    assert manager.role == "manager" and manager.organisation.is_verified
+    assert manager.organisation.teams.get().members.count() == 3
+    assert client.login(username="09120000001", password=DEMO_PASSWORD)
+
+
+@override_settings(DEBUG=True)
+def test_demo_staff_can_log_in_to_the_staff_area(client):
+    call_command("load_demo")
+
+    response = client.post("/admin/login/", {"username": "staff-cultural", "password": DEMO_PASSWORD})
+
+    assert response.status_code == 302
+    assert client.get("/admin/").status_code == 200
+
+
+@override_settings(DEBUG=False)
+def test_demo_data_is_refused_where_debug_is_off():
+    with pytest.raises(CommandError, match="allow-without-debug"):
+        call_command("load_demo")
+    assert not get_user_model().objects.exists()
