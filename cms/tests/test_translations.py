@@ -1,0 +1,37 @@
+"""The Persian catalogue is complete: every UI string has a Persian translation with the same placeholders."""
+
+import re
+from pathlib import Path
+
+from babel.messages.pofile import read_po
+from django.conf import settings
+
+PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]")
+
+
+def catalogue(language: str):
+    path = Path(settings.BASE_DIR) / "locale" / language / "LC_MESSAGES" / "django.po"
+    with path.open("rb") as po_file:
+        return read_po(po_file)
+
+
+def test_every_persian_message_is_translated_and_not_fuzzy():
+    untranslated = [m.id for m in catalogue("fa") if m.id and (not m.string or m.fuzzy)]
+
+    assert untranslated == []
+
+
+def test_persian_translations_keep_the_placeholders_of_the_original():
+    mismatched = [
+        m.id for m in catalogue("fa")
+        if m.id and set(PLACEHOLDER.findall(str(m.id))) != set(PLACEHOLDER.findall(str(m.string)))
+    ]
+
+    assert mismatched == []
+
+
+def test_english_is_the_source_language_so_its_catalogue_needs_no_translations():
+    english = catalogue("en")
+
+    assert len(english) > 0
+    assert all(not m.string for m in english if m.id)
