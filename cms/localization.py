@@ -5,6 +5,7 @@ field of the active language, falling back to Persian (the city's language) when
 """
 
 import datetime
+from decimal import Decimal
 
 import jdatetime
 from django.utils import timezone, translation
@@ -49,10 +50,14 @@ def localize_digits(value, language: str | None = None) -> str:
 
 def format_number(value, language: str | None = None) -> str:
     """A number with thousands grouped, in the reader's digits (Persian uses the Arabic thousands sign)."""
-    if isinstance(value, float) or hasattr(value, "as_tuple"):
-        text = f"{value:,.2f}".rstrip("0").rstrip(".")
+    if isinstance(value, Decimal):
+        text = f"{value:,f}"  # every digit the value holds: 0.898 stays 0.898
+    elif isinstance(value, float):
+        text = f"{value:,.2f}"
     else:
         text = f"{int(value):,}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
     if is_persian(language):
         text = text.replace(",", "٬").replace(".", "٫")
         return persian_digits(text)

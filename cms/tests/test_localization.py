@@ -38,7 +38,9 @@ def test_numbers_use_persian_digits_and_separators_in_persian():
     assert localization.format_number(1234567, language="fa") == "۱٬۲۳۴٬۵۶۷"
     assert localization.format_number(Decimal("4.50"), language="fa") == "۴٫۵"
     assert localization.format_number(1234567, language="en") == "1,234,567"
-    assert localization.format_number(Decimal("0.962"), language="en") == "0.96"
+    assert localization.format_number(Decimal("0.898"), language="fa") == "۰٫۸۹۸"
+    assert localization.format_number(Decimal("0.962"), language="en") == "0.962"
+    assert localization.format_number(Decimal("12000"), language="en") == "12,000"
 
 
 def test_typed_persian_and_arabic_digits_read_as_ascii():

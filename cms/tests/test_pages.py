@@ -69,6 +69,7 @@ def test_a_service_page_shows_the_panels_ratings_in_persian_digits(client):
 
     final_round = soup.select("table tbody tr")[-1]
     assert [cell.text.strip() for cell in final_round.select("th, td")] == ["۳", "۴٫۹۶", "۰٫۸۷"]
+    assert "۰٫۹۶۲" in soup.select_one(".study").text  # the cultural panel's Kendall's W, every digit
 
 
 def test_an_unknown_service_page_is_a_friendly_404(client):
