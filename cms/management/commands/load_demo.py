@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from cms.demo import demo_home_page_load
 from volunteers.demo import DEMO_PASSWORD, demo_people_load
 
 
@@ -20,6 +21,7 @@ class Command(BaseCommand):
                 "DEBUG is off: this looks like production, and demo accounts have a published password. "
                 "Pass --allow-without-debug to load them anyway."
             )
+        demo_home_page_load()
         people = demo_people_load()
         self.stdout.write(self.style.SUCCESS("Demo data is loaded. Log in at /admin/ (staff) with:"))
         self.stdout.write(f"  password for every account: {DEMO_PASSWORD}")
