@@ -23,7 +23,7 @@ class Command(BaseCommand):
             )
         demo_home_page_load()
         people = demo_people_load()
-        self.stdout.write(self.style.SUCCESS("Demo data is loaded. Log in at /admin/ (staff) with:"))
+        self.stdout.write(self.style.SUCCESS("Demo data is loaded. Log in at /account/login/ (everyone) or /admin/ (staff) with:"))
         self.stdout.write(f"  password for every account: {DEMO_PASSWORD}")
         for person, user in people:
             department = f" ({person.department_slug})" if person.department_slug else ""
