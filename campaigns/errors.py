@@ -8,6 +8,7 @@ from config.errors import NotFoundError
 class CampaignErrorCode(StrEnum):
     SERVICE_NOT_FOUND = "service_not_found"
     DEPARTMENT_NOT_FOUND = "department_not_found"
+    CALL_NOT_FOUND = "call_not_found"
 
 
 class ServiceNotFound(NotFoundError):
@@ -16,3 +17,8 @@ class ServiceNotFound(NotFoundError):
             CampaignErrorCode.SERVICE_NOT_FOUND,
             _("There is no service “%(slug)s”.") % {"slug": slug},
         )
+
+
+class CallNotFound(NotFoundError):
+    def __init__(self, call_id: int):
+        super().__init__(CampaignErrorCode.CALL_NOT_FOUND, _("There is no open call number %(id)s.") % {"id": call_id})

@@ -1,9 +1,24 @@
+from decimal import Decimal
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalManyToManyField
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel, ObjectList, TabbedInterface
+from wagtail.fields import StreamField
+from wagtail.models import Page
+from wagtail.search import index
 
-from cms.localization import localized
+from cms.localization import format_date, is_persian, localized
+
+from .blocks import CallBodyBlock
+from .panels import OpenCallPageForm, ShiftsPanel
 
 
 class Department(models.Model):
@@ -31,6 +46,15 @@ class Department(models.Model):
         related_name="department",
         verbose_name=_("staff group"),
         help_text=_("Members of this group are the department's staff: they publish its calls and verify its work."),
+    )
+    approvers_group = models.OneToOneField(
+        "auth.Group",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="approving_department",
+        verbose_name=_("approvers group"),
+        help_text=_("Members of this group approve and publish the department's calls."),
     )
 
     class Meta:
@@ -129,3 +153,355 @@ class DelphiRound(models.Model):
 
     def __str__(self) -> str:
         return f"{self.service.slug} round {self.round_number}"
+
+
+class District(models.Model):
+    """A municipal district (منطقه) of the city; calls happen in one and listings filter by it."""
+
+    number = models.PositiveSmallIntegerField(_("number"), unique=True)
+    name_fa = models.CharField(_("name (Persian)"), max_length=100)
+    name_en = models.CharField(_("name (English)"), max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["number"]
+        verbose_name = _("district")
+        verbose_name_plural = _("districts")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return localized(self, "name")
+
+
+# --- Open calls ---------------------------------------------------------------------------------------
+# Shifts and sign-ups are ordinary models, not parts of the call page: page revisions, moderation and
+# scheduled publishing then never touch seats, so publishing an older revision cannot delete a shift
+# people signed up for, nor roll back a shift's count of confirmed places.
+
+
+class CallIndexPage(Page):
+    """The public listing of open calls, with filters, search, a map and pages of results."""
+
+    title_en = models.CharField(_("title (English)"), max_length=255, blank=True)
+    intro_fa = models.TextField(_("introduction (Persian)"), blank=True)
+    intro_en = models.TextField(_("introduction (English)"), blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("title_en"), FieldPanel("intro_fa"), FieldPanel("intro_en")]
+    parent_page_types = ["cms.HomePage"]
+    subpage_types = ["campaigns.DepartmentCallsPage"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("open calls listing")
+
+    @property
+    def localized_title(self) -> str:
+        return self.title_en if not is_persian() and self.title_en else self.title
+
+    @property
+    def intro(self) -> str:
+        return localized(self, "intro")
+
+    def serve(self, request, *args, **kwargs):
+        from .views import call_listing
+
+        return call_listing(request, index_page=self)
+
+
+class DepartmentCallsPage(Page):
+    """Holds one department's calls, so that Wagtail's page permissions and moderation workflow scope
+    each department's staff to their own calls."""
+
+    department = models.OneToOneField(
+        Department, on_delete=models.PROTECT, related_name="calls_page", verbose_name=_("department")
+    )
+
+    content_panels = [*Page.content_panels, FieldPanel("department")]
+    parent_page_types = ["campaigns.CallIndexPage"]
+    subpage_types = ["campaigns.OpenCallPage"]
+
+    class Meta:
+        verbose_name = _("department's calls")
+
+    def serve(self, request, *args, **kwargs):
+        # The public sees one listing; a department's page is that listing filtered to the department.
+        index = self.get_parent().specific
+        return redirect(f"{index.url}?department={self.department.slug}")
+
+
+class OpenCallPage(Page):
+    """An open call: staff invite citizens and NGOs to take on one service at one place, in shifts.
+
+    The Persian text lives in Wagtail's own fields (title, and the `_fa` fields); English is optional and
+    falls back to Persian.
+    """
+
+    title_en = models.CharField(_("title (English)"), max_length=255, blank=True)
+    service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="calls", verbose_name=_("service"))
+    summary_fa = models.TextField(_("summary (Persian)"), max_length=400)
+    summary_en = models.TextField(_("summary (English)"), max_length=400, blank=True)
+    body_fa = StreamField(CallBodyBlock(), verbose_name=_("body (Persian)"), blank=True)
+    body_en = StreamField(CallBodyBlock(), verbose_name=_("body (English)"), blank=True)
+    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="calls", verbose_name=_("district"))
+    address_fa = models.CharField(_("address (Persian)"), max_length=300)
+    address_en = models.CharField(_("address (English)"), max_length=300, blank=True)
+    latitude = models.DecimalField(
+        _("latitude"), max_digits=9, decimal_places=6, null=True, blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+    )
+    longitude = models.DecimalField(
+        _("longitude"), max_digits=9, decimal_places=6, null=True, blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+    )
+    min_age = models.PositiveSmallIntegerField(
+        _("minimum age"), default=0, validators=[MaxValueValidator(99)], help_text=_("0 means any age.")
+    )
+    required_skills = ParentalManyToManyField(
+        "volunteers.Skill", blank=True, related_name="calls", verbose_name=_("required skills")
+    )
+    open_to_individuals = models.BooleanField(_("open to individuals"), default=True)
+    open_to_teams = models.BooleanField(_("open to NGO teams"), default=True)
+    points_per_hour = models.PositiveIntegerField(
+        _("points per verified hour"), default=10, validators=[MaxValueValidator(1000)]
+    )
+    contact_name = models.CharField(_("contact person"), max_length=120, blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=20, blank=True)
+
+    content_panels = [
+        FieldPanel("title"),
+        FieldPanel("title_en"),
+        FieldPanel("service"),
+        FieldPanel("summary_fa"),
+        FieldPanel("summary_en"),
+        FieldPanel("body_fa"),
+        FieldPanel("body_en"),
+    ]
+    place_panels = [
+        FieldPanel("district"),
+        FieldPanel("address_fa"),
+        FieldPanel("address_en"),
+        MultiFieldPanel([FieldPanel("latitude"), FieldPanel("longitude")], heading=_("Map position")),
+    ]
+    participation_panels = [
+        FieldPanel("open_to_individuals"),
+        FieldPanel("open_to_teams"),
+        FieldPanel("min_age"),
+        FieldPanel("required_skills", widget=forms.CheckboxSelectMultiple),
+        FieldPanel("points_per_hour"),
+        MultiFieldPanel([FieldPanel("contact_name"), FieldPanel("contact_phone")], heading=_("Contact")),
+    ]
+    edit_handler = TabbedInterface(
+        [
+            ObjectList(content_panels, heading=_("Content")),
+            ObjectList(place_panels, heading=_("Place")),
+            ObjectList([*participation_panels, ShiftsPanel()], heading=_("Who, when and points")),
+            ObjectList(Page.promote_panels, heading=_("Promote")),
+            ObjectList(Page.settings_panels, heading=_("Settings")),
+        ]
+    )
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("title_en"),
+        index.SearchField("summary_fa"),
+        index.SearchField("summary_en"),
+        index.SearchField("body_fa"),
+        index.SearchField("body_en"),
+        index.SearchField("address_fa"),
+        index.SearchField("address_en"),
+        index.RelatedFields("service", [index.SearchField("short_name_fa"), index.SearchField("short_name_en")]),
+        index.RelatedFields("district", [index.SearchField("name_fa"), index.SearchField("name_en")]),
+    ]
+    parent_page_types = ["campaigns.DepartmentCallsPage"]
+    subpage_types: list[str] = []
+    base_form_class = OpenCallPageForm
+
+    class Meta:
+        verbose_name = _("open call")
+        verbose_name_plural = _("open calls")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(open_to_individuals=True) | models.Q(open_to_teams=True),
+                name="open_call_open_to_someone",
+            ),
+        ]
+
+    @property
+    def localized_title(self) -> str:
+        return self.title_en if not is_persian() and self.title_en else self.title
+
+    @property
+    def summary(self) -> str:
+        return localized(self, "summary")
+
+    @property
+    def address(self) -> str:
+        return localized(self, "address")
+
+    @property
+    def body(self):
+        return self.body_en if not is_persian() and self.body_en else self.body_fa
+
+    @property
+    def department(self) -> Department:
+        return self.service.department
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        parent = self.get_parent()
+        section = parent.specific if parent else None
+        if isinstance(section, DepartmentCallsPage) and self.service_id:
+            if self.service.department_id != section.department_id:
+                errors["service"] = _("This call is in the %(department)s section; choose one of its services.") % {
+                    "department": section.department.name
+                }
+        if not self.open_to_individuals and not self.open_to_teams:
+            errors["open_to_teams"] = _("Open the call to individuals, to NGO teams, or to both.")
+        if (self.latitude is None) != (self.longitude is None):
+            errors["longitude"] = _("Give both latitude and longitude, or neither.")
+        if errors:
+            raise ValidationError(errors)
+
+    def get_context(self, request, *args, **kwargs):
+        from . import selectors
+
+        context = super().get_context(request, *args, **kwargs)
+        context["shifts"] = selectors.shift_list_for_call(call=self)
+        context["is_accepting_signups"] = selectors.call_is_accepting_signups(call=self)
+        return context
+
+
+class CallClosure(models.Model):
+    """Staff closed a call to new sign-ups (weather, a change of plan…). Kept apart from the page so that
+    publishing a revision cannot reopen it."""
+
+    call = models.OneToOneField(OpenCallPage, on_delete=models.CASCADE, related_name="closure")
+    closed_at = models.DateTimeField(_("closed at"), default=timezone.now)
+    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("call closure")
+        verbose_name_plural = _("call closures")
+
+
+class Shift(models.Model):
+    """A time slot of a call with a fixed number of places.
+
+    `confirmed_count` mirrors the confirmed sign-ups and is only changed together with them, under a row
+    lock, so that free places are read from one row and capacity is never exceeded.
+    """
+
+    call = models.ForeignKey(OpenCallPage, on_delete=models.CASCADE, related_name="shifts", verbose_name=_("call"))
+    starts_at = models.DateTimeField(_("starts at"))
+    ends_at = models.DateTimeField(_("ends at"))
+    capacity = models.PositiveIntegerField(_("places"), validators=[MinValueValidator(1), MaxValueValidator(10000)])
+    team_places = models.PositiveIntegerField(
+        _("places NGO teams may reserve"), default=0, help_text=_("Of the places, how many teams may reserve.")
+    )
+    checkin_radius_m = models.PositiveIntegerField(
+        _("check-in radius (metres)"), null=True, blank=True,
+        help_text=_("Volunteers checking in with their phone's position must be this close. Empty: no check."),
+    )
+    signups_close_at = models.DateTimeField(
+        _("sign-ups close at"), null=True, blank=True, help_text=_("Empty: when the shift starts.")
+    )
+    confirmed_count = models.PositiveIntegerField(_("confirmed places"), default=0, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["starts_at", "pk"]
+        verbose_name = _("shift")
+        verbose_name_plural = _("shifts")
+        indexes = [models.Index(fields=["call", "starts_at"]), models.Index(fields=["starts_at"])]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(ends_at__gt=models.F("starts_at")), name="shift_ends_after_start"),
+            models.CheckConstraint(condition=models.Q(capacity__gte=1), name="shift_has_places"),
+            models.CheckConstraint(
+                condition=models.Q(team_places__lte=models.F("capacity")), name="shift_team_places_within_capacity"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(confirmed_count__lte=models.F("capacity")), name="shift_never_over_capacity"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.call.title} · {format_date(self.starts_at, with_time=True)}"
+
+    @property
+    def free_places(self) -> int:
+        return max(self.capacity - self.confirmed_count, 0)
+
+    @property
+    def duration_hours(self) -> Decimal:
+        return Decimal((self.ends_at - self.starts_at).total_seconds() / 3600).quantize(Decimal("0.01"))
+
+    @property
+    def signup_deadline(self):
+        return self.signups_close_at or self.starts_at
+
+    def clean(self):
+        errors = {}
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            errors["ends_at"] = _("A shift must end after it starts.")
+        if self.capacity is not None:
+            if self.team_places and self.team_places > self.capacity:
+                errors["team_places"] = _("Teams cannot reserve more places than the shift has.")
+            if self.pk and self.capacity < self.confirmed_count:
+                errors["capacity"] = _(
+                    "%(count)s people are already confirmed for this shift; places cannot go below that."
+                ) % {"count": self.confirmed_count}
+        if self.signups_close_at and self.starts_at and self.signups_close_at > self.starts_at:
+            errors["signups_close_at"] = _("Sign-ups must close before the shift starts.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class SignUp(models.Model):
+    """A person's place on a shift: confirmed, or waiting in line for a place to free up."""
+
+    class Status(models.TextChoices):
+        CONFIRMED = "confirmed", _("confirmed")
+        WAITLISTED = "waitlisted", _("on the waiting list")
+        CANCELLED = "cancelled", _("cancelled")
+
+    ACTIVE_STATUSES = (Status.CONFIRMED, Status.WAITLISTED)
+
+    shift = models.ForeignKey(Shift, on_delete=models.PROTECT, related_name="signups", verbose_name=_("shift"))
+    volunteer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="signups", verbose_name=_("volunteer")
+    )
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices)
+    waitlist_position = models.PositiveIntegerField(_("place in line"), null=True, blank=True)
+    created_at = models.DateTimeField(_("signed up at"), default=timezone.now)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    # Set once when the volunteer is told the call stopped taking part; makes that notice exactly-once.
+    call_stopped_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["shift", "created_at", "pk"]
+        verbose_name = _("sign-up")
+        verbose_name_plural = _("sign-ups")
+        indexes = [models.Index(fields=["volunteer", "status"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["shift", "volunteer"],
+                condition=models.Q(status__in=["confirmed", "waitlisted"]),
+                name="one_active_signup_per_person_and_shift",
+            ),
+            models.UniqueConstraint(
+                fields=["shift", "waitlist_position"],
+                condition=models.Q(status="waitlisted"),
+                name="one_person_per_waitlist_position",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status="waitlisted", waitlist_position__isnull=False)
+                | (~models.Q(status="waitlisted") & models.Q(waitlist_position__isnull=True)),
+                name="waitlist_position_only_when_waitlisted",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.volunteer} · {self.shift_id} · {self.status}"

@@ -1,9 +1,11 @@
 from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from .models import Department, Service
+from .admin_views import ShiftViewSet
+from .models import Department, District, Service
 
 
 class DepartmentViewSet(SnippetViewSet):
@@ -45,11 +47,23 @@ class ServiceViewSet(SnippetViewSet):
     ]
 
 
+class DistrictViewSet(SnippetViewSet):
+    model = District
+    icon = "site"
+    menu_label = _("Districts")
+    list_display = ["number", "name_fa", "name_en"]
+
+
 class CatalogueViewSetGroup(SnippetViewSetGroup):
-    items = (ServiceViewSet, DepartmentViewSet)
+    items = (ServiceViewSet, DepartmentViewSet, DistrictViewSet)
     menu_icon = "list-ul"
     menu_label = _("Catalogue")
     menu_name = "catalogue"
 
 
 register_snippet(CatalogueViewSetGroup)
+
+
+@hooks.register("register_admin_viewset")
+def register_shift_viewset():
+    return ShiftViewSet()

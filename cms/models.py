@@ -27,6 +27,7 @@ class HomePage(Page):
     ]
 
     parent_page_types = ["wagtailcore.Page"]
+    subpage_types = ["campaigns.CallIndexPage"]
     max_count = 1
 
     class Meta:

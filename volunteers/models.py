@@ -101,3 +101,23 @@ class Team(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Skill(models.Model):
+    """Something a volunteer can do (first aid, guiding in English, carpentry…); calls may require some."""
+
+    slug = models.SlugField(_("slug"), max_length=60, unique=True)
+    name_fa = models.CharField(_("name (Persian)"), max_length=100)
+    name_en = models.CharField(_("name (English)"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("skill")
+        verbose_name_plural = _("skills")
+        ordering = ["name_fa"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return localized(self, "name")
