@@ -4,9 +4,10 @@ from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from wagtail.admin.forms import WagtailAdminModelForm
-from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.views import generic
+from wagtail.admin.viewsets.model import ModelViewSet
 
 from .models import Shift
 from .permissions import calls_manageable_by, shifts_manageable_by
@@ -19,11 +20,21 @@ class ShiftForm(WagtailAdminModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.for_user is not None and "call" in self.fields:
-            self.fields["call"].queryset = calls_manageable_by(user=self.for_user).order_by("-first_published_at")
+            self.fields["call"].queryset = calls_manageable_by(user=self.for_user).order_by(
+                "-first_published_at"
+            )
 
     class Meta:
         model = Shift
-        fields = ["call", "starts_at", "ends_at", "capacity", "team_places", "checkin_radius_m", "signups_close_at"]
+        fields = [
+            "call",
+            "starts_at",
+            "ends_at",
+            "capacity",
+            "team_places",
+            "checkin_radius_m",
+            "signups_close_at",
+        ]
 
 
 class ScopedToDepartmentMixin:
@@ -60,9 +71,12 @@ class ShiftDeleteView(ScopedToDepartmentMixin, generic.DeleteView):
         if signup_count:
             messages.error(
                 request,
-                _(
-                    "This shift cannot be deleted: %(count)s people have signed up for it. Close the call "
-                    "to new sign-ups or lower its places instead."
+                ngettext(
+                    "This shift cannot be deleted: %(count)s person has signed up for it. Close the call to "
+                    "new sign-ups or lower its places instead.",
+                    "This shift cannot be deleted: %(count)s people have signed up for it. Close the call to "
+                    "new sign-ups or lower its places instead.",
+                    signup_count,
                 )
                 % {"count": signup_count},
             )

@@ -13,7 +13,10 @@ class FaqBlock(blocks.StructBlock):
         icon = "help"
         label = _("Question and answer")
         template = "campaigns/blocks/faq_block.html"
-        preview_value = {"question": "آیا باید ابزار همراه داشته باشم؟", "answer": "<p>نه، ابزار را شهرداری می‌دهد.</p>"}
+        preview_value = {
+            "question": "آیا باید ابزار همراه داشته باشم؟",
+            "answer": "<p>نه، ابزار را شهرداری می‌دهد.</p>",
+        }
 
 
 class ChecklistBlock(blocks.StructBlock):

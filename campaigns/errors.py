@@ -2,13 +2,18 @@ from enum import StrEnum
 
 from django.utils.translation import gettext_lazy as _
 
-from config.errors import NotFoundError
+from config.errors import ConflictError, DomainError, NotFoundError
 
 
 class CampaignErrorCode(StrEnum):
     SERVICE_NOT_FOUND = "service_not_found"
     DEPARTMENT_NOT_FOUND = "department_not_found"
     CALL_NOT_FOUND = "call_not_found"
+    CALL_CLOSED = "call_closed"
+    SHIFT_OVER = "shift_over"
+    SIGNUPS_CLOSED = "signups_closed"
+    ALREADY_SIGNED_UP = "already_signed_up"
+    SIGNUP_ALREADY_CANCELLED = "signup_already_cancelled"
 
 
 class ServiceNotFound(NotFoundError):
@@ -21,4 +26,14 @@ class ServiceNotFound(NotFoundError):
 
 class CallNotFound(NotFoundError):
     def __init__(self, call_id: int):
-        super().__init__(CampaignErrorCode.CALL_NOT_FOUND, _("There is no open call number %(id)s.") % {"id": call_id})
+        super().__init__(
+            CampaignErrorCode.CALL_NOT_FOUND, _("There is no open call number %(id)s.") % {"id": call_id}
+        )
+
+
+class SignUpRefused(DomainError):
+    """A rule of sign-ups says no; the code says which and the message what the person can do."""
+
+
+class SignUpConflict(ConflictError):
+    pass

@@ -45,7 +45,9 @@ class Department(models.Model):
         blank=True,
         related_name="department",
         verbose_name=_("staff group"),
-        help_text=_("Members of this group are the department's staff: they publish its calls and verify its work."),
+        help_text=_(
+            "Members of this group are the department's staff: they publish its calls and verify its work."
+        ),
     )
     approvers_group = models.OneToOneField(
         "auth.Group",
@@ -105,6 +107,9 @@ class Service(models.Model):
     def __str__(self) -> str:
         return self.short_name
 
+    def get_absolute_url(self) -> str:
+        return reverse("campaigns:service_detail", kwargs={"slug": self.slug})
+
     @property
     def name(self) -> str:
         return localized(self, "name")
@@ -120,9 +125,6 @@ class Service(models.Model):
     @property
     def is_from_study(self) -> bool:
         return self.study_number is not None
-
-    def get_absolute_url(self) -> str:
-        return reverse("campaigns:service_detail", kwargs={"slug": self.slug})
 
 
 class DelphiRound(models.Model):
@@ -188,7 +190,12 @@ class CallIndexPage(Page):
     intro_fa = models.TextField(_("introduction (Persian)"), blank=True)
     intro_en = models.TextField(_("introduction (English)"), blank=True)
 
-    content_panels = [*Page.content_panels, FieldPanel("title_en"), FieldPanel("intro_fa"), FieldPanel("intro_en")]
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("title_en"),
+        FieldPanel("intro_fa"),
+        FieldPanel("intro_en"),
+    ]
     parent_page_types = ["cms.HomePage"]
     subpage_types = ["campaigns.DepartmentCallsPage"]
     max_count = 1
@@ -239,20 +246,32 @@ class OpenCallPage(Page):
     """
 
     title_en = models.CharField(_("title (English)"), max_length=255, blank=True)
-    service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="calls", verbose_name=_("service"))
+    service = models.ForeignKey(
+        Service, on_delete=models.PROTECT, related_name="calls", verbose_name=_("service")
+    )
     summary_fa = models.TextField(_("summary (Persian)"), max_length=400)
     summary_en = models.TextField(_("summary (English)"), max_length=400, blank=True)
     body_fa = StreamField(CallBodyBlock(), verbose_name=_("body (Persian)"), blank=True)
     body_en = StreamField(CallBodyBlock(), verbose_name=_("body (English)"), blank=True)
-    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="calls", verbose_name=_("district"))
+    district = models.ForeignKey(
+        District, on_delete=models.PROTECT, related_name="calls", verbose_name=_("district")
+    )
     address_fa = models.CharField(_("address (Persian)"), max_length=300)
     address_en = models.CharField(_("address (English)"), max_length=300, blank=True)
     latitude = models.DecimalField(
-        _("latitude"), max_digits=9, decimal_places=6, null=True, blank=True,
+        _("latitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(-90), MaxValueValidator(90)],
     )
     longitude = models.DecimalField(
-        _("longitude"), max_digits=9, decimal_places=6, null=True, blank=True,
+        _("longitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(-180), MaxValueValidator(180)],
     )
     min_age = models.PositiveSmallIntegerField(
@@ -310,7 +329,9 @@ class OpenCallPage(Page):
         index.SearchField("body_en"),
         index.SearchField("address_fa"),
         index.SearchField("address_en"),
-        index.RelatedFields("service", [index.SearchField("short_name_fa"), index.SearchField("short_name_en")]),
+        index.RelatedFields(
+            "service", [index.SearchField("short_name_fa"), index.SearchField("short_name_en")]
+        ),
         index.RelatedFields("district", [index.SearchField("name_fa"), index.SearchField("name_en")]),
     ]
     parent_page_types = ["campaigns.DepartmentCallsPage"]
@@ -354,9 +375,9 @@ class OpenCallPage(Page):
         section = parent.specific if parent else None
         if isinstance(section, DepartmentCallsPage) and self.service_id:
             if self.service.department_id != section.department_id:
-                errors["service"] = _("This call is in the %(department)s section; choose one of its services.") % {
-                    "department": section.department.name
-                }
+                errors["service"] = _(
+                    "This call is in the %(department)s section; choose one of its services."
+                ) % {"department": section.department.name}
         if not self.open_to_individuals and not self.open_to_teams:
             errors["open_to_teams"] = _("Open the call to individuals, to NGO teams, or to both.")
         if (self.latitude is None) != (self.longitude is None):
@@ -379,12 +400,17 @@ class CallClosure(models.Model):
 
     call = models.OneToOneField(OpenCallPage, on_delete=models.CASCADE, related_name="closure")
     closed_at = models.DateTimeField(_("closed at"), default=timezone.now)
-    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
     reason = models.CharField(_("reason"), max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("call closure")
         verbose_name_plural = _("call closures")
+
+    def __str__(self) -> str:
+        return f"{self.call} closed at {self.closed_at:%Y-%m-%d %H:%M}"
 
 
 class Shift(models.Model):
@@ -394,16 +420,26 @@ class Shift(models.Model):
     lock, so that free places are read from one row and capacity is never exceeded.
     """
 
-    call = models.ForeignKey(OpenCallPage, on_delete=models.CASCADE, related_name="shifts", verbose_name=_("call"))
+    call = models.ForeignKey(
+        OpenCallPage, on_delete=models.CASCADE, related_name="shifts", verbose_name=_("call")
+    )
     starts_at = models.DateTimeField(_("starts at"))
     ends_at = models.DateTimeField(_("ends at"))
-    capacity = models.PositiveIntegerField(_("places"), validators=[MinValueValidator(1), MaxValueValidator(10000)])
+    capacity = models.PositiveIntegerField(
+        _("places"), validators=[MinValueValidator(1), MaxValueValidator(10000)]
+    )
     team_places = models.PositiveIntegerField(
-        _("places NGO teams may reserve"), default=0, help_text=_("Of the places, how many teams may reserve.")
+        _("places NGO teams may reserve"),
+        default=0,
+        help_text=_("Of the places, how many teams may reserve."),
     )
     checkin_radius_m = models.PositiveIntegerField(
-        _("check-in radius (metres)"), null=True, blank=True,
-        help_text=_("Volunteers checking in with their phone's position must be this close. Empty: no check."),
+        _("check-in radius (metres)"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Volunteers checking in with their phone's position must be this close. Empty: no check."
+        ),
     )
     signups_close_at = models.DateTimeField(
         _("sign-ups close at"), null=True, blank=True, help_text=_("Empty: when the shift starts.")
@@ -417,13 +453,17 @@ class Shift(models.Model):
         verbose_name_plural = _("shifts")
         indexes = [models.Index(fields=["call", "starts_at"]), models.Index(fields=["starts_at"])]
         constraints = [
-            models.CheckConstraint(condition=models.Q(ends_at__gt=models.F("starts_at")), name="shift_ends_after_start"),
+            models.CheckConstraint(
+                condition=models.Q(ends_at__gt=models.F("starts_at")), name="shift_ends_after_start"
+            ),
             models.CheckConstraint(condition=models.Q(capacity__gte=1), name="shift_has_places"),
             models.CheckConstraint(
-                condition=models.Q(team_places__lte=models.F("capacity")), name="shift_team_places_within_capacity"
+                condition=models.Q(team_places__lte=models.F("capacity")),
+                name="shift_team_places_within_capacity",
             ),
             models.CheckConstraint(
-                condition=models.Q(confirmed_count__lte=models.F("capacity")), name="shift_never_over_capacity"
+                condition=models.Q(confirmed_count__lte=models.F("capacity")),
+                name="shift_never_over_capacity",
             ),
         ]
 
@@ -469,9 +509,14 @@ class SignUp(models.Model):
 
     ACTIVE_STATUSES = (Status.CONFIRMED, Status.WAITLISTED)
 
-    shift = models.ForeignKey(Shift, on_delete=models.PROTECT, related_name="signups", verbose_name=_("shift"))
+    shift = models.ForeignKey(
+        Shift, on_delete=models.PROTECT, related_name="signups", verbose_name=_("shift")
+    )
     volunteer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="signups", verbose_name=_("volunteer")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="signups",
+        verbose_name=_("volunteer"),
     )
     status = models.CharField(_("status"), max_length=12, choices=Status.choices)
     waitlist_position = models.PositiveIntegerField(_("place in line"), null=True, blank=True)

@@ -2,8 +2,8 @@
 panel that shows a call's shifts next to the page."""
 
 from django.urls import reverse
-from wagtail.admin.forms import WagtailAdminPageForm
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import Panel
 
 

@@ -64,7 +64,8 @@ def call_list(*, filters: CallFilters = CallFilters(), now=None) -> QuerySet[Ope
     now = now or timezone.now()
     upcoming = Shift.objects.filter(call=OuterRef("pk"), ends_at__gt=now)
     calls = (
-        OpenCallPage.objects.live().public()
+        OpenCallPage.objects.live()
+        .public()
         .select_related("service__department", "district")
         .annotate(
             next_shift_starts_at=Subquery(upcoming.order_by("starts_at").values("starts_at")[:1]),
@@ -93,9 +94,7 @@ def call_list(*, filters: CallFilters = CallFilters(), now=None) -> QuerySet[Ope
             in_range = in_range.filter(starts_at__date__lte=filters.date_to)
         calls = calls.filter(Exists(in_range))
     if filters.has_free_places:
-        calls = calls.filter(
-            Exists(upcoming.filter(confirmed_count__lt=F("capacity"))), is_closed=False
-        )
+        calls = calls.filter(Exists(upcoming.filter(confirmed_count__lt=F("capacity"))), is_closed=False)
     if filters.open_to_teams:
         calls = calls.filter(open_to_teams=True)
     if filters.age is not None:

@@ -64,8 +64,13 @@ def format_number(value, language: str | None = None) -> str:
     return text
 
 
-def format_date(value: datetime.date | datetime.datetime, *, with_time: bool = False,
-                with_weekday: bool = False, language: str | None = None) -> str:
+def format_date(
+    value: datetime.date | datetime.datetime,
+    *,
+    with_time: bool = False,
+    with_weekday: bool = False,
+    language: str | None = None,
+) -> str:
     """A date for people: Jalali with Persian month names in Persian, Gregorian in English.
 
     Aware datetimes are shown in the site's time zone (Asia/Tehran).
@@ -73,8 +78,11 @@ def format_date(value: datetime.date | datetime.datetime, *, with_time: bool = F
     if isinstance(value, datetime.datetime) and timezone.is_aware(value):
         value = timezone.localtime(value)
     if is_persian(language):
-        jalali = (jdatetime.datetime.fromgregorian(datetime=value) if isinstance(value, datetime.datetime)
-                  else jdatetime.date.fromgregorian(date=value))
+        jalali = (
+            jdatetime.datetime.fromgregorian(datetime=value)
+            if isinstance(value, datetime.datetime)
+            else jdatetime.date.fromgregorian(date=value)
+        )
         text = f"{jalali.day} {JALALI_MONTHS_FA[jalali.month - 1]} {jalali.year}"
         if with_weekday:
             text = f"{JALALI_WEEKDAYS_FA[jalali.weekday()]} {text}"

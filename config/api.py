@@ -18,7 +18,7 @@ api = NinjaAPI(
     version="1",
     description=(
         "Open calls, sign-ups, verified work, points and municipal-discount vouchers. Errors always come "
-        "as `{\"error\": {\"code\", \"message\", \"details\"}}`; send `Accept-Language: en` for English "
+        'as `{"error": {"code", "message", "details"}}`; send `Accept-Language: en` for English '
         "messages (Persian by default)."
     ),
     urls_namespace="api-v1",

@@ -13,8 +13,9 @@ class DomainError(Exception):
 
     status_code: int = 400
 
-    def __init__(self, code: StrEnum | str, message: Any, *, status_code: int | None = None,
-                 details: Any = None):
+    def __init__(
+        self, code: StrEnum | str, message: Any, *, status_code: int | None = None, details: Any = None
+    ):
         super().__init__(str(message))
         self.code = str(code)
         self.message = message  # usually a lazy translation, rendered in the request's language

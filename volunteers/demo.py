@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from campaigns.models import Department
-from campaigns.services import department_staff_group_ensure
+from campaigns.services import department_approvers_group_ensure, department_staff_group_ensure
 
 from .models import Organisation, OrganisationMembership, Team
 
@@ -34,6 +34,9 @@ DEMO_PEOPLE = (
     DemoPerson("staff-urban", "حسین", "نوری", "09120000021", "staff", "urban_services"),
     DemoPerson("staff-traffic", "نرگس", "صادقی", "09120000022", "staff", "traffic"),
     DemoPerson("staff-cultural", "مهدی", "جعفری", "09120000023", "staff", "cultural"),
+    DemoPerson("approver-urban", "فاطمه", "موسوی", "09120000031", "approver", "urban_services"),
+    DemoPerson("approver-traffic", "امیر", "کاظمی", "09120000032", "approver", "traffic"),
+    DemoPerson("approver-cultural", "لیلا", "رحیمی", "09120000033", "approver", "cultural"),
 )
 
 DEMO_NGO = {
@@ -54,7 +57,7 @@ def _person_ensure(person: DemoPerson):
             "last_name": person.last_name,
             "phone": person.phone,
             "email": f"{person.username}@demo.hamyar.localhost",
-            "is_staff": person.role in ("staff", "administrator"),
+            "is_staff": person.role in ("staff", "approver", "administrator"),
             "is_superuser": person.role == "administrator",
         },
     )
@@ -63,7 +66,10 @@ def _person_ensure(person: DemoPerson):
         user.save(update_fields=["password"])
     if person.department_slug:
         department = Department.objects.get(slug=person.department_slug)
-        user.groups.add(department_staff_group_ensure(department=department))
+        if person.role == "approver":
+            user.groups.add(department_approvers_group_ensure(department=department))
+        else:
+            user.groups.add(department_staff_group_ensure(department=department))
     return user
 
 
@@ -77,7 +83,8 @@ def demo_people_load() -> list[tuple[DemoPerson, object]]:
         defaults={**DEMO_NGO, "verified_at": timezone.now(), "verified_by": users["staff-urban"]},
     )
     OrganisationMembership.objects.get_or_create(
-        organisation=organisation, user=users["ngo-manager"],
+        organisation=organisation,
+        user=users["ngo-manager"],
         defaults={"role": OrganisationMembership.Role.MANAGER},
     )
     team, _ = Team.objects.get_or_create(organisation=organisation, name=DEMO_TEAM_NAME)

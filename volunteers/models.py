@@ -81,8 +81,13 @@ class OrganisationMembership(models.Model):
         verbose_name = _("NGO membership")
         verbose_name_plural = _("NGO memberships")
         constraints = [
-            models.UniqueConstraint(fields=["organisation", "user"], name="one_membership_per_person_and_ngo"),
+            models.UniqueConstraint(
+                fields=["organisation", "user"], name="one_membership_per_person_and_ngo"
+            ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.organisation} ({self.role})"
 
 
 class Team(models.Model):

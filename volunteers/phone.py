@@ -1,4 +1,7 @@
-"""Iranian mobile numbers as people type them (09…, +98…, 0098…, Persian or Arabic digits), stored as 09xxxxxxxxx."""
+"""Iranian mobile numbers as people type them (09…, +98…, 0098…, Persian or Arabic digits).
+
+They are stored as 09xxxxxxxxx.
+"""
 
 import re
 

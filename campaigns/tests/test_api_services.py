@@ -52,7 +52,9 @@ def test_the_list_costs_the_same_queries_however_many_services(client):
         client.get("/api/v1/services")
     cultural = Department.objects.get(slug="cultural")
     for number in range(10):
-        Service.objects.create(department=cultural, slug=f"extra-{number}", name_fa="خدمت", short_name_fa="خدمت")
+        Service.objects.create(
+            department=cultural, slug=f"extra-{number}", name_fa="خدمت", short_name_fa="خدمت"
+        )
 
     with CaptureQueriesContext(connection) as with_31:
         response = client.get("/api/v1/services")

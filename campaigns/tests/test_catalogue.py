@@ -28,9 +28,7 @@ def test_every_service_carries_the_studys_three_delphi_rounds():
 
     for service_data in shipped["services"]:
         service = Service.objects.get(slug=service_data["slug"])
-        stored = {
-            r.round_number: (r.mean, r.standard_deviation) for r in service.delphi_rounds.all()
-        }
+        stored = {r.round_number: (r.mean, r.standard_deviation) for r in service.delphi_rounds.all()}
         expected = {
             int(key.removeprefix("round_")): (Decimal(str(v["mean"])), Decimal(str(v["sd"])))
             for key, v in service_data["delphi"].items()

@@ -51,7 +51,9 @@ def test_the_home_page_lists_every_service_by_department(client):
     links = {a["href"] for a in soup.select(".service-card a")}
     assert links == {f"/services/{slug}/" for slug in Service.objects.values_list("slug", flat=True)}
     assert [h2.text for h2 in soup.select(".department h2")] == [
-        "معاونت خدمات شهری", "معاونت حمل‌ونقل و ترافیک", "معاونت فرهنگی",
+        "معاونت خدمات شهری",
+        "معاونت حمل‌ونقل و ترافیک",
+        "معاونت فرهنگی",
     ]
 
 

@@ -23,7 +23,8 @@ def test_every_persian_message_is_translated_and_not_fuzzy():
 
 def test_persian_translations_keep_the_placeholders_of_the_original():
     mismatched = [
-        m.id for m in catalogue("fa")
+        m.id
+        for m in catalogue("fa")
         if m.id and set(PLACEHOLDER.findall(str(m.id))) != set(PLACEHOLDER.findall(str(m.string)))
     ]
 

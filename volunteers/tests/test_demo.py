@@ -27,7 +27,7 @@ def test_demo_data_loads_once_and_a_second_run_changes_nothing(capsys):
     call_command("load_demo")
 
     assert snapshot() == first
-    assert len(first[0]) == 9
+    assert len(first[0]) == 12
     printed = capsys.readouterr().out
     assert DEMO_PASSWORD in printed and "09120000001" in printed
 
@@ -40,7 +40,9 @@ def test_demo_accounts_cover_each_kind_of_user(client):
     assert user_model.objects.get(username="admin").is_superuser
     for department in Department.objects.all():
         staff = user_model.objects.filter(groups=department.staff_group)
+        approvers = user_model.objects.filter(groups=department.approvers_group)
         assert staff.count() == 1 and staff.get().is_staff
+        assert approvers.count() == 1 and approvers.get().is_staff
     manager = OrganisationMembership.objects.get(user__username="ngo-manager")
     assert manager.role == "manager" and manager.organisation.is_verified
     assert manager.organisation.teams.get().members.count() == 3

@@ -22,9 +22,7 @@ def test_people_log_in_with_mobile_email_or_username(client, citizen, identifier
 
 
 def test_a_wrong_password_says_what_to_do_and_keeps_what_was_typed(client, citizen):
-    response = client.post(
-        "/en/account/login/", {"username": "09121234567", "password": "wrong"}
-    )
+    response = client.post("/en/account/login/", {"username": "09121234567", "password": "wrong"})
 
     assert response.status_code == 200
     assert "not right" in response.content.decode()

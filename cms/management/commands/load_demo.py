@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from campaigns.services import departments_setup
 from cms.demo import demo_home_page_load
 from volunteers.demo import DEMO_PASSWORD, demo_people_load
 
@@ -22,9 +23,16 @@ class Command(BaseCommand):
                 "Pass --allow-without-debug to load them anyway."
             )
         demo_home_page_load()
+        departments_setup()
         people = demo_people_load()
-        self.stdout.write(self.style.SUCCESS("Demo data is loaded. Log in at /account/login/ (everyone) or /admin/ (staff) with:"))
+        self.stdout.write(
+            self.style.SUCCESS(
+                "Demo data is loaded. Log in at /account/login/ (everyone) or /admin/ (staff) with:"
+            )
+        )
         self.stdout.write(f"  password for every account: {DEMO_PASSWORD}")
         for person, user in people:
             department = f" ({person.department_slug})" if person.department_slug else ""
-            self.stdout.write(f"  {person.role + department:<28} username {user.username:<14} mobile {user.phone}")
+            self.stdout.write(
+                f"  {person.role + department:<28} username {user.username:<14} mobile {user.phone}"
+            )
