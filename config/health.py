@@ -41,7 +41,9 @@ def worker_status() -> str:
         replies = celery_app.control.ping(timeout=WORKER_PING_TIMEOUT_SECONDS)
     except Exception:  # broker unreachable: the worker cannot be asked
         return "down"
-    return "ok" if replies else "down"
+    # Beat answers pings too (compose uses that as its health check); only workers run tasks.
+    workers = [node for reply in replies for node in reply if not node.startswith("celerybeat@")]
+    return "ok" if workers else "down"
 
 
 @never_cache

@@ -12,9 +12,9 @@ from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
+# Only the process environment is read. The `.env` beside docker-compose.yml belongs to production's
+# containers; reading it here would hand `./dev run` production's database and hosts.
 env = environ.Env()
-# A local .env is convenient in development; production passes real environment variables.
-environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="insecure-development-key-change-me-in-production")
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
@@ -124,7 +124,6 @@ CELERY_RESULT_EXPIRES = 3600
 CELERY_TASK_ACKS_LATE = False  # opted into per task, only where the task is idempotent
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_TIMEZONE = "Asia/Tehran"
 # All periodic work is declared here, in one place; apps add their entries as they need them.
 CELERY_BEAT_SCHEDULE: dict = {}
 
@@ -147,6 +146,7 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = env.str("TIME_ZONE", default="Asia/Tehran")
+CELERY_TIMEZONE = TIME_ZONE
 LANGUAGE_COOKIE_NAME = "hamyar_language"
 
 # --- Static and media --------------------------------------------------------------------------------

@@ -35,7 +35,7 @@ STORAGES = {
 }
 
 # Documents are always served through Django, which applies collection and page privacy; nginx serves the
-# rest of MEDIA_ROOT directly and refuses /media/documents/ (docker/nginx/hamyar-locations.conf).
+# rest of MEDIA_ROOT directly and refuses /media/documents/ (docker/nginx/locations.conf).
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
 
 
