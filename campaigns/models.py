@@ -389,8 +389,9 @@ class OpenCallPage(Page):
         from . import selectors
 
         context = super().get_context(request, *args, **kwargs)
-        context["shifts"] = selectors.shift_list_for_call(call=self)
-        context["is_accepting_signups"] = selectors.call_is_accepting_signups(call=self)
+        # A preview of a call not saved yet has no shifts and takes no sign-ups.
+        context["shifts"] = selectors.shift_list_for_call(call=self) if self.pk else []
+        context["is_accepting_signups"] = bool(self.pk) and selectors.call_is_accepting_signups(call=self)
         return context
 
 

@@ -299,3 +299,48 @@ def test_setting_departments_up_again_changes_nothing():
             department.calls_page.get_workflow().tasks.get().specific.groups.get()
             == department.approvers_group
         )
+
+
+# --- Preview and scheduled publishing -------------------------------------------------------------------
+
+
+def test_staff_can_preview_a_new_call_before_saving_it(client):
+    client.force_login(staff_of("urban_services"))
+    preview_url = reverse(
+        "wagtailadmin_pages:preview_on_add",
+        args=["campaigns", "opencallpage", section_of("urban_services").pk],
+    )
+
+    posted = client.post(preview_url, call_form("street-sweeping-and-cleaning", "previewed"))
+    shown = client.get(preview_url)
+
+    assert posted.json()["is_valid"] is True
+    assert shown.status_code == 200
+    assert "رفت‌وروب چهارباغ" in shown.content.decode()
+    assert not OpenCallPage.objects.filter(slug="previewed").exists()
+
+
+def test_a_call_scheduled_for_later_goes_live_when_beat_runs_the_publishing_task():
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from cms.tasks import publish_scheduled_pages_task
+
+    call = publish_call(live=False)
+    call.go_live_at = timezone.now() + timedelta(hours=1)
+    revision = call.save_revision()
+    revision.publish()  # with a go-live time ahead, publishing schedules instead
+    call.refresh_from_db()
+    assert not call.live
+
+    publish_scheduled_pages_task.apply()
+    assert not OpenCallPage.objects.get(pk=call.pk).live
+
+    # The hour passes: move the schedule (and the time stored in the revision) into the past.
+    moment = timezone.now() - timedelta(minutes=1)
+    revision.approved_go_live_at = moment
+    revision.content["go_live_at"] = moment.isoformat()
+    revision.save(update_fields=["approved_go_live_at", "content"])
+    publish_scheduled_pages_task.apply()
+    assert OpenCallPage.objects.get(pk=call.pk).live

@@ -125,7 +125,9 @@ CELERY_TASK_ACKS_LATE = False  # opted into per task, only where the task is ide
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # All periodic work is declared here, in one place; apps add their entries as they need them.
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    "publish-scheduled-pages": {"task": "cms.tasks.publish_scheduled_pages_task", "schedule": 60.0},
+}
 
 # --- Auth --------------------------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
