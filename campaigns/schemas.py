@@ -1,8 +1,17 @@
+import datetime
 from decimal import Decimal
 
-from ninja import Schema
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from ninja import Field, Schema
+from pydantic import ValidationInfo, field_validator
+from pydantic_core import PydanticCustomError
 
-from .models import DelphiRound, Department, Service
+from cms.localization import ascii_digits
+
+from . import selectors
+from .models import DelphiRound, Department, OpenCallPage, Service, Shift
+from .selectors import CallFilters
 
 
 class DepartmentOut(Schema):
@@ -50,3 +59,177 @@ class ServiceOut(Schema):
     @staticmethod
     def resolve_delphi_rounds(service: Service) -> list[DelphiRound]:
         return list(service.delphi_rounds.all())
+
+
+# --- Open calls -----------------------------------------------------------------------------------------
+
+
+class CallFilter(Schema):
+    """The filters of the web listing of open calls, as query parameters; all optional, they combine.
+
+    Blank parameters mean "any", as an HTML form sends them, and Persian digits are read like ASCII ones.
+    """
+
+    department: str | None = Field(
+        None, max_length=64, description="A department's slug, e.g. `urban_services`."
+    )
+    service: str | None = Field(None, max_length=80, description="A service's slug, e.g. `tourist-tours`.")
+    district: int | None = Field(None, ge=1, le=1000, description="A municipal district's number.")
+    date_from: datetime.date | None = Field(
+        None, description="Calls with a shift that starts on or after this day (ISO 8601, Tehran time)."
+    )
+    date_to: datetime.date | None = Field(
+        None, description="Calls with a shift that starts on or before this day (ISO 8601, Tehran time)."
+    )
+    has_free_places: bool = Field(False, description="Only calls open to sign-ups with a free place ahead.")
+    open_to_teams: bool = Field(False, description="Only calls that NGO teams may join.")
+    age: int | None = Field(None, ge=0, le=120, description="The reader's age: calls it is old enough for.")
+    q: str = Field("", max_length=100, description="Words to search the calls' text for.")
+
+    @field_validator("department", "service", "district", "date_from", "date_to", "age", mode="before")
+    @classmethod
+    def _blank_is_any_and_digits_are_ascii(cls, value):
+        if isinstance(value, str):
+            return ascii_digits(value.strip()) or None
+        return value
+
+    @field_validator("has_free_places", "open_to_teams", mode="before")
+    @classmethod
+    def _blank_is_no(cls, value):
+        return False if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("date_to")
+    @classmethod
+    def _not_before_date_from(cls, date_to: datetime.date | None, info: ValidationInfo):
+        date_from = info.data.get("date_from")
+        if date_to and date_from and date_to < date_from:
+            # The web listing's message; rendered now, in the request's language, as pydantic keeps the text.
+            raise PydanticCustomError("date_range", str(_("This date is before the “From” date.")))
+        return date_to
+
+    def to_call_filters(self) -> CallFilters:
+        return CallFilters(
+            department=self.department,
+            service=self.service,
+            district=self.district,
+            date_from=self.date_from,
+            date_to=self.date_to,
+            has_free_places=self.has_free_places,
+            open_to_teams=self.open_to_teams,
+            age=self.age,
+            text=self.q,
+        )
+
+
+class CallPageIn(Schema):
+    """Which page of open calls; see `api.CallPagination`."""
+
+    page: int = Field(1, ge=1, description="Which page, from 1.")
+    page_size: int = Field(20, ge=1, le=100, description="Calls per page.")
+
+
+class CallDepartmentOut(Schema):
+    slug: str
+    name: str
+
+
+class CallServiceOut(Schema):
+    slug: str
+    short_name: str
+
+
+class DistrictOut(Schema):
+    number: int
+    name: str
+
+
+class CallSkillOut(Schema):
+    slug: str
+    name: str
+
+
+class ShiftOut(Schema):
+    id: int
+    starts_at: datetime.datetime
+    ends_at: datetime.datetime
+    duration_hours: float
+    capacity: int
+    free_places: int
+    team_places: int
+    checkin_radius_m: int | None
+    signups_close_at: datetime.datetime | None = Field(
+        description="When sign-ups close; null means when the shift starts."
+    )
+    is_past: bool = Field(description="The shift has ended.")
+
+    @staticmethod
+    def resolve_is_past(shift: Shift) -> bool:
+        return shift.ends_at <= timezone.now()
+
+
+class CallOut(Schema):
+    """An open call as listed: the live, published version of its page, in the reader's language."""
+
+    id: int
+    title: str
+    title_fa: str
+    title_en: str
+    summary: str
+    service: CallServiceOut
+    department: CallDepartmentOut
+    district: DistrictOut
+    address: str
+    latitude: float | None
+    longitude: float | None
+    min_age: int = Field(description="0 means any age.")
+    open_to_individuals: bool
+    open_to_teams: bool
+    points_per_hour: int
+    next_shift_starts_at: datetime.datetime | None = Field(description="Null when no shift is ahead.")
+    free_places: int = Field(description="Free places over the shifts that have not ended.")
+    is_closed: bool = Field(description="Staff closed the call to new sign-ups.")
+    url: str = Field(description="The call's public page, in the reader's language.")
+
+    @staticmethod
+    def resolve_title(call: OpenCallPage) -> str:
+        return call.localized_title
+
+    @staticmethod
+    def resolve_title_fa(call: OpenCallPage) -> str:
+        return call.title
+
+    @staticmethod
+    def resolve_department(call: OpenCallPage) -> Department:
+        return call.service.department
+
+    @staticmethod
+    def resolve_url(call: OpenCallPage, context) -> str:
+        request = context["request"]
+        return request.build_absolute_uri(call.get_url(request=request))
+
+
+class CallDetailOut(CallOut):
+    """One open call with its shifts: what a reader needs to choose a shift and sign up."""
+
+    body_html: str = Field(description="The call's body in the reader's language, as HTML.")
+    required_skills: list[CallSkillOut]
+    contact_name: str
+    contact_phone: str
+    is_accepting_signups: bool
+    shifts: list[ShiftOut]
+
+    @staticmethod
+    def resolve_body_html(call: OpenCallPage) -> str:
+        return str(call.body)
+
+    @staticmethod
+    def resolve_required_skills(call: OpenCallPage):
+        return list(call.required_skills.all())
+
+    @staticmethod
+    def resolve_is_accepting_signups(call: OpenCallPage) -> bool:
+        return selectors.call_is_accepting_signups(call=call)
+
+    @staticmethod
+    def resolve_shifts(call: OpenCallPage) -> list[Shift]:
+        return list(selectors.shift_list_for_call(call=call))
