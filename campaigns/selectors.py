@@ -66,6 +66,10 @@ def call_list(*, filters: CallFilters = CallFilters(), now=None) -> QuerySet[Ope
     calls = (
         OpenCallPage.objects.live()
         .public()
+        # An alias is a second place for the same call, and an expired call waits only for beat to
+        # unpublish it: neither is a call of its own to show.
+        .filter(alias_of__isnull=True)
+        .exclude(expire_at__lte=now)
         .select_related("service__department", "district")
         .annotate(
             next_shift_starts_at=Subquery(upcoming.order_by("starts_at").values("starts_at")[:1]),
