@@ -34,6 +34,8 @@ def department_list_with_services() -> QuerySet[Department]:
     return (
         Department.objects.annotate(active_service_count=Count("services", filter=active_services))
         .filter(active_service_count__gt=0)
+        # Meta.ordering does not apply to aggregating queries; the order must be asked for.
+        .order_by("sort_order", "slug")
         .prefetch_related(Prefetch("services", queryset=service_list(), to_attr="active_services"))
     )
 
