@@ -114,7 +114,7 @@ else:
 # --- Celery ----------------------------------------------------------------------------------------
 # Without Redis there is no broker: tasks run eagerly in the calling process, so the embedded site works
 # with no worker at all. With Redis, tasks travel to the worker(s) and beat.
-CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "memory://")
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "memory://localhost/")
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=REDIS_URL or "cache+memory://")
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL)
 CELERY_TASK_EAGER_PROPAGATES = True
@@ -190,6 +190,9 @@ LOGGING = {
         # Wagtail runs its search-index and reference-index updates as django-tasks; one line each is noise.
         "django_tasks": {"level": "WARNING"},
         "wagtail": {"level": "WARNING"},
+        # Eager tasks in the web process would log a line each; a worker logs through Celery's own setup.
+        "celery.app.trace": {"level": "WARNING"},
+        "celery.backends": {"level": "ERROR"},
     },
 }
 

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from campaigns.demo import demo_calls_load
 from campaigns.services import departments_setup
 from cms.demo import demo_home_page_load
 from volunteers.demo import DEMO_PASSWORD, demo_people_load
@@ -24,7 +25,9 @@ class Command(BaseCommand):
             )
         demo_home_page_load()
         departments_setup()
+        calls = demo_calls_load()
         people = demo_people_load()
+        self.stdout.write(f"Demo open calls: {len(calls.created)} created, {calls.existing} already there.")
         self.stdout.write(
             self.style.SUCCESS(
                 "Demo data is loaded. Log in at /account/login/ (everyone) or /admin/ (staff) with:"

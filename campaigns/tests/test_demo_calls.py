@@ -1,0 +1,143 @@
+"""The demo open calls: every service of the catalogue has one, at real places across the city, with shifts
+that are over, under way and still to come, in both languages, and loading them again changes nothing."""
+
+import datetime
+import re
+from decimal import Decimal
+
+import pytest
+from django.db import transaction
+from django.utils import timezone
+
+from campaigns import selectors
+from campaigns.demo import DEMO_CALLS, demo_calls_load
+from campaigns.models import CallClosure, OpenCallPage, Service, Shift
+from campaigns.services import departments_setup
+
+pytestmark = pytest.mark.django_db
+
+# Isfahan, from Nazhvan in the west to the eastern districts, from Sofeh in the south to Zeynabieh.
+ISFAHAN_LATITUDE = (Decimal("32.55"), Decimal("32.75"))
+ISFAHAN_LONGITUDE = (Decimal("51.55"), Decimal("51.80"))
+PERSIAN_LETTER = re.compile(r"[\u0600-\u06FF]")
+
+
+@pytest.fixture(scope="module")
+def loaded(django_db_setup, django_db_blocker):
+    """Loads the demo once for this module, inside a transaction rolled back after its last test: each
+    test still runs in its own savepoint, and no other module sees the demo calls."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        departments_setup()
+        yield demo_calls_load()
+        transaction.set_rollback(True)
+
+
+def test_every_service_of_the_catalogue_has_a_live_call(loaded):
+    services_with_calls = set(OpenCallPage.objects.live().values_list("service__slug", flat=True).distinct())
+
+    assert services_with_calls == set(Service.objects.values_list("slug", flat=True))
+    assert len(services_with_calls) == 21
+
+
+def test_calls_are_spread_over_at_least_five_districts(loaded):
+    districts = set(OpenCallPage.objects.live().values_list("district__number", flat=True))
+
+    assert len(districts) >= 5
+
+
+def test_there_are_shifts_that_are_over_under_way_and_to_come(loaded):
+    now = timezone.now()
+    shifts = Shift.objects.filter(call__live=True)
+
+    assert shifts.filter(ends_at__lte=now).exists()
+    assert shifts.filter(starts_at__lte=now, ends_at__gt=now).exists()
+    assert shifts.filter(starts_at__gt=now).count() > shifts.filter(ends_at__lte=now).count()
+    assert not shifts.filter(starts_at__gt=now + datetime.timedelta(days=31)).exists()
+
+
+def test_shifts_have_sensible_places_and_local_hours(loaded):
+    city = timezone.get_default_timezone()
+    now = timezone.now()
+
+    for shift in Shift.objects.all():
+        assert 5 <= shift.capacity <= 60
+        assert shift.team_places <= shift.capacity
+        assert shift.checkin_radius_m is None or 150 <= shift.checkin_radius_m <= 300
+        assert shift.signups_close_at is None or shift.signups_close_at <= shift.starts_at
+        under_way = shift.starts_at <= now < shift.ends_at
+        if not under_way:
+            # Planned shifts happen by day, in the city's own time: none starts before 7 or ends after 22.
+            starts, ends = timezone.localtime(shift.starts_at, city), timezone.localtime(shift.ends_at, city)
+            assert 7 <= starts.hour and ends.time() <= datetime.time(22, 0), shift
+    assert Shift.objects.exclude(checkin_radius_m=None).exists()
+
+
+def test_every_live_call_is_written_in_persian_and_english(loaded):
+    for call in OpenCallPage.objects.live():
+        assert call.title_en and call.summary_en and call.address_en, call.slug
+        assert PERSIAN_LETTER.search(call.title) and PERSIAN_LETTER.search(call.summary_fa), call.slug
+        assert call.body_fa[0].block_type == "text" and call.body_en[0].block_type == "text"
+        assert len(call.body_fa) == len(call.body_en), call.slug
+        # Persian yeh and kaf, never their Arabic look-alikes.
+        persian = " ".join([call.title, call.summary_fa, call.address_fa, str(call.body_fa.raw_data)])
+        assert not re.search("[يك]", persian), call.slug
+    block_types = {block.block_type for call in OpenCallPage.objects.live() for block in call.body_fa}
+    assert {"what_to_bring", "safety_notes", "faq"} <= block_types
+
+
+def test_calls_vary_in_who_may_join_and_how_many_points_they_earn(loaded):
+    calls = OpenCallPage.objects.live()
+
+    assert {0, 12, 16, 18} <= set(calls.values_list("min_age", flat=True))
+    assert calls.filter(open_to_individuals=False).exists()
+    assert calls.filter(open_to_teams=False).exists()
+    assert all(8 <= points <= 30 for points in calls.values_list("points_per_hour", flat=True))
+
+
+def test_every_call_is_in_the_section_of_its_services_department(loaded):
+    for call in OpenCallPage.objects.select_related("service"):
+        section = call.get_parent().specific
+        assert section.department_id == call.service.department_id, call.slug
+
+
+def test_every_call_is_placed_in_isfahan(loaded):
+    for call in OpenCallPage.objects.all():
+        assert ISFAHAN_LATITUDE[0] <= call.latitude <= ISFAHAN_LATITUDE[1], call.slug
+        assert ISFAHAN_LONGITUDE[0] <= call.longitude <= ISFAHAN_LONGITUDE[1], call.slug
+
+
+def test_one_call_is_a_draft_and_one_is_closed(loaded):
+    draft = OpenCallPage.objects.get(live=False)
+    closure = CallClosure.objects.select_related("call").get()
+
+    assert draft.get_latest_revision() is not None and draft.first_published_at is None
+    assert closure.reason
+    assert closure.call.live and not selectors.call_is_accepting_signups(call=closure.call)
+    assert closure.call.shifts.filter(starts_at__gt=timezone.now()).exists()
+    assert len(loaded.created) == len(DEMO_CALLS) == OpenCallPage.objects.count()
+
+
+def test_loading_again_creates_nothing(loaded):
+    def snapshot():
+        return (
+            list(OpenCallPage.objects.order_by("pk").values_list("pk", "slug", "live", "latest_revision_id")),
+            list(Shift.objects.order_by("pk").values_list("pk", "call_id", "starts_at", "ends_at")),
+            list(CallClosure.objects.order_by("pk").values_list("pk", "call_id")),
+        )
+
+    before = snapshot()
+    again = demo_calls_load()
+
+    assert snapshot() == before
+    assert again.created == [] and again.existing == len(DEMO_CALLS) and again.shifts_created == 0
+
+
+@pytest.mark.parametrize("prefix", ["", "/en"])
+def test_a_demo_call_page_shows_its_body_blocks(client, loaded, prefix):
+    call = OpenCallPage.objects.get(slug="hezar-jerib-gutter-clearing")
+
+    response = client.get(prefix + call.url)
+
+    assert response.status_code == 200
+    expected = call.title if not prefix else call.title_en
+    assert expected in response.content.decode()
