@@ -1,0 +1,45 @@
+"""/health against real servers: the database, Redis and a worker that answers, or not."""
+
+import pytest
+from django.test import override_settings
+
+from tests.integration.redis_celery import IDLE_REDIS_DB, celery_app_on_redis, redis_url
+from tests.servers import free_tcp_port
+
+pytestmark = [pytest.mark.integration, pytest.mark.django_db]
+
+
+def test_health_is_ok_with_redis_and_a_worker_running(client, celery_app_on_worker):
+    with override_settings(REDIS_URL=celery_app_on_worker.redis_url, CELERY_TASK_ALWAYS_EAGER=False):
+        response = client.get("/health")
+
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "checks": {"database": "ok", "redis": "ok", "worker": "ok"}}
+
+
+def test_health_is_down_with_503_when_redis_does_not_answer(client):
+    closed_port = free_tcp_port()
+
+    with override_settings(REDIS_URL=f"redis://127.0.0.1:{closed_port}/0"):
+        response = client.get("/health")
+
+    assert response.status_code == 503
+    assert response.json()["status"] == "down"
+    assert response.json()["checks"]["redis"] == "down"
+    assert response.json()["checks"]["database"] == "ok"
+
+
+def test_health_is_degraded_but_200_when_no_worker_consumes_from_redis(client, redis_server, celery_worker):
+    # The session's worker is running, but on another Redis database: nobody answers on this one.
+    idle_broker_url = redis_url(redis_server, IDLE_REDIS_DB)
+
+    with (
+        celery_app_on_redis(idle_broker_url),
+        override_settings(REDIS_URL=idle_broker_url, CELERY_TASK_ALWAYS_EAGER=False),
+    ):
+        response = client.get("/health")
+
+    assert response.status_code == 200
+    assert response.json() == {
+        "status": "degraded", "checks": {"database": "ok", "redis": "ok", "worker": "down"},
+    }

@@ -1,0 +1,217 @@
+"""Throw-away servers for the integration tests: a PostgreSQL cluster and a Celery worker process.
+
+The PostgreSQL helper is hand-written rather than taken from pytest-postgresql because initdb and pg_ctl
+refuse to run as root (pytest-postgresql issue #455), and CI machines and containers often run as root.
+Here, when the current user is root, the PostgreSQL programs run as the `postgres` OS user that the Debian
+package creates, and the cluster's temporary directory belongs to that user.
+"""
+
+from __future__ import annotations
+
+import os
+import pwd
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import NoReturn
+
+import pytest
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+POSTGRES_OS_USER = "postgres"
+# The database named in DATABASE_URL; pytest-django creates and migrates "test_hamyar" next to it.
+POSTGRES_DATABASE = "hamyar"
+INSTALL_POSTGRES = "PostgreSQL is not installed; install it with `apt-get install postgresql`"
+INSTALL_REDIS = "Redis is not installed; install it with `apt-get install redis-server`"
+
+
+def running_on_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() in {"true", "1", "yes"}
+
+
+def skip_or_fail(reason: str) -> NoReturn:
+    """Skips the test on a developer's machine; fails it on CI, where every server must be there."""
+    if running_on_ci():
+        pytest.fail(f"{reason}. CI=true, so integration tests fail instead of skipping.", pytrace=False)
+    pytest.skip(reason)
+
+
+def free_tcp_port() -> int:
+    """A port nothing listens on at this moment, chosen by the kernel."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def postgres_bin_dir() -> Path | None:
+    """The directory holding initdb and pg_ctl: pg_config's answer, Debian's versioned folders, or PATH."""
+    candidates: list[Path] = []
+    if pg_config := shutil.which("pg_config"):
+        # On Debian pg_config may come from libpq-dev and name a server version that is not installed.
+        answer = subprocess.run([pg_config, "--bindir"], capture_output=True, text=True, check=False)
+        if answer.returncode == 0:
+            candidates.append(Path(answer.stdout.strip()))
+    debian_dirs = Path("/usr/lib/postgresql").glob("*/bin")
+    candidates.extend(sorted(debian_dirs, key=lambda path: int(re.sub(r"\D", "", path.parent.name) or 0),
+                             reverse=True))
+    if initdb := shutil.which("initdb"):
+        candidates.append(Path(initdb).parent)
+    for candidate in candidates:
+        if (candidate / "initdb").is_file() and (candidate / "pg_ctl").is_file():
+            return candidate
+    return None
+
+
+def as_postgres_user(command: list[str]) -> list[str]:
+    """The command unchanged for an ordinary user; run as `postgres` when we are root."""
+    if os.geteuid() != 0:
+        return command
+    if runuser := shutil.which("runuser"):
+        return [runuser, "-u", POSTGRES_OS_USER, "--", *command]
+    return ["setpriv", f"--reuid={POSTGRES_OS_USER}", f"--regid={POSTGRES_OS_USER}", "--init-groups",
+            *command]
+
+
+class PostgresStartError(RuntimeError):
+    pass
+
+
+@dataclass
+class PostgresCluster:
+    """One PostgreSQL cluster in a temporary directory, listening on 127.0.0.1 only, tuned for speed."""
+
+    bin_dir: Path
+    port: int = field(default_factory=free_tcp_port)
+    directory: Path | None = None
+
+    @property
+    def data_dir(self) -> Path:
+        return self.directory / "data"
+
+    @property
+    def log_file(self) -> Path:
+        return self.directory / "server.log"
+
+    def database_url(self, database: str = POSTGRES_DATABASE) -> str:
+        return f"postgres://{POSTGRES_OS_USER}@127.0.0.1:{self.port}/{database}"
+
+    def start(self) -> None:
+        self.directory = Path(tempfile.mkdtemp(prefix="hamyar-test-pg-"))
+        if os.geteuid() == 0:
+            try:
+                postgres_user = pwd.getpwnam(POSTGRES_OS_USER)
+            except KeyError:
+                raise PostgresStartError(
+                    f"As root, PostgreSQL must run as the `{POSTGRES_OS_USER}` OS user, which is missing; "
+                    "`apt-get install postgresql` creates it."
+                ) from None
+            os.chown(self.directory, postgres_user.pw_uid, postgres_user.pw_gid)
+        self._run(
+            self.bin_dir / "initdb", "--pgdata", str(self.data_dir), "--auth=trust",
+            f"--username={POSTGRES_OS_USER}", "--encoding=UTF8", "--locale=C.UTF-8", "--no-sync",
+            "--no-instructions",
+        )
+        # Durability is worthless for a cluster that lives for one test run; dropping it makes tests fast.
+        with open(self.data_dir / "postgresql.conf", "a", encoding="utf-8") as conf:
+            conf.write(
+                f"listen_addresses = '127.0.0.1'\n"
+                f"port = {self.port}\n"
+                f"unix_socket_directories = '{self.directory}'\n"
+                "fsync = off\n"
+                "synchronous_commit = off\n"
+                "full_page_writes = off\n"
+                "max_connections = 50\n"
+            )
+        self._run(
+            self.bin_dir / "pg_ctl", "start", "--pgdata", str(self.data_dir), "--log", str(self.log_file),
+            "--wait", "--timeout=30",
+        )
+
+    def stop(self) -> None:
+        """Stops the server and deletes its files; safe to call twice and after a failed start."""
+        if self.directory is None:
+            return
+        if (self.data_dir / "postmaster.pid").exists():
+            subprocess.run(
+                as_postgres_user([str(self.bin_dir / "pg_ctl"), "stop", "--pgdata", str(self.data_dir),
+                                  "--mode=immediate", "--wait", "--timeout=30"]),
+                cwd=self.directory, capture_output=True, check=False, timeout=60,
+            )
+        shutil.rmtree(self.directory, ignore_errors=True)
+        self.directory = None
+
+    def _run(self, *command) -> None:
+        # A session of its own keeps the server out of the terminal's process group, so Ctrl-C reaches
+        # pytest, which then stops the server in order, instead of hitting the server directly.
+        finished = subprocess.run(
+            as_postgres_user([str(part) for part in command]), cwd=self.directory, capture_output=True,
+            text=True, check=False, timeout=120, start_new_session=True,
+        )
+        if finished.returncode != 0:
+            server_log = self.log_file.read_text(errors="replace") if self.log_file.exists() else ""
+            raise PostgresStartError(
+                f"{Path(command[0]).name} failed with exit code {finished.returncode}:\n"
+                f"{finished.stdout}{finished.stderr}{server_log}\n"
+                "Set HAMYAR_TEST_POSTGRES=off to run the tests on SQLite instead."
+            )
+
+
+@dataclass
+class CeleryWorker:
+    """A real `celery worker` process of this project, consuming from the given Redis."""
+
+    redis_url: str
+    database_url: str
+    log_file: Path
+    node_name: str = field(default_factory=lambda: f"hamyar-test-{uuid.uuid4().hex[:8]}@localhost")
+    process: subprocess.Popen | None = None
+
+    def start(self, celery_app, *, timeout_seconds: float = 30.0) -> None:
+        """Starts the worker and returns once it answers a ping through Redis."""
+        environment = {
+            name: value for name, value in os.environ.items()
+            if not name.startswith(("CELERY_", "DJANGO_", "DATABASE_", "REDIS_"))
+        }
+        environment.update(
+            DJANGO_SETTINGS_MODULE="config.settings.test",
+            DATABASE_URL=self.database_url,
+            REDIS_URL=self.redis_url,
+        )
+        with open(self.log_file, "wb") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "celery", "-A", "config", "worker", "--loglevel=INFO", "--pool=solo",
+                 "--concurrency=1", f"--hostname={self.node_name}", "--without-mingle", "--without-gossip",
+                 "--without-heartbeat"],
+                cwd=PROJECT_DIR, env=environment, stdout=log, stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        deadline = time.monotonic() + timeout_seconds
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"The Celery worker exited at start:\n{self.log()}")
+            if celery_app.control.ping(destination=[self.node_name], timeout=0.5):
+                return
+        self.stop()
+        raise RuntimeError(f"The Celery worker did not answer within {timeout_seconds} s:\n{self.log()}")
+
+    def stop(self) -> None:
+        """Warm shutdown (SIGTERM), then SIGKILL if the worker hangs."""
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+    def log(self) -> str:
+        return self.log_file.read_text(errors="replace") if self.log_file.exists() else ""
