@@ -480,6 +480,10 @@ class Shift(models.Model):
         return Decimal((self.ends_at - self.starts_at).total_seconds() / 3600).quantize(Decimal("0.01"))
 
     @property
+    def has_ended(self) -> bool:
+        return self.ends_at <= timezone.now()
+
+    @property
     def signup_deadline(self):
         return self.signups_close_at or self.starts_at
 

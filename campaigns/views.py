@@ -1,9 +1,16 @@
-from django.http import Http404
+from django.core.paginator import Paginator
+from django.http import Http404, QueryDict
 from django.shortcuts import render
+from django.template.response import TemplateResponse
+from django.utils.http import urlencode
+
+from cms.localization import ascii_digits
 
 from . import selectors
 from .catalogue import catalogue_data
 from .errors import ServiceNotFound
+from .forms import CallFilterForm
+from .models import CallIndexPage
 
 
 def service_index(request):
@@ -20,9 +27,78 @@ def service_detail(request, slug: str):
         service = selectors.service_get(slug=slug)
     except ServiceNotFound as error:
         raise Http404(error.message) from None
-    return render(request, "campaigns/service_detail.html", {"service": service})
+    return render(
+        request,
+        "campaigns/service_detail.html",
+        {
+            "service": service,
+            "calls": service_calls_upcoming(service=service),
+            "calls_listing_url": call_listing_url(request, service=service),
+        },
+    )
+
+
+SERVICE_PAGE_CALLS = 6
+
+
+def service_calls_upcoming(*, service, limit: int = SERVICE_PAGE_CALLS) -> list:
+    """The service's live calls that still have a shift ahead, soonest first, for its catalogue page."""
+    calls = selectors.call_list(filters=selectors.CallFilters(service=service.slug))
+    return list(calls.filter(next_shift_starts_at__isnull=False)[:limit])
+
+
+def call_listing_url(request, *, service=None) -> str | None:
+    """The address of the open-calls listing, filtered to a service when one is given; None while the
+    listing page does not exist yet."""
+    index = CallIndexPage.objects.live().public().first()
+    if index is None:
+        return None
+    url = index.get_url(request)
+    if url and service is not None:
+        url = f"{url}?{urlencode({'service': service.slug})}"
+    return url
+
+
+CALLS_PER_PAGE = 12
+# Query parameters that are not filters: the page number is set per pagination link.
+NON_FILTER_PARAMETERS = ("page",)
+
+
+def _filter_querystring(query: QueryDict) -> str:
+    """The filters of the request as a query string without the page number and empty fields, so
+    that pagination links, the map and a shared link keep the same filters."""
+    kept = QueryDict(mutable=True)
+    for key, values in query.lists():
+        non_empty = [value for value in values if value.strip()]
+        if key not in NON_FILTER_PARAMETERS and non_empty:
+            kept.setlist(key, non_empty)
+    return kept.urlencode()
 
 
 def call_listing(request, *, index_page):
-    """Placeholder replaced by the listing view; keeps the page routable meanwhile."""
-    return render(request, "campaigns/call_index_page.html", {"page": index_page, "calls": []})
+    """The open calls: a filter form, one page of results as cards and their positions on a map.
+
+    Everything lives in the query string, so a filtered list can be bookmarked and shared; a filter
+    with an error is shown next to its field and left out, and page numbers out of range show the
+    nearest page rather than an error.
+    """
+    form = CallFilterForm(request.GET)
+    calls = selectors.call_list(filters=form.to_filters())
+    paginator = Paginator(calls, CALLS_PER_PAGE)
+    page_obj = paginator.get_page(ascii_digits(request.GET.get("page", "")))
+    calls_on_page = list(page_obj.object_list)
+    filter_querystring = _filter_querystring(request.GET)
+
+    context = index_page.get_context(request)
+    context.update(
+        {
+            "form": form,
+            "page_obj": page_obj,
+            "paginator": paginator,
+            "page_range": paginator.get_elided_page_range(page_obj.number, on_each_side=1, on_ends=1),
+            "calls": calls_on_page,
+            "map_points": selectors.call_map_points(calls=calls_on_page),
+            "filter_querystring": filter_querystring,
+        }
+    )
+    return TemplateResponse(request, index_page.get_template(request), context)

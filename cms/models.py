@@ -52,4 +52,5 @@ class HomePage(Page):
         context["headline"] = selectors.headline_numbers()
         context["today"] = timezone.localdate()
         context["departments"] = selectors.catalogue_by_department()
+        context["upcoming_calls"] = selectors.upcoming_calls()
         return context

@@ -1,12 +1,38 @@
+from django.db.models import Exists, F, OuterRef, QuerySet, Sum
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
 from campaigns import selectors as campaign_selectors
-from campaigns.models import Service
+from campaigns.models import OpenCallPage, Service, Shift
+
+HOME_PAGE_CALLS = 6
 
 
-def headline_numbers() -> dict[str, int]:
-    """The figures the home page leads with. Later capabilities add volunteers, hours and calls."""
+def _calls_taking_signups(*, now) -> QuerySet[OpenCallPage]:
+    """Live, public calls that staff have not closed and that have a shift still to start: the calls a
+    reader of the home page could join."""
+    shift_ahead = Shift.objects.filter(call=OuterRef("pk"), starts_at__gt=now)
+    return campaign_selectors.call_list(now=now).filter(Exists(shift_ahead), is_closed=False)
+
+
+def upcoming_calls(*, limit: int = HOME_PAGE_CALLS, now=None) -> list[OpenCallPage]:
+    """The calls whose next shift comes soonest, for the home page."""
+    now = now or timezone.now()
+    return list(_calls_taking_signups(now=now)[:limit])
+
+
+def headline_numbers(*, now=None) -> dict[str, int]:
+    """The figures the home page leads with. Later capabilities add volunteers and hours."""
+    now = now or timezone.now()
+    open_calls = _calls_taking_signups(now=now)
+    free_places = Shift.objects.filter(starts_at__gt=now, call__in=open_calls.values("pk")).aggregate(
+        total=Coalesce(Sum(F("capacity") - F("confirmed_count")), 0)
+    )["total"]
     return {
         "services": Service.objects.filter(is_active=True).count(),
         "departments": campaign_selectors.department_list_with_services().count(),
+        "open_calls": open_calls.count(),
+        "free_places": free_places,
     }
 
 

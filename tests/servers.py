@@ -180,8 +180,11 @@ class CeleryWorker:
             name: value for name, value in os.environ.items()
             if not name.startswith(("CELERY_", "DJANGO_", "DATABASE_", "REDIS_"))
         }
+        # The worker runs as in production, its settings read from the environment: the test settings
+        # pin Celery to eager mode for the unit tests.
         environment.update(
-            DJANGO_SETTINGS_MODULE="config.settings.test",
+            DJANGO_SETTINGS_MODULE="config.settings.base",
+            DJANGO_DEBUG="false",
             DATABASE_URL=self.database_url,
             REDIS_URL=self.redis_url,
         )

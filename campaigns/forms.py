@@ -1,0 +1,165 @@
+"""The public filter form of the open-calls listing.
+
+People type in whatever their keyboard gives them: Persian or Arabic-Indic digits, Jalali dates such as
+۱۴۰۵/۰۹/۰۱ or ISO dates such as 2026-11-22. The form reads all of them back as plain values and turns them
+into the selector's `CallFilters`.
+"""
+
+import datetime
+import re
+
+import jdatetime
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from cms.localization import ascii_digits, is_persian, persian_digits
+
+from .models import Department, District, Service
+from .selectors import CallFilters
+
+# Year, month and day separated by "-", "/", "." or the Arabic decimal separator "٫" that Persian keyboards
+# put where others have ".".
+DATE_PATTERN = re.compile(r"^(\d{4})\s*[-/.\u066b]\s*(\d{1,2})\s*[-/.\u066b]\s*(\d{1,2})$")
+# Jalali years are in the 1400s now and Gregorian ones in the 2000s: a year below this one is Jalali.
+FIRST_GREGORIAN_YEAR = 1700
+
+
+def _normalised(value):
+    return ascii_digits(value).strip() if isinstance(value, str) else value
+
+
+def _date_example(date: datetime.date) -> str:
+    if is_persian():
+        jalali = jdatetime.date.fromgregorian(date=date)
+        return persian_digits(f"{jalali.year}/{jalali.month:02}/{jalali.day:02}")
+    return date.isoformat()
+
+
+class LocalDateField(forms.Field):
+    """A date typed as Jalali (1405/09/01) or Gregorian (2026-11-22), in any digits."""
+
+    widget = forms.TextInput(attrs={"autocomplete": "off", "dir": "ltr", "inputmode": "text", "size": 10})
+    default_error_messages = {
+        "invalid": _("Enter a date as year/month/day, for example 1405/09/01 or 2026-11-22."),
+    }
+
+    def to_python(self, value) -> datetime.date | None:
+        text = _normalised(value)
+        if text in self.empty_values:
+            return None
+        match = DATE_PATTERN.match(text)
+        if not match:
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        year, month, day = (int(part) for part in match.groups())
+        try:
+            if year < FIRST_GREGORIAN_YEAR:
+                return jdatetime.date(year, month, day).togregorian()
+            return datetime.date(year, month, day)
+        except ValueError:
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+
+class LocalIntegerField(forms.IntegerField):
+    """An integer in any digits; typed into a text box, since number inputs refuse Persian digits."""
+
+    widget = forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "size": 4})
+
+    def to_python(self, value):
+        return super().to_python(_normalised(value))
+
+
+class LocalTypedChoiceField(forms.TypedChoiceField):
+    """A choice whose values are numbers, also when they arrive in Persian digits (?district=۳)."""
+
+    def to_python(self, value):
+        return super().to_python(_normalised(value))
+
+
+class CallFilterForm(forms.Form):
+    """What a reader narrows the open calls by. Sent with GET, so a filtered listing is a link to share.
+
+    A field with an error is left out of the filters and the other filters still apply: a typo in one
+    box never hides the whole listing.
+    """
+
+    q = forms.CharField(
+        label=_("Search"),
+        max_length=100,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "search", "enterkeyhint": "search"}),
+    )
+    department = forms.ChoiceField(label=_("Department"), required=False)
+    service = forms.ChoiceField(label=_("Service"), required=False)
+    district = LocalTypedChoiceField(label=_("District"), required=False, coerce=int, empty_value=None)
+    date_from = LocalDateField(label=_("From"), required=False)
+    date_to = LocalDateField(label=_("Until"), required=False)
+    age = LocalIntegerField(
+        label=_("Your age"),
+        required=False,
+        min_value=0,
+        max_value=120,
+        help_text=_("Shows only the calls you are old enough to join."),
+    )
+    has_free_places = forms.BooleanField(label=_("Only calls with free places"), required=False)
+    open_to_teams = forms.BooleanField(label=_("Open to NGO teams"), required=False)
+
+    # Fields folded under "More filters"; the search box stays in view.
+    folded_field_names = (
+        "department", "service", "district", "date_from", "date_to",
+        "age", "has_free_places", "open_to_teams",
+    )  # fmt: skip
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Choices are built per request so that their names follow the reader's language.
+        self.fields["department"].choices = [
+            ("", _("All departments")),
+            *((department.slug, department.name) for department in Department.objects.all()),
+        ]
+        services_by_department: dict[str, list[tuple[str, str]]] = {}
+        for service in Service.objects.select_related("department"):
+            services_by_department.setdefault(service.department.name, []).append(
+                (service.slug, service.short_name)
+            )
+        self.fields["service"].choices = [("", _("All services")), *services_by_department.items()]
+        self.fields["district"].choices = [
+            ("", _("All districts")),
+            *((str(district.number), district.name) for district in District.objects.all()),
+        ]
+        # Today, written the way the reader would type it, shows the expected form of a date.
+        for name in ("date_from", "date_to"):
+            self.fields[name].widget.attrs["placeholder"] = _date_example(timezone.localdate())
+
+    def clean(self):
+        cleaned_data = super().clean()
+        date_from, date_to = cleaned_data.get("date_from"), cleaned_data.get("date_to")
+        if date_from and date_to and date_from > date_to:
+            self.add_error("date_to", _("This date is before the “From” date."))
+        return cleaned_data
+
+    @property
+    def folded_fields_in_use(self) -> bool:
+        """Whether "More filters" should start unfolded: one of its fields has a value or an error."""
+        if not self.is_bound:
+            return False
+        return any(self.data.get(name) or self[name].errors for name in self.folded_field_names)
+
+    def to_filters(self) -> CallFilters:
+        """The valid filters; fields with errors are left out."""
+        if not self.is_bound:
+            return CallFilters()
+        self.is_valid()  # cleans every field; cleaned_data keeps those without errors
+        data = self.cleaned_data
+        return CallFilters(
+            department=data.get("department") or None,
+            service=data.get("service") or None,
+            district=data.get("district"),
+            date_from=data.get("date_from"),
+            date_to=data.get("date_to"),
+            has_free_places=bool(data.get("has_free_places")),
+            open_to_teams=bool(data.get("open_to_teams")),
+            age=data.get("age"),
+            text=data.get("q") or "",
+        )
