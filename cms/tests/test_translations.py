@@ -39,5 +39,7 @@ def test_english_is_the_source_language_so_its_catalogue_needs_no_translations()
     english = catalogue("en")
 
     assert len(english) > 0
-    translated = [m.id for m in english if m.id and any(m.string if isinstance(m.string, tuple) else [m.string])]
+    translated = [
+        m.id for m in english if m.id and any(m.string if isinstance(m.string, tuple) else [m.string])
+    ]
     assert translated == []
