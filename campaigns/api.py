@@ -1,10 +1,12 @@
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from ninja import Query, Router
+from ninja import Query, Router, Status
 from ninja.pagination import PageNumberPagination, paginate
 
-from . import selectors
-from .schemas import CallDetailOut, CallFilter, CallOut, CallPageIn, ServiceOut
+from volunteers.auth import api_auth
+
+from . import selectors, services
+from .schemas import CallDetailOut, CallFilter, CallOut, CallPageIn, ServiceOut, SignUpOut, SignUpPageIn
 
 router = Router(tags=["Services"])
 
@@ -55,3 +57,45 @@ def list_calls(request: HttpRequest, filters: Query[CallFilter]):
 def get_call(request: HttpRequest, call_id: int):
     """A published, public call; drafts, unpublished and private calls answer 404 `call_not_found`."""
     return selectors.call_get(call_id=call_id)
+
+
+# --- Sign-ups -------------------------------------------------------------------------------------------
+
+
+class SignUpPagination(CallPagination):
+    """Numbered pages of 20 sign-ups, up to 100 with `page_size`, as `{"items": [...], "count": N}`."""
+
+    Input = SignUpPageIn
+
+
+@router.post(
+    "/shifts/{shift_id}/signups",
+    response={201: SignUpOut},
+    auth=api_auth,
+    tags=["Sign-ups"],
+    summary="Sign up for a shift",
+)
+def create_signup(request: HttpRequest, shift_id: int):
+    """A free place confirms you at once; a full shift puts you at the end of its waiting list, and a place
+    that frees up goes to the first in line. 404 `shift_not_found` for a shift of no published call;
+    400 `call_closed`, `shift_over` or `signups_closed`; 409 `already_signed_up`."""
+    shift = selectors.shift_get_for_signup(shift_id=shift_id)
+    return Status(201, services.signup_create(shift=shift, volunteer=request.auth))
+
+
+@router.delete(
+    "/signups/{signup_id}", response=SignUpOut, auth=api_auth, tags=["Sign-ups"], summary="Cancel my sign-up"
+)
+def cancel_signup(request: HttpRequest, signup_id: int):
+    """Frees your place, which goes to the first in line. 404 `signup_not_found` for anyone else's
+    sign-up; 409 `signup_already_cancelled`."""
+    signup = selectors.signup_get_for_volunteer(signup_id=signup_id, volunteer=request.auth)
+    return services.signup_cancel(signup=signup)
+
+
+@router.get("/me/signups", response=list[SignUpOut], auth=api_auth, tags=["Sign-ups"], summary="My sign-ups")
+@paginate(SignUpPagination)
+def list_my_signups(request: HttpRequest):
+    """All my sign-ups, cancelled ones too: shifts that have not ended first, soonest first; then ended
+    shifts, most recent first."""
+    return selectors.signup_list_for_volunteer(volunteer=request.auth)

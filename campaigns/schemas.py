@@ -10,7 +10,7 @@ from pydantic_core import PydanticCustomError
 from cms.localization import ascii_digits
 
 from . import selectors
-from .models import DelphiRound, Department, OpenCallPage, Service, Shift
+from .models import DelphiRound, Department, OpenCallPage, Service, Shift, SignUp
 from .selectors import CallFilters
 
 
@@ -233,3 +233,58 @@ class CallDetailOut(CallOut):
     @staticmethod
     def resolve_shifts(call: OpenCallPage) -> list[Shift]:
         return list(selectors.shift_list_for_call(call=call))
+
+
+# --- Sign-ups -------------------------------------------------------------------------------------------
+
+
+class SignUpShiftOut(Schema):
+    id: int
+    starts_at: datetime.datetime
+    ends_at: datetime.datetime
+
+
+class SignUpCallOut(Schema):
+    id: int
+    title: str = Field(description="In the reader's language.")
+    url: str | None = Field(description="The call's public page; null once the call is no longer published.")
+
+    @staticmethod
+    def resolve_title(call: OpenCallPage) -> str:
+        return call.localized_title
+
+    @staticmethod
+    def resolve_url(call: OpenCallPage, context) -> str | None:
+        if not call.live:
+            return None
+        request = context["request"]
+        return request.build_absolute_uri(call.get_url(request=request))
+
+
+class SignUpOut(Schema):
+    """One of the caller's own sign-ups. It names no person: it is only ever shown to its volunteer."""
+
+    id: int
+    status: SignUp.Status = Field(
+        description="`confirmed`: the place is yours; `waitlisted`: in line for a place that frees up; "
+        "`cancelled`."
+    )
+    waitlist_position: int | None = Field(
+        description="Your ticket in the line while waitlisted: places go to the lowest number first. "
+        "Numbers are not renumbered when people ahead leave the line. Null unless waitlisted."
+    )
+    created_at: datetime.datetime = Field(description="When you signed up.")
+    cancelled_at: datetime.datetime | None
+    shift: SignUpShiftOut
+    call: SignUpCallOut
+
+    @staticmethod
+    def resolve_call(signup: SignUp) -> OpenCallPage:
+        return signup.shift.call
+
+
+class SignUpPageIn(Schema):
+    """Which page of my sign-ups; see `api.SignUpPagination`."""
+
+    page: int = Field(1, ge=1, description="Which page, from 1.")
+    page_size: int = Field(20, ge=1, le=100, description="Sign-ups per page.")

@@ -1,12 +1,26 @@
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from .errors import CallNotFound, ServiceNotFound
-from .models import CallClosure, DelphiRound, Department, OpenCallPage, Service, Shift
+from .errors import CallNotFound, ServiceNotFound, ShiftNotFound, SignUpNotFound
+from .models import CallClosure, DelphiRound, Department, OpenCallPage, Service, Shift, SignUp
 
 
 def service_list(*, department_slug: str | None = None, include_inactive: bool = False) -> QuerySet[Service]:
@@ -45,6 +59,12 @@ def department_list_with_services() -> QuerySet[Department]:
 MAX_SEARCH_MATCHES = 2000
 
 
+def _public_calls(*, now) -> QuerySet[OpenCallPage]:
+    """Calls anyone may see: live, public (no view restriction), not past their expiry. An alias is a second
+    place for the same call, and an expired call waits only for beat to unpublish it: neither counts."""
+    return OpenCallPage.objects.live().public().filter(alias_of__isnull=True).exclude(expire_at__lte=now)
+
+
 @dataclass(frozen=True)
 class CallFilters:
     """What a reader can narrow the open calls by; every field is optional and they combine."""
@@ -66,12 +86,7 @@ def call_list(*, filters: CallFilters = CallFilters(), now=None) -> QuerySet[Ope
     now = now or timezone.now()
     upcoming = Shift.objects.filter(call=OuterRef("pk"), ends_at__gt=now)
     calls = (
-        OpenCallPage.objects.live()
-        .public()
-        # An alias is a second place for the same call, and an expired call waits only for beat to
-        # unpublish it: neither is a call of its own to show.
-        .filter(alias_of__isnull=True)
-        .exclude(expire_at__lte=now)
+        _public_calls(now=now)
         .select_related("service__department", "district")
         .annotate(
             next_shift_starts_at=Subquery(upcoming.order_by("starts_at").values("starts_at")[:1]),
@@ -144,3 +159,45 @@ def call_map_points(*, calls) -> list[dict]:
         for call in calls
         if call.latitude is not None and call.longitude is not None
     ]
+
+
+# --- Sign-ups -------------------------------------------------------------------------------------------
+
+
+def shift_get_for_signup(*, shift_id: int) -> Shift:
+    """A shift of a call the public can see: live, public, not expired. Others do not exist for sign-ups."""
+    try:
+        return Shift.objects.get(pk=shift_id, call__in=_public_calls(now=timezone.now()))
+    except Shift.DoesNotExist:
+        raise ShiftNotFound(shift_id) from None
+
+
+def signup_get_for_volunteer(*, signup_id: int, volunteer) -> SignUp:
+    """One of the person's own sign-ups; another person's does not exist for them."""
+    try:
+        return SignUp.objects.select_related("shift__call").get(pk=signup_id, volunteer=volunteer)
+    except SignUp.DoesNotExist:
+        raise SignUpNotFound(signup_id) from None
+
+
+def signup_list_for_volunteer(*, volunteer) -> QuerySet[SignUp]:
+    """The person's sign-ups in every status: shifts that have not ended first, soonest first; then ended
+    shifts, most recent first."""
+    now = timezone.now()
+    return (
+        SignUp.objects.filter(volunteer=volunteer)
+        .select_related("shift__call")
+        .annotate(
+            has_ended=Case(
+                When(shift__ends_at__lte=now, then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            )
+        )
+        .order_by(
+            "has_ended",
+            Case(When(has_ended=False, then=F("shift__starts_at"))).asc(nulls_last=True),
+            F("shift__starts_at").desc(),
+            "-pk",
+        )
+    )

@@ -1,3 +1,6 @@
+import datetime
+
+from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.db.models import F, Max
@@ -126,7 +129,9 @@ def signup_create(*, shift: Shift, volunteer) -> SignUp:
     The shift's row is locked first, so concurrent sign-ups are taken one at a time: the confirmed count
     is read and raised under the lock and can never pass the capacity (a check constraint backs this).
     """
-    shift = Shift.objects.select_for_update().select_related("call").get(pk=shift.pk)
+    # Lock the shift row only: locking the joined page rows too would queue sign-ups for every shift of
+    # the call behind each other, and behind Wagtail publishing the call.
+    shift = Shift.objects.select_for_update(of=("self",)).select_related("call").get(pk=shift.pk)
     now = timezone.now()
     if not _call_is_open(shift.call):
         raise SignUpRefused(CampaignErrorCode.CALL_CLOSED, _("This call is closed to new sign-ups."))
@@ -169,6 +174,13 @@ def signup_cancel(*, signup: SignUp) -> SignUp:
             CampaignErrorCode.SIGNUP_ALREADY_CANCELLED, _("This sign-up is already cancelled.")
         )
     was_confirmed = signup.status == SignUp.Status.CONFIRMED
+    cutoff = shift.starts_at - datetime.timedelta(minutes=settings.SIGNUP_CANCELLATION_CUTOFF_MINUTES)
+    # Leaving the waiting list is always fine; a confirmed place given up this late would go unfilled.
+    if was_confirmed and timezone.now() >= cutoff:
+        raise SignUpRefused(
+            CampaignErrorCode.CANCELLATION_CLOSED,
+            _("It is too late to cancel this shift online; please tell the call's contact person instead."),
+        )
     signup.status, signup.waitlist_position, signup.cancelled_at = (
         SignUp.Status.CANCELLED,
         None,

@@ -8,6 +8,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from campaigns.api import router as campaigns_router
+from volunteers.api import router as volunteers_router
 
 from .errors import DomainError, error_body
 
@@ -25,6 +26,9 @@ api = NinjaAPI(
     docs_url="/docs",
 )
 api.add_router("/", campaigns_router)
+# Account endpoints (/auth/token, /me…). Protected operations declare `auth=volunteers.auth.api_auth`:
+# a personal token (Bearer) or the browser's session with CSRF. Public reads stay without auth.
+api.add_router("/", volunteers_router)
 
 
 def _error_response(request: HttpRequest, status: int, code: str, message, details=None):
@@ -33,7 +37,11 @@ def _error_response(request: HttpRequest, status: int, code: str, message, detai
 
 @api.exception_handler(DomainError)
 def on_domain_error(request, exc: DomainError):
-    return _error_response(request, exc.status_code, exc.code, exc.message, exc.details)
+    response = _error_response(request, exc.status_code, exc.code, exc.message, exc.details)
+    # Errors may name response headers, e.g. Retry-After on a 429 or WWW-Authenticate on a 401.
+    for header, value in exc.headers.items():
+        response[header] = value
+    return response
 
 
 @api.exception_handler(ValidationError)
@@ -52,7 +60,9 @@ def on_not_found(request, exc):
 
 @api.exception_handler(AuthenticationError)
 def on_authentication_error(request, exc):
-    return _error_response(request, 401, "not_authenticated", _("Log in or send a valid token."))
+    response = _error_response(request, 401, "not_authenticated", _("Log in or send a valid token."))
+    response["WWW-Authenticate"] = 'Bearer realm="api"'
+    return response
 
 
 @api.exception_handler(HttpError)

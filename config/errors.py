@@ -12,6 +12,7 @@ class DomainError(Exception):
     """A rule of the domain refused the request. Subclassed per app with that app's codes."""
 
     status_code: int = 400
+    headers: dict[str, str] = {}  # e.g. Retry-After on a 429; set per instance, never mutated here
 
     def __init__(
         self, code: StrEnum | str, message: Any, *, status_code: int | None = None, details: Any = None

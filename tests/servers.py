@@ -128,7 +128,7 @@ class PostgresCluster:
                 "fsync = off\n"
                 "synchronous_commit = off\n"
                 "full_page_writes = off\n"
-                "max_connections = 50\n"
+                "max_connections = 100\n"
             )
         self._run(
             self.bin_dir / "pg_ctl", "start", "--pgdata", str(self.data_dir), "--log", str(self.log_file),

@@ -1,3 +1,5 @@
+import hashlib
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
@@ -126,3 +128,46 @@ class Skill(models.Model):
     @property
     def name(self) -> str:
         return localized(self, "name")
+
+
+class ApiToken(models.Model):
+    """A personal token for the REST API, so that apps and scripts act as the person without a password.
+
+    Only the SHA-256 of the secret is stored: the secret is shown once, when the token is made, and a
+    leaked database cannot be replayed against the API. The secret has 256 bits of randomness, so an
+    unsalted fast hash is enough, and it lets a request find its token with one indexed lookup.
+    """
+
+    PREFIX_LENGTH = 8
+
+    # Not "api_tokens": Wagtail's own APIToken (for its admin API) already takes that name on the user.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="personal_api_tokens",
+        verbose_name=_("person"),
+    )
+    name = models.CharField(_("name"), max_length=100, blank=True)
+    key_hash = models.CharField(_("hash of the secret"), max_length=64, unique=True, editable=False)
+    prefix = models.CharField(
+        _("first characters"),
+        max_length=PREFIX_LENGTH,
+        editable=False,
+        help_text=_("Tell tokens apart in lists."),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True, editable=False)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("expires at"), null=True, blank=True, help_text=_("Empty: never."))
+
+    class Meta:
+        verbose_name = _("personal API token")
+        verbose_name_plural = _("personal API tokens")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.name})" if self.name else f"{self.prefix}…"
+
+    @staticmethod
+    def hash_secret(secret: str) -> str:
+        return hashlib.sha256(secret.encode()).hexdigest()

@@ -106,3 +106,18 @@ def test_closed_and_unpublished_calls_take_no_sign_ups():
         with pytest.raises(SignUpRefused) as refused:
             signup_create(shift=shift, volunteer=PersonFactory())
         assert refused.value.code == "call_closed"
+
+
+def test_a_confirmed_place_cannot_be_given_up_online_after_the_cutoff(settings):
+    settings.SIGNUP_CANCELLATION_CUTOFF_MINUTES = 120
+    shift = add_shift(publish_call(), starts_in=datetime.timedelta(minutes=90), capacity=1)
+    confirmed = signup_create(shift=shift, volunteer=PersonFactory())
+    waiting = signup_create(shift=shift, volunteer=PersonFactory())
+
+    with pytest.raises(SignUpRefused) as refused:
+        signup_cancel(signup=confirmed)
+    left_the_line = signup_cancel(signup=waiting)
+
+    assert refused.value.code == "cancellation_closed"
+    assert SignUp.objects.get(pk=confirmed.pk).status == "confirmed"
+    assert left_the_line.status == "cancelled"

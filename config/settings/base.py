@@ -129,6 +129,12 @@ CELERY_BEAT_SCHEDULE: dict = {
     "publish-scheduled-pages": {"task": "cms.tasks.publish_scheduled_pages_task", "schedule": 60.0},
 }
 
+# Proxies in front of the app that append to X-Forwarded-For; rate limits key on the client's address.
+NINJA_NUM_PROXIES = env.int("NINJA_NUM_PROXIES", default=0)
+
+# A confirmed place can be given up online until this long before its shift starts.
+SIGNUP_CANCELLATION_CUTOFF_MINUTES = env.int("SIGNUP_CANCELLATION_CUTOFF_MINUTES", default=120)
+
 # --- Auth --------------------------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -13,6 +13,9 @@ ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
 
 # TLS ends at the proxy in front of gunicorn, which sets X-Forwarded-Proto.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# nginx appends the client's address to X-Forwarded-For; without this every request would seem to come
+# from nginx and one person's failed log-ins would lock the whole city out of the API.
+NINJA_NUM_PROXIES = env.int("NINJA_NUM_PROXIES", default=1)
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
 # The health probe comes over plain HTTP from inside the compose network. SecurityMiddleware matches these
 # patterns against the path with its leading slash stripped, so "/health" is matched as "health".
