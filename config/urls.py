@@ -16,6 +16,7 @@ urlpatterns = [
     path("django-admin/", admin.site.urls),
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("calendar/", include("campaigns.calendar_urls")),
 ]
 
 if settings.DEBUG:
@@ -27,6 +28,7 @@ if settings.DEBUG:
 urlpatterns += i18n_patterns(
     path("services/", include("campaigns.urls")),
     path("account/", include("volunteers.urls")),
+    path("my/", include("campaigns.volunteer_urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )
