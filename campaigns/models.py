@@ -555,3 +555,61 @@ class SignUp(models.Model):
 
     def __str__(self) -> str:
         return f"{self.volunteer} · {self.shift_id} · {self.status}"
+
+
+# --- Reminders and calendars (services in campaigns/reminders.py) -------------------------------------
+
+
+class ShiftReminder(models.Model):
+    """A reminder of an upcoming shift that was sent to the person signed up for it.
+
+    The row is the claim that makes each reminder exactly-once: the unique constraint lets only one run of
+    the reminder task insert it, and the reminder is sent in the same transaction (see
+    `campaigns.reminders.shift_reminders_send`).
+    """
+
+    class Kind(models.TextChoices):
+        DAY_BEFORE = "24h", _("a day before")
+        HOURS_BEFORE = "2h", _("two hours before")
+
+    signup = models.ForeignKey(
+        SignUp, on_delete=models.CASCADE, related_name="reminders", verbose_name=_("sign-up")
+    )
+    kind = models.CharField(_("kind"), max_length=3, choices=Kind.choices)
+    sent_at = models.DateTimeField(_("sent at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("shift reminder")
+        verbose_name_plural = _("shift reminders")
+        constraints = [
+            models.UniqueConstraint(fields=["signup", "kind"], name="one_reminder_per_signup_and_kind"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.signup_id} · {self.kind}"
+
+
+class CalendarFeed(models.Model):
+    """The secret address of a person's calendar feed (/calendar/<token>.ics) of their shifts.
+
+    Kept apart from the user model so that the calendar stays a self-contained capability. The token is
+    stored as is, unlike API tokens (only their hash is kept): the feed only reads the person's schedule,
+    and they must be able to see and copy its address again whenever they want to subscribe another
+    calendar. Resetting it gives a new address and the old one stops working.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="calendar_feed",
+        verbose_name=_("person"),
+    )
+    token = models.CharField(_("secret token"), max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("calendar feed")
+        verbose_name_plural = _("calendar feeds")
+
+    def __str__(self) -> str:
+        return f"calendar feed of {self.user_id}"

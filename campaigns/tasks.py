@@ -20,3 +20,16 @@ def notify_call_stopped_task(call_id: int) -> int:
 def notify_signup_promoted_task(signup_id: int) -> bool:
     """Tells a person on the waiting list that a place freed up and is now theirs."""
     return services.signup_notify_promoted(signup_id=signup_id)
+
+
+@shared_task(acks_late=True)
+def send_shift_reminders_task() -> int:
+    """Sends the shift reminders now due ("24h" and "2h"), one batch per run; beat runs it every 5 minutes.
+
+    Idempotent: each reminder is claimed by a unique row before it is sent, so runs that overlap, a
+    redelivery after a worker died (acks_late) or a manual run send nothing twice. It has no retries of
+    its own: a reminder that fails to send is left for the next run, five minutes later.
+    """
+    from . import reminders
+
+    return reminders.shift_reminders_send()

@@ -127,6 +127,12 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # All periodic work is declared here, in one place; apps add their entries as they need them.
 CELERY_BEAT_SCHEDULE: dict = {
     "publish-scheduled-pages": {"task": "cms.tasks.publish_scheduled_pages_task", "schedule": 60.0},
+    # A run that waited longer than the interval is dropped: the next one does the same work.
+    "send-shift-reminders": {
+        "task": "campaigns.tasks.send_shift_reminders_task",
+        "schedule": 300.0,
+        "options": {"expires": 240},
+    },
 }
 
 # Proxies in front of the app that append to X-Forwarded-For; rate limits key on the client's address.

@@ -1,0 +1,199 @@
+"""A volunteer's own pages: signing up for a shift and giving it up from the web, and "my shifts".
+
+The views stay thin: the rules live in `services`, the reads in `selectors`. A refusal (a closed call, a
+full line, the cancellation cutoff…) becomes a message on the page the person came from, never an error
+page: the only input is the button they pressed, so nothing they typed is lost.
+"""
+
+import functools
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.db.models import Case, Count, IntegerField, OuterRef, QuerySet, Subquery, When
+from django.db.models.functions import Coalesce
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from cms.localization import format_date, format_number
+from config.errors import DomainError
+
+from . import selectors, services
+from .errors import SignUpNotFound
+from .models import SignUp
+
+# --- Reads for these pages ----------------------------------------------------------------------------
+
+
+def signups_with_place_in_line(signups: QuerySet[SignUp]) -> QuerySet[SignUp]:
+    """Annotates each sign-up with `place_in_line`: 1 + the people still waiting ahead of it on its shift,
+    None unless it is waitlisted.
+
+    `waitlist_position` is a ticket number that is not renumbered when someone ahead leaves the line, so
+    it is not what a person wants to know. One correlated subquery counts those ahead for every row of
+    the query at once, so a page of sign-ups costs one query however many rows it has.
+    """
+    ahead = (
+        SignUp.objects.filter(
+            shift=OuterRef("shift"),
+            status=SignUp.Status.WAITLISTED,
+            waitlist_position__lt=OuterRef("waitlist_position"),
+        )
+        .order_by()
+        .values("shift")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return signups.annotate(
+        place_in_line=Case(
+            When(
+                status=SignUp.Status.WAITLISTED,
+                then=Coalesce(Subquery(ahead, output_field=IntegerField()), 0) + 1,
+            ),
+            default=None,
+            output_field=IntegerField(),
+        )
+    )
+
+
+def active_signups_by_shift(*, volunteer, call_id: int) -> dict[int, SignUp]:
+    """The person's confirmed and waitlisted sign-ups on the call's shifts, by shift id, in one query."""
+    signups = SignUp.objects.filter(
+        volunteer=volunteer, shift__call_id=call_id, status__in=SignUp.ACTIVE_STATUSES
+    ).order_by()
+    return {signup.shift_id: signup for signup in signups_with_place_in_line(signups)}
+
+
+def my_shifts_sections(*, volunteer) -> dict[str, list[SignUp]]:
+    """The person's sign-ups in the three sections of "my shifts", each in the selector's order:
+    upcoming confirmed places (soonest first), places in line, and everything ended or cancelled."""
+    signups = signups_with_place_in_line(
+        selectors.signup_list_for_volunteer(volunteer=volunteer).select_related(
+            "shift__call__service", "shift__call__district"
+        )
+    )
+    sections: dict[str, list[SignUp]] = {"upcoming": [], "waiting": [], "past": []}
+    for signup in signups:
+        if signup.has_ended or signup.status == SignUp.Status.CANCELLED:
+            sections["past"].append(signup)
+        elif signup.status == SignUp.Status.CONFIRMED:
+            sections["upcoming"].append(signup)
+        else:
+            sections["waiting"].append(signup)
+    return sections
+
+
+# --- Helpers ------------------------------------------------------------------------------------------
+
+
+def _next_url(request, *, fallback: str) -> str:
+    """Where to go back to: the `next` the form or link sent when it is an address on this site."""
+    next_url = request.POST.get("next") or request.GET.get("next")
+    if next_url and url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return next_url
+    return fallback
+
+
+def _login_required_back_to_page(view):
+    """`login_required` for the POST-only addresses: someone whose session ended while the call page was
+    open is sent to log in and then back to that page (`next`), not to this address, which answers
+    GET with 405."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(_next_url(request, fallback=reverse("volunteer:my_shifts")))
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _when(shift) -> str:
+    return format_date(shift.starts_at, with_time=True, with_weekday=True)
+
+
+# --- Views --------------------------------------------------------------------------------------------
+
+
+@require_POST
+@_login_required_back_to_page
+def signup_create(request, shift_id: int):
+    """Signs the person up for the shift (or puts them in line) and goes back to the call's page."""
+    shift = None
+    try:
+        shift = selectors.shift_get_for_signup(shift_id=shift_id)
+        signup = services.signup_create(shift=shift, volunteer=request.user)
+    except DomainError as error:
+        messages.error(request, error.message)
+        call_url = shift.call.get_url(request) if shift is not None else None
+        return redirect(_next_url(request, fallback=call_url or reverse("volunteer:my_shifts")))
+
+    call = signup.shift.call
+    if signup.status == SignUp.Status.CONFIRMED:
+        messages.success(
+            request,
+            _("You are signed up for “%(call)s” on %(date)s.")
+            % {"call": call.localized_title, "date": _when(signup.shift)},
+        )
+    else:
+        place = signups_with_place_in_line(SignUp.objects.filter(pk=signup.pk)).get().place_in_line
+        messages.success(
+            request,
+            _("The shift is full, so you are on the waiting list, number %(place)s.")
+            % {"place": format_number(place)},
+        )
+    return redirect(_next_url(request, fallback=call.get_url(request) or reverse("volunteer:my_shifts")))
+
+
+@require_GET
+@login_required
+def signup_cancel_confirm(request, signup_id: int):
+    """Asks before giving up a place: a confirmed place goes to the next person in line at once."""
+    try:
+        signup = selectors.signup_get_for_volunteer(signup_id=signup_id, volunteer=request.user)
+    except SignUpNotFound as error:
+        raise Http404(error.message) from None
+    back = _next_url(request, fallback=reverse("volunteer:my_shifts"))
+    if signup.status == SignUp.Status.CANCELLED:
+        messages.info(request, _("This sign-up is already cancelled."))
+        return redirect(back)
+    signup = signups_with_place_in_line(SignUp.objects.filter(pk=signup.pk)).select_related(
+        "shift__call__district"
+    )[0]
+    return render(
+        request, "campaigns/volunteer/signup_cancel_confirm.html", {"signup": signup, "next_url": back}
+    )
+
+
+@require_POST
+@_login_required_back_to_page
+def signup_cancel(request, signup_id: int):
+    """Gives up the person's place or leaves the line, and goes back to where they came from."""
+    back = _next_url(request, fallback=reverse("volunteer:my_shifts"))
+    try:
+        signup = selectors.signup_get_for_volunteer(signup_id=signup_id, volunteer=request.user)
+        was_confirmed = signup.status == SignUp.Status.CONFIRMED
+        services.signup_cancel(signup=signup)
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect(back)
+
+    values = {"call": signup.shift.call.localized_title, "date": _when(signup.shift)}
+    if was_confirmed:
+        messages.success(request, _("Your place on “%(call)s” on %(date)s is cancelled.") % values)
+    else:
+        messages.success(request, _("You have left the waiting list for “%(call)s” on %(date)s.") % values)
+    return redirect(back)
+
+
+@require_GET
+@login_required
+def my_shifts(request):
+    """The person's shifts: upcoming places, places in line, and what is over or cancelled."""
+    return render(request, "campaigns/volunteer/my_shifts.html", my_shifts_sections(volunteer=request.user))
