@@ -10,8 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from wagtail.models import PageViewRestriction
 
-from campaigns.models import CallClosure, District, OpenCallPage, Service, Shift
-from campaigns.services import department_section_ensure
+from campaigns.models import CallClosure, District, OpenCallPage, Shift
+from campaigns.tests.factories import publish_call
 from volunteers.models import Skill
 
 pytestmark = pytest.mark.django_db
@@ -20,35 +20,28 @@ ENGLISH = {"accept-language": "en"}
 _numbers = itertools.count(1)
 
 
-def make_call(*, service: str = "street-sweeping-and-cleaning", district: int = 1, live: bool = True,
-              **fields) -> OpenCallPage:
+def make_call(
+    *, service: str = "street-sweeping-and-cleaning", district: int = 1, live: bool = True, **fields
+) -> OpenCallPage:
     """A call in its department's section of the page tree, published unless `live` is False."""
-    service_obj = Service.objects.get(slug=service)
-    section = department_section_ensure(department=service_obj.department)
     number = next(_numbers)
     values = {
         "title": f"فراخوان {number}",
         "title_en": f"Call {number}",
         "slug": f"call-{number}",
-        "service": service_obj,
         "summary_fa": "پاکسازی گذر",
         "summary_en": "Cleaning the passage",
         "district": District.objects.get(number=district),
         "address_fa": "خیابان چهارباغ",
         "address_en": "Chaharbagh street",
-        "live": live,
         **fields,
     }
-    call = section.add_child(instance=OpenCallPage(**values))
-    revision = call.save_revision()
-    if live:
-        revision.publish()
-    call.refresh_from_db()
-    return call
+    return publish_call(service_slug=service, live=live, **values)
 
 
-def make_shift(call: OpenCallPage, *, in_days: float = 2, hours: float = 3, capacity: int = 10,
-               **fields) -> Shift:
+def make_shift(
+    call: OpenCallPage, *, in_days: float = 2, hours: float = 3, capacity: int = 10, **fields
+) -> Shift:
     # Whole seconds: the API's JSON keeps milliseconds only.
     starts_at = timezone.now().replace(microsecond=0) + datetime.timedelta(days=in_days)
     ends_at = starts_at + datetime.timedelta(hours=hours)
@@ -65,8 +58,9 @@ def listed_ids(client, **params) -> list[int]:
 
 
 def test_a_listed_call_carries_its_live_fields_in_persian_by_default(client):
-    call = make_call(latitude="32.657000", longitude="51.677000", min_age=12, points_per_hour=15,
-                     open_to_teams=False)
+    call = make_call(
+        latitude="32.657000", longitude="51.677000", min_age=12, points_per_hour=15, open_to_teams=False
+    )
     make_shift(call, in_days=-3, capacity=4)  # over: neither its places nor its start count
     soon = make_shift(call, in_days=1, capacity=5, confirmed_count=2)
     make_shift(call, in_days=4, capacity=6)
@@ -149,10 +143,15 @@ def test_the_detail_has_the_shifts_skills_contact_and_body(client):
         required_skills=[first_aid],
     )
     over = make_shift(call, in_days=-2, hours=2, capacity=4, confirmed_count=4)
-    later = make_shift(call, in_days=5, hours=2.5, capacity=8, confirmed_count=3, team_places=2,
-                       checkin_radius_m=150)
-    sooner = make_shift(call, in_days=1, capacity=10,
-                        signups_close_at=timezone.now().replace(microsecond=0) + datetime.timedelta(hours=12))
+    later = make_shift(
+        call, in_days=5, hours=2.5, capacity=8, confirmed_count=3, team_places=2, checkin_radius_m=150
+    )
+    sooner = make_shift(
+        call,
+        in_days=1,
+        capacity=10,
+        signups_close_at=timezone.now().replace(microsecond=0) + datetime.timedelta(hours=12),
+    )
 
     persian = client.get(f"/api/v1/calls/{call.pk}")
     english = client.get(f"/api/v1/calls/{call.pk}", headers=ENGLISH).json()
@@ -346,10 +345,16 @@ def test_filtering_by_free_places_teams_and_age(client):
 
 
 def test_searching_the_text_of_live_calls(client):
-    graffiti = make_call(title="پاک کردن دیوارنویسی", title_en="Graffiti removal",
-                         summary_fa="دیوارها را رنگ می‌زنیم")
-    sweeping = make_call(title="رفت و روب", title_en="Sweeping", summary_en="Sweeping the old bazaar",
-                         service="street-sweeping-and-cleaning", district=3)
+    graffiti = make_call(
+        title="پاک کردن دیوارنویسی", title_en="Graffiti removal", summary_fa="دیوارها را رنگ می‌زنیم"
+    )
+    sweeping = make_call(
+        title="رفت و روب",
+        title_en="Sweeping",
+        summary_en="Sweeping the old bazaar",
+        service="street-sweeping-and-cleaning",
+        district=3,
+    )
 
     assert listed_ids(client, q="دیوارنویسی") == [graffiti.pk]
     assert listed_ids(client, q="graffiti") == [graffiti.pk]
@@ -362,8 +367,18 @@ def test_searching_the_text_of_live_calls(client):
 def test_blank_parameters_mean_any(client):
     call = make_call()
 
-    assert listed_ids(client, department="", service="", district="", date_from="", date_to="", age="",
-                      has_free_places="", open_to_teams="", q="") == [call.pk]
+    assert listed_ids(
+        client,
+        department="",
+        service="",
+        district="",
+        date_from="",
+        date_to="",
+        age="",
+        has_free_places="",
+        open_to_teams="",
+        q="",
+    ) == [call.pk]
 
 
 # --- Bad input ---------------------------------------------------------------------------------------------
@@ -491,6 +506,17 @@ def test_the_openapi_schema_documents_the_calls(client):
     assert "/api/v1/calls" in schema["paths"]
     assert "/api/v1/calls/{call_id}" in schema["paths"]
     parameters = {p["name"]: p for p in schema["paths"]["/api/v1/calls"]["get"]["parameters"]}
-    assert {"department", "service", "district", "date_from", "date_to", "has_free_places", "open_to_teams",
-            "age", "q", "page", "page_size"} <= set(parameters)
+    assert {
+        "department",
+        "service",
+        "district",
+        "date_from",
+        "date_to",
+        "has_free_places",
+        "open_to_teams",
+        "age",
+        "q",
+        "page",
+        "page_size",
+    } <= set(parameters)
     assert parameters["page_size"]["schema"]["maximum"] == 100
