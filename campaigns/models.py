@@ -511,6 +511,8 @@ class SignUp(models.Model):
         CONFIRMED = "confirmed", _("confirmed")
         WAITLISTED = "waitlisted", _("on the waiting list")
         CANCELLED = "cancelled", _("cancelled")
+        # Confirmed, but never checked in by the end of the shift.
+        NO_SHOW = "no_show", _("did not come")
 
     ACTIVE_STATUSES = (Status.CONFIRMED, Status.WAITLISTED)
 
@@ -527,6 +529,8 @@ class SignUp(models.Model):
     waitlist_position = models.PositiveIntegerField(_("place in line"), null=True, blank=True)
     created_at = models.DateTimeField(_("signed up at"), default=timezone.now)
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    checked_in_at = models.DateTimeField(_("checked in at"), null=True, blank=True)
+    checked_out_at = models.DateTimeField(_("checked out at"), null=True, blank=True)
     # Set once when the volunteer is told the call stopped taking part; makes that notice exactly-once.
     call_stopped_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
 

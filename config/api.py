@@ -8,6 +8,8 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from campaigns.api import router as campaigns_router
+from rewards.api import router as rewards_router
+from verification.api import router as verification_router
 from volunteers.api import router as volunteers_router
 
 from .errors import DomainError, error_body
@@ -29,6 +31,8 @@ api.add_router("/", campaigns_router)
 # Account endpoints (/auth/token, /me…). Protected operations declare `auth=volunteers.auth.api_auth`:
 # a personal token (Bearer) or the browser's session with CSRF. Public reads stay without auth.
 api.add_router("/", volunteers_router)
+api.add_router("/", verification_router)
+api.add_router("/", rewards_router)
 
 
 def _error_response(request: HttpRequest, status: int, code: str, message, details=None):

@@ -29,6 +29,8 @@ urlpatterns += i18n_patterns(
     path("services/", include("campaigns.urls")),
     path("account/", include("volunteers.urls")),
     path("my/", include("campaigns.volunteer_urls")),
+    path("completions/", include("verification.urls")),
+    path("rewards/", include("rewards.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

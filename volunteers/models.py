@@ -16,8 +16,42 @@ class User(AbstractUser):
     09xxxxxxxxx, e-mail lower-cased) and unique when present.
     """
 
+    class LeaderboardVisibility(models.TextChoices):
+        NAME = "name", _("under my name")
+        PSEUDONYM = "pseudonym", _("under a pseudonym")
+        HIDDEN = "hidden", _("not at all")
+
     phone = models.CharField(_("mobile number"), max_length=11, unique=True, null=True, blank=True)
     email = models.EmailField(_("email address"), blank=True)
+
+    # Profile. Date of birth and the emergency contact are personal data: see volunteers.selectors for
+    # who may read them.
+    district = models.ForeignKey(
+        "campaigns.District",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="residents",
+        verbose_name=_("district"),
+    )
+    skills = models.ManyToManyField(
+        "volunteers.Skill", blank=True, related_name="people", verbose_name=_("skills")
+    )
+    date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
+    emergency_contact_name = models.CharField(_("emergency contact"), max_length=120, blank=True)
+    emergency_contact_phone = models.CharField(_("emergency contact's phone"), max_length=20, blank=True)
+    photo_consent = models.BooleanField(
+        _("may appear in photos"),
+        default=False,
+        help_text=_("Photos of shifts that show this person may be published."),
+    )
+    leaderboard_visibility = models.CharField(
+        _("on leaderboards"),
+        max_length=10,
+        choices=LeaderboardVisibility.choices,
+        default=LeaderboardVisibility.NAME,
+    )
+    leaderboard_pseudonym = models.CharField(_("pseudonym"), max_length=60, blank=True)
 
     class Meta:
         verbose_name = _("user")

@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "cms",
     "campaigns",
     "volunteers",
+    "verification",
     "rewards",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -132,6 +133,26 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "campaigns.tasks.send_shift_reminders_task",
         "schedule": 300.0,
         "options": {"expires": 240},
+    },
+    "release-unassigned-team-places": {
+        "task": "campaigns.tasks.release_unassigned_team_places_task",
+        "schedule": 300.0,
+        "options": {"expires": 240},
+    },
+    "mark-no-shows": {
+        "task": "campaigns.tasks.mark_no_shows_task",
+        "schedule": 600.0,
+        "options": {"expires": 540},
+    },
+    "expire-points": {
+        "task": "rewards.tasks.expire_points_task",
+        "schedule": 3600.0,
+        "options": {"expires": 3000},
+    },
+    "expire-vouchers": {
+        "task": "rewards.tasks.expire_vouchers_task",
+        "schedule": 3600.0,
+        "options": {"expires": 3000},
     },
 }
 

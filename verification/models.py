@@ -1,0 +1,134 @@
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Completion(models.Model):
+    """A volunteer's report that they did their shift, waiting for staff of the call's department to verify.
+
+    One per sign-up. Its status is where the verification stands; every decision that moved it there is
+    kept as a `Verification` row, and points are credited for the approving decision (see rewards).
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("waiting for verification")
+        # Approved once, but the award is large enough to need a second approver.
+        AWAITING_SECOND_APPROVAL = "second", _("waiting for a second approver")
+        APPROVED = "approved", _("approved")
+        REJECTED = "rejected", _("rejected")
+        REVOKED = "revoked", _("approval revoked")
+
+    signup = models.OneToOneField(
+        "campaigns.SignUp", on_delete=models.PROTECT, related_name="completion", verbose_name=_("sign-up")
+    )
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("reported by"),
+        help_text=_("The volunteer, or the manager of their NGO team."),
+    )
+    hours = models.DecimalField(
+        _("hours reported"), max_digits=5, decimal_places=2, validators=[MinValueValidator(0)]
+    )
+    note = models.TextField(_("note"), blank=True, max_length=2000)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    approved_hours = models.DecimalField(
+        _("hours approved"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    created_at = models.DateTimeField(_("reported at"), default=timezone.now)
+    updated_at = models.DateTimeField(_("last changed at"), auto_now=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("completion report")
+        verbose_name_plural = _("completion reports")
+        indexes = [models.Index(fields=["status", "created_at"])]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(hours__gt=0), name="completion_hours_positive"),
+            models.CheckConstraint(
+                condition=~models.Q(status="approved") | models.Q(approved_hours__isnull=False),
+                name="approved_completion_has_hours",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.signup} · {self.hours} h · {self.status}"
+
+
+class CompletionPhoto(models.Model):
+    """A before or after photo of the work. Stored re-encoded, without its location (EXIF) metadata."""
+
+    class Kind(models.TextChoices):
+        BEFORE = "before", _("before")
+        AFTER = "after", _("after")
+
+    completion = models.ForeignKey(Completion, on_delete=models.CASCADE, related_name="photos")
+    kind = models.CharField(_("kind"), max_length=6, choices=Kind.choices, default=Kind.AFTER)
+    image = models.ImageField(_("photo"), upload_to="completions/%Y/%m/")
+    uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+        verbose_name = _("completion photo")
+        verbose_name_plural = _("completion photos")
+
+    def __str__(self) -> str:
+        return f"{self.completion_id} · {self.kind}"
+
+
+class Verification(models.Model):
+    """One decision on a completion report, by one member of staff. Rows are only ever added.
+
+    An approval (`approve`, or `second_approval` when a second approver is needed) that makes the
+    completion approved is what points are credited for, once; a `revoke` row names the approval it
+    takes back, and its points are reversed once.
+    """
+
+    class Decision(models.TextChoices):
+        APPROVE = "approve", _("approved")
+        SECOND_APPROVAL = "second", _("second approval")
+        REJECT = "reject", _("rejected")
+        REVOKE = "revoke", _("revoked")
+
+    completion = models.ForeignKey(
+        Completion, on_delete=models.PROTECT, related_name="verifications", verbose_name=_("completion")
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("decided by")
+    )
+    decision = models.CharField(_("decision"), max_length=8, choices=Decision.choices)
+    hours = models.DecimalField(_("hours"), max_digits=5, decimal_places=2, null=True, blank=True)
+    reason = models.TextField(_("reason"), blank=True, max_length=1000)
+    # True on the approval that made the completion approved: the one points are credited for.
+    is_final_approval = models.BooleanField(default=False, editable=False)
+    revokes = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="revoked_by",
+        verbose_name=_("revokes"),
+    )
+    created_at = models.DateTimeField(_("decided at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("verification")
+        verbose_name_plural = _("verifications")
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(decision="reject") | ~models.Q(reason=""),
+                name="rejection_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(decision="revoke", revokes__isnull=False)
+                | (~models.Q(decision="revoke") & models.Q(revokes__isnull=True)),
+                name="revocation_names_its_approval",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.completion_id} · {self.decision} by {self.decided_by_id}"
