@@ -7,7 +7,9 @@ from django.utils.translation import gettext_lazy as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
+from achievements.api import router as achievements_router
 from campaigns.api import router as campaigns_router
+from campaigns.checkin_api import router as checkin_router
 from rewards.api import router as rewards_router
 from verification.api import router as verification_router
 from volunteers.api import router as volunteers_router
@@ -33,6 +35,8 @@ api.add_router("/", campaigns_router)
 api.add_router("/", volunteers_router)
 api.add_router("/", verification_router)
 api.add_router("/", rewards_router)
+api.add_router("/", achievements_router)
+api.add_router("/", checkin_router)
 
 
 def _error_response(request: HttpRequest, status: int, code: str, message, details=None):

@@ -31,6 +31,7 @@ urlpatterns += i18n_patterns(
     path("my/", include("campaigns.volunteer_urls")),
     path("completions/", include("verification.urls")),
     path("rewards/", include("rewards.urls")),
+    path("leaderboards/", include("achievements.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

@@ -205,3 +205,41 @@ class ApiToken(models.Model):
     @staticmethod
     def hash_secret(secret: str) -> str:
         return hashlib.sha256(secret.encode()).hexdigest()
+
+
+class Invitation(models.Model):
+    """A link or short code with which an NGO's managers invite people to join it (and a team)."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="invitations")
+    team = models.ForeignKey(
+        Team, on_delete=models.CASCADE, null=True, blank=True, related_name="invitations"
+    )
+    role = models.CharField(
+        _("role"),
+        max_length=10,
+        choices=OrganisationMembership.Role.choices,
+        default=OrganisationMembership.Role.MEMBER,
+    )
+    # Long enough to be unguessable, short enough to read out or type from a printed sheet.
+    code = models.CharField(_("code"), max_length=16, unique=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"))
+    max_uses = models.PositiveIntegerField(_("how many people may use it"), default=1)
+    use_count = models.PositiveIntegerField(_("used"), default=0, editable=False)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(use_count__lte=models.F("max_uses")), name="invitation_not_overused"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} · {self.code}"

@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "volunteers",
     "verification",
     "rewards",
+    "achievements",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
