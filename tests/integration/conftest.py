@@ -8,6 +8,7 @@ import shutil
 from collections.abc import Iterator
 
 import pytest
+from celery.result import allow_join_result
 from django.db import connection
 from pytest_redis import factories
 from pytest_redis.executor import RedisExecutor
@@ -76,5 +77,7 @@ def celery_worker(redis_server, test_database_url, tmp_path_factory) -> Iterator
 @pytest.fixture
 def celery_app_on_worker(celery_worker) -> Iterator[CeleryWorker]:
     """For one test, tasks sent from this process travel through Redis to the worker process."""
-    with celery_app_on_redis(celery_worker.redis_url):
+    # Eager tasks deny result.get() through a process-wide flag that concurrent threads of earlier tests
+    # (eager tasks run in each) can leave set; this process is no worker, so waiting for results is fine.
+    with celery_app_on_redis(celery_worker.redis_url), allow_join_result():
         yield celery_worker
