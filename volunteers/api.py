@@ -1,38 +1,32 @@
-"""The API of people's own accounts: getting, listing and revoking personal tokens, and who am I."""
+"""The API of people's own accounts: signing up, logging in for a personal token (password or a one-time
+code by SMS), their profile, and listing and revoking their tokens."""
 
 from django.http import HttpRequest
 from ninja import Router, Status
 
 from . import selectors, services
 from .auth import api_auth, client_ip
-from .schemas import MeOut, TokenCreatedOut, TokenLoginIn, TokenOut
+from .dates import date_parse
+from .schemas import (
+    CodeRequestIn,
+    CodeSentOut,
+    MeOut,
+    MePatchIn,
+    SignupIn,
+    SkillOut,
+    TokenCreatedOut,
+    TokenLoginIn,
+    TokenOut,
+)
 
 router = Router(tags=["Account"])
 
 
 def _limit_text(limit: services.FailureLimit) -> str:
-    return f"{limit.max_failures} failures in {limit.window.total_seconds() / 60:g} minutes"
+    return f"{limit.max_failures} in {limit.window.total_seconds() / 60:g} minutes"
 
 
-@router.post(
-    "/auth/token",
-    response={201: TokenCreatedOut},
-    summary="Log in and get a personal API token",
-    description=(
-        "Send the token as `Authorization: Bearer <token>`. Wrong credentials answer 401 "
-        f"`invalid_credentials`. After {_limit_text(services.LOGIN_FAILURES_PER_IDENTIFIER)} for one "
-        f"person, or {_limit_text(services.LOGIN_FAILURES_PER_IP)} from one address, attempts answer 429 "
-        "`too_many_attempts`, with `Retry-After` and `details.retry_after` in seconds."
-    ),
-)
-def create_token(request: HttpRequest, payload: TokenLoginIn):
-    token, secret = services.api_token_login(
-        identifier=payload.username,
-        password=payload.password,
-        name=payload.name,
-        client_ip=client_ip(request),
-        request=request,
-    )
+def _token_created(token, secret: str) -> Status:
     return Status(
         201,
         {
@@ -45,9 +39,120 @@ def create_token(request: HttpRequest, payload: TokenLoginIn):
     )
 
 
-@router.get("/me", response=MeOut, auth=api_auth, summary="My account")
+@router.post(
+    "/auth/codes",
+    response={202: CodeSentOut},
+    summary="Send a one-time code by SMS",
+    description=(
+        "Sends a code to the mobile number, to sign up (`purpose: signup`) or log in (`login`) with it; "
+        f"it works for {services.CODE_LIFETIME.total_seconds() / 60:g} minutes and "
+        f"{services.CODE_MAX_ATTEMPTS} guesses, and only the newest code counts. A number with an account "
+        "answers 409 `phone_taken` for sign-up; one without answers 404 `no_account_for_phone` for log-in. "
+        f"At most {_limit_text(services.CODE_REQUESTS_PER_PHONE)} per number and "
+        f"{_limit_text(services.CODE_REQUESTS_PER_IP)} per address; then 429 `too_many_code_requests` with "
+        "`Retry-After`."
+    ),
+)
+def send_code(request: HttpRequest, payload: CodeRequestIn):
+    code = services.one_time_code_send(
+        phone=payload.phone,
+        purpose=payload.purpose,
+        client_ip=client_ip(request),
+        language=getattr(request, "LANGUAGE_CODE", None),
+    )
+    return Status(202, {"expires_at": code.expires_at, "code_length": services.CODE_DIGITS})
+
+
+@router.post(
+    "/auth/signup",
+    response={201: TokenCreatedOut},
+    summary="Sign up and get a personal API token",
+    description=(
+        "With `phone` and the `code` sent for `signup` (password optional: without one, log in with codes), "
+        "or with `email` and `password`. Errors: `code_invalid`, `code_expired`, `code_attempts_exhausted`, "
+        "`phone_taken`/`email_taken` (409), `invalid_password`, `invalid_phone`, `invalid_profile`."
+    ),
+)
+def signup(request: HttpRequest, payload: SignupIn):
+    language = getattr(request, "LANGUAGE_CODE", None)
+    if payload.phone is not None:
+        user = services.user_signup_with_phone(
+            phone=payload.phone,
+            code=payload.code,
+            first_name=payload.first_name,
+            last_name=payload.last_name,
+            password=payload.password,
+            client_ip=client_ip(request),
+            language=language,
+        )
+    else:
+        user = services.user_signup_with_email(
+            email=payload.email,
+            password=payload.password,
+            first_name=payload.first_name,
+            last_name=payload.last_name,
+            language=language,
+        )
+    return _token_created(*services.api_token_create(user=user, name=payload.name))
+
+
+@router.post(
+    "/auth/token",
+    response={201: TokenCreatedOut},
+    summary="Log in and get a personal API token",
+    description=(
+        "Send `username` and `password`, or `phone` and a `code` from POST /auth/codes (purpose `login`). "
+        "Send the token as `Authorization: Bearer <token>`. Wrong credentials answer 401 "
+        "`invalid_credentials`; a wrong code 400 `code_invalid`. After "
+        f"{_limit_text(services.LOGIN_FAILURES_PER_IDENTIFIER)} failures for one person, or "
+        f"{_limit_text(services.LOGIN_FAILURES_PER_IP)} from one address, attempts answer 429 "
+        "`too_many_attempts`, with `Retry-After` and `details.retry_after` in seconds."
+    ),
+)
+def create_token(request: HttpRequest, payload: TokenLoginIn):
+    if payload.phone is not None:
+        token, secret = services.api_token_login_with_code(
+            phone=payload.phone, code=payload.code, name=payload.name, client_ip=client_ip(request)
+        )
+    else:
+        token, secret = services.api_token_login(
+            identifier=payload.username,
+            password=payload.password,
+            name=payload.name,
+            client_ip=client_ip(request),
+            request=request,
+        )
+    return _token_created(token, secret)
+
+
+@router.get("/me", response=MeOut, auth=api_auth, summary="My account and profile")
 def get_me(request: HttpRequest):
-    return request.auth
+    return selectors.me_get(user=request.auth)
+
+
+@router.patch(
+    "/me",
+    response=MeOut,
+    auth=api_auth,
+    summary="Change my profile",
+    description="Only the fields sent change. A rule broken answers 400 `invalid_profile` with "
+    "`details.field`.",
+)
+def patch_me(request: HttpRequest, payload: MePatchIn):
+    changes = payload.dict(exclude_unset=True)
+    if "district" in changes:
+        changes["district"] = selectors.district_for_profile(number=changes["district"])
+    if "skills" in changes:
+        changes["skills"] = selectors.skills_for_profile(slugs=changes["skills"])
+    if "date_of_birth" in changes:
+        changes["date_of_birth"] = date_parse(changes["date_of_birth"])
+    services.profile_update(user=request.auth, changes=changes)
+    return selectors.me_get(user=request.auth)
+
+
+@router.get("/skills", response=list[SkillOut], summary="Skills people can list in their profile")
+def list_skills(request: HttpRequest):
+    return selectors.skill_list()
 
 
 @router.get("/me/tokens", response=list[TokenOut], auth=api_auth, summary="My working API tokens")

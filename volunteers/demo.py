@@ -1,15 +1,17 @@
 """Demo people for a newcomer's local site: one of each kind of user, with a known password."""
 
+import datetime
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from campaigns.models import Department
+from campaigns.models import Department, District
 from campaigns.services import department_approvers_group_ensure, department_staff_group_ensure
 
-from .models import Organisation, OrganisationMembership, Team
+from .models import Organisation, OrganisationMembership, Skill, Team
+from .ngo_demo import ngo_demo_load
 
 DEMO_PASSWORD = "hamyar-demo-1405"
 
@@ -47,6 +49,42 @@ DEMO_NGO = {
 }
 DEMO_TEAM_NAME = "تیم پاکبانان چهارباغ"
 
+# (slug, Persian name, English name); the first two are the ones demo calls require.
+DEMO_SKILLS = (
+    ("english-conversation", "مکالمهٔ انگلیسی", "Conversational English"),
+    ("first-aid", "کمک‌های اولیه", "First aid"),
+    ("carpentry", "نجاری", "Carpentry"),
+    ("gardening", "باغبانی", "Gardening"),
+    ("photography", "عکاسی", "Photography"),
+    ("storytelling", "قصه‌گویی برای کودکان", "Storytelling for children"),
+)
+
+
+@dataclass(frozen=True)
+class DemoProfile:
+    district_number: int
+    skills: tuple[str, ...]
+    date_of_birth: datetime.date
+    emergency_contact_name: str
+    emergency_contact_phone: str
+    photo_consent: bool = True
+
+
+# Only people who volunteer have profiles worth showing; staff and the administrator keep theirs empty.
+DEMO_PROFILES = {
+    "citizen": DemoProfile(
+        3, ("first-aid", "english-conversation"), datetime.date(1994, 3, 21), "مینا احمدی", "09130000101"
+    ),
+    "ngo-manager": DemoProfile(1, ("carpentry",), datetime.date(1982, 8, 2), "پروین کریمی", "09130000102"),
+    "ngo-member-1": DemoProfile(
+        1, ("gardening",), datetime.date(1999, 1, 15), "حسن رضایی", "09130000111", False
+    ),
+    "ngo-member-2": DemoProfile(
+        5, ("photography", "first-aid"), datetime.date(2001, 6, 30), "اکرم محمدی", "09130000112"
+    ),
+    "ngo-member-3": DemoProfile(8, ("storytelling",), datetime.date(2006, 11, 5), "رضا حسینی", "09130000113"),
+}
+
 
 def _person_ensure(person: DemoPerson):
     user_model = get_user_model()
@@ -73,10 +111,41 @@ def _person_ensure(person: DemoPerson):
     return user
 
 
+def demo_skills_load() -> dict[str, Skill]:
+    return {
+        slug: Skill.objects.get_or_create(slug=slug, defaults={"name_fa": name_fa, "name_en": name_en})[0]
+        for slug, name_fa, name_en in DEMO_SKILLS
+    }
+
+
+def _profile_fill(user, profile: DemoProfile, skills: dict[str, Skill]) -> None:
+    """Fills an empty profile; one a demo visitor has edited is left as it is."""
+    if user.date_of_birth is not None:
+        return
+    user.district = District.objects.filter(number=profile.district_number).first()
+    user.date_of_birth = profile.date_of_birth
+    user.emergency_contact_name = profile.emergency_contact_name
+    user.emergency_contact_phone = profile.emergency_contact_phone
+    user.photo_consent = profile.photo_consent
+    user.save(
+        update_fields=[
+            "district",
+            "date_of_birth",
+            "emergency_contact_name",
+            "emergency_contact_phone",
+            "photo_consent",
+        ]
+    )
+    user.skills.set([skills[slug] for slug in profile.skills])
+
+
 @transaction.atomic
 def demo_people_load() -> list[tuple[DemoPerson, object]]:
     """Creates the demo people, the demo NGO and its team once; a second run changes nothing."""
     users = {person.username: _person_ensure(person) for person in DEMO_PEOPLE}
+    skills = demo_skills_load()
+    for username, profile in DEMO_PROFILES.items():
+        _profile_fill(users[username], profile, skills)
 
     organisation, _ = Organisation.objects.get_or_create(
         registration_number=DEMO_NGO["registration_number"],
@@ -91,4 +160,5 @@ def demo_people_load() -> list[tuple[DemoPerson, object]]:
     for username in ("ngo-member-1", "ngo-member-2", "ngo-member-3"):
         OrganisationMembership.objects.get_or_create(organisation=organisation, user=users[username])
         team.members.add(users[username])
+    ngo_demo_load(organisation=organisation, users=users)
     return [(person, users[person.username]) for person in DEMO_PEOPLE]

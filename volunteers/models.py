@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cms.localization import localized
@@ -20,6 +21,10 @@ class User(AbstractUser):
         NAME = "name", _("under my name")
         PSEUDONYM = "pseudonym", _("under a pseudonym")
         HIDDEN = "hidden", _("not at all")
+
+    class Language(models.TextChoices):
+        PERSIAN = "fa", "فارسی"  # each language in itself, so anyone can find theirs
+        ENGLISH = "en", "English"
 
     phone = models.CharField(_("mobile number"), max_length=11, unique=True, null=True, blank=True)
     email = models.EmailField(_("email address"), blank=True)
@@ -52,6 +57,13 @@ class User(AbstractUser):
         default=LeaderboardVisibility.NAME,
     )
     leaderboard_pseudonym = models.CharField(_("pseudonym"), max_length=60, blank=True)
+    preferred_language = models.CharField(
+        _("language for messages"),
+        max_length=2,
+        choices=Language.choices,
+        default=Language.PERSIAN,
+        help_text=_("E-mail and SMS to this person are written in this language."),
+    )
 
     class Meta:
         verbose_name = _("user")
@@ -243,3 +255,33 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation} · {self.code}"
+
+
+class OneTimeCode(models.Model):
+    """A short code sent by SMS that proves someone holds a mobile number, to sign up or log in with it.
+
+    Only a keyed hash of the code is stored (a six-digit code has so few values that a plain hash would
+    give it away). A code works once, for a few minutes, and for a few guesses; only the newest code for
+    a number and purpose counts.
+    """
+
+    class Purpose(models.TextChoices):
+        LOGIN = "login", _("log in")
+        SIGNUP = "signup", _("sign up")
+
+    phone = models.CharField(_("mobile number"), max_length=11)
+    purpose = models.CharField(_("purpose"), max_length=10, choices=Purpose.choices)
+    code_hash = models.CharField(_("hash of the code"), max_length=64, editable=False)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires at"))
+    attempts = models.PositiveSmallIntegerField(_("wrong guesses"), default=0)
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("one-time code")
+        verbose_name_plural = _("one-time codes")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["phone", "purpose", "-created_at"], name="one_time_code_lookup")]
+
+    def __str__(self) -> str:
+        return f"{self.purpose} · {self.created_at:%Y-%m-%d %H:%M}"

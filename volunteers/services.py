@@ -1,22 +1,53 @@
-"""Writes for people's accounts: personal API tokens, logging in for one, and limits on failed attempts."""
+"""Writes for people's accounts: signing up and logging in (password or a one-time code sent by SMS),
+profiles, personal API tokens, and limits on failed attempts and on codes asked for."""
 
 import datetime
 import hashlib
+import logging
 import math
+import re
 import secrets
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import authenticate
+from django.contrib.auth.password_validation import validate_password
 from django.core.cache import cache
-from django.db.models import Q
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
 from django.http import HttpRequest
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.translation import gettext_lazy as _
 
-from .errors import ApiTokenNotFound, ApiTokenRefused, InvalidCredentials, TooManyAttempts
-from .models import ApiToken, User
+from cms.localization import ascii_digits
+from config.errors import DomainError
+
+from .errors import (
+    ApiTokenNotFound,
+    ApiTokenRefused,
+    CodeRefused,
+    EmailTaken,
+    InvalidCredentials,
+    InvalidPassword,
+    InvalidPhone,
+    NoAccountForPhone,
+    PhoneTaken,
+    ProfileInvalid,
+    SmsNotSent,
+    TooManyAttempts,
+    TooManyCodeRequests,
+)
+from .models import ApiToken, OneTimeCode, User
 from .phone import normalize_mobile
+from .sms import send_sms
+
+logger = logging.getLogger(__name__)
 
 # --- Limits on failed attempts ------------------------------------------------------------------------
 
@@ -174,10 +205,10 @@ def login_identifier_key(identifier: str) -> str:
     return normalize_mobile(identifier) or identifier.strip().casefold()
 
 
-def api_token_login(
-    *, identifier: str, password: str, client_ip: str, name: str = "", request: HttpRequest | None = None
-) -> tuple[ApiToken, str]:
-    """Exchanges a mobile number, e-mail address or username and its password for a new API token.
+def password_login(
+    *, identifier: str, password: str, client_ip: str, request: HttpRequest | None = None
+) -> User:
+    """The active person with this mobile number, e-mail address or username and password.
 
     Failed attempts are limited per identifier and per client address (TooManyAttempts). A success
     resets the identifier's count but only takes back its own attempt from the address's, so that
@@ -191,4 +222,322 @@ def api_token_login(
     if user is None:
         raise InvalidCredentials()
     attempt_succeeded(limits=[per_ip], reset=[per_identifier])
+    return user
+
+
+def api_token_login(
+    *, identifier: str, password: str, client_ip: str, name: str = "", request: HttpRequest | None = None
+) -> tuple[ApiToken, str]:
+    """Exchanges a mobile number, e-mail address or username and its password for a new API token."""
+    user = password_login(identifier=identifier, password=password, client_ip=client_ip, request=request)
     return api_token_create(user=user, name=name)
+
+
+def api_token_login_with_code(
+    *, phone: str, code: str, client_ip: str, name: str = ""
+) -> tuple[ApiToken, str]:
+    """Exchanges a mobile number and the one-time code just sent to it for a new API token."""
+    user = code_login(phone=phone, code=code, client_ip=client_ip)
+    return api_token_create(user=user, name=name)
+
+
+# --- One-time codes by SMS ------------------------------------------------------------------------------
+
+CODE_DIGITS = 6
+CODE_LIFETIME = datetime.timedelta(minutes=5)
+# Guesses per code. With a new code at most CODE_REQUESTS_PER_PHONE times per window, someone without the
+# phone has 3 × 5 guesses in a million every 15 minutes.
+CODE_MAX_ATTEMPTS = 5
+CODE_REQUESTS_PER_PHONE = FailureLimit("code-phone", 3, datetime.timedelta(minutes=15))
+# Every SMS costs the city money: one address may ask for codes to a few dozen numbers an hour (many
+# people share an address behind mobile carriers' NAT), not thousands.
+CODE_REQUESTS_PER_IP = FailureLimit("code-ip", 20, datetime.timedelta(hours=1))
+
+
+def _code_hash(*, phone: str, purpose: str, code: str) -> str:
+    # Keyed with SECRET_KEY: a six-digit code has a million values, so a plain hash would give it away.
+    return salted_hmac("volunteers.OneTimeCode", f"{purpose}:{phone}:{code}", algorithm="sha256").hexdigest()
+
+
+def _mobile_or_refuse(phone: str) -> str:
+    mobile = normalize_mobile(phone)
+    if mobile is None:
+        raise InvalidPhone()
+    return mobile
+
+
+def one_time_code_send(
+    *, phone: str, purpose: str, client_ip: str, language: str | None = None
+) -> OneTimeCode:
+    """Sends a new one-time code by SMS to sign up or log in with the mobile number `phone`.
+
+    Asking is limited per number and per client address (TooManyCodeRequests), counted whether or not
+    the number has an account. A number that already has an account cannot ask for a sign-up code
+    (PhoneTaken), and one without cannot ask for a log-in code (NoAccountForPhone): sign-up has to say
+    that a number is taken anyway, so hiding it here would only confuse people, and the limits keep
+    anyone from trying numbers in bulk. Only the newest code for a number and purpose works.
+    """
+    mobile = _mobile_or_refuse(phone)
+    if purpose not in OneTimeCode.Purpose.values:
+        raise ValueError(f"Unknown purpose {purpose!r}")
+    try:
+        attempt_reserve(limits=[(CODE_REQUESTS_PER_IP, client_ip), (CODE_REQUESTS_PER_PHONE, mobile)])
+    except TooManyAttempts as refused:
+        raise TooManyCodeRequests(retry_after=refused.retry_after) from None
+    accounts = User.objects.filter(phone=mobile)
+    if purpose == OneTimeCode.Purpose.SIGNUP and accounts.exists():
+        raise PhoneTaken()
+    if purpose == OneTimeCode.Purpose.LOGIN and not accounts.filter(is_active=True).exists():
+        raise NoAccountForPhone()
+
+    code = f"{secrets.randbelow(10**CODE_DIGITS):0{CODE_DIGITS}d}"
+    now = timezone.now()
+    one_time_code = OneTimeCode.objects.create(
+        phone=mobile,
+        purpose=purpose,
+        code_hash=_code_hash(phone=mobile, purpose=purpose, code=code),
+        created_at=now,
+        expires_at=now + CODE_LIFETIME,
+    )
+    with translation.override(language or translation.get_language() or settings.LANGUAGE_CODE):
+        # ASCII digits: phones offer to fill in a code from an SMS only when it is written in them.
+        text = _("Your Hamyar code: %(code)s. It works for %(minutes)s minutes. Never give it to anyone.") % {
+            "code": code,
+            "minutes": int(CODE_LIFETIME.total_seconds() // 60),
+        }
+    try:
+        send_sms(phone=mobile, text=str(text))
+    except Exception as error:
+        logger.exception("Could not send a one-time code by SMS", exc_info=error)
+        raise SmsNotSent() from error
+    return one_time_code
+
+
+def one_time_code_use(*, phone: str, purpose: str, code: str, client_ip: str) -> str:
+    """Uses up the code sent to `phone` for `purpose` and returns the number (normalised) it proves.
+
+    CodeRefused when the code is wrong, expired, already used or guessed too often. Every guess is
+    counted with a conditional UPDATE before the codes are compared (in constant time), so parallel
+    guesses cannot exceed CODE_MAX_ATTEMPTS, and only one request can ever use a code. Wrong guesses
+    also count against the client address's log-in failures. Call this outside a transaction that a
+    wrong code would roll back, or the guess would not stay counted.
+    """
+    mobile = _mobile_or_refuse(phone)
+    per_ip = (LOGIN_FAILURES_PER_IP, client_ip)
+    attempt_reserve(limits=[per_ip])
+    typed = re.sub(r"\s", "", ascii_digits(code or ""))
+    now = timezone.now()
+    newest = OneTimeCode.objects.filter(phone=mobile, purpose=purpose).order_by("-created_at", "-pk").first()
+    if newest is None or newest.used_at is not None:
+        raise CodeRefused.invalid()
+    if newest.expires_at <= now:
+        raise CodeRefused.expired()
+    counted = OneTimeCode.objects.filter(
+        pk=newest.pk, used_at__isnull=True, attempts__lt=CODE_MAX_ATTEMPTS
+    ).update(attempts=F("attempts") + 1)
+    if not counted:
+        raise CodeRefused.attempts_exhausted()
+    expected = _code_hash(phone=mobile, purpose=purpose, code=typed)
+    if not constant_time_compare(newest.code_hash, expected):
+        attempts = OneTimeCode.objects.values_list("attempts", flat=True).get(pk=newest.pk)
+        raise CodeRefused.invalid(attempts_left=max(0, CODE_MAX_ATTEMPTS - attempts))
+    if not OneTimeCode.objects.filter(pk=newest.pk, used_at__isnull=True).update(used_at=now):
+        raise CodeRefused.invalid()  # a parallel request with the same code used it first
+    attempt_succeeded(limits=[per_ip])
+    return mobile
+
+
+def code_login(*, phone: str, code: str, client_ip: str) -> User:
+    """The active person whose mobile number the one-time log-in code proves."""
+    mobile = one_time_code_use(phone=phone, purpose=OneTimeCode.Purpose.LOGIN, code=code, client_ip=client_ip)
+    user = User.objects.filter(phone=mobile, is_active=True).first()
+    if user is None:  # deactivated after the code was sent
+        raise InvalidCredentials()
+    return user
+
+
+# --- Signing up -----------------------------------------------------------------------------------------
+
+
+def _password_check(password: str, *, user: User) -> None:
+    try:
+        validate_password(password, user=user)
+    except DjangoValidationError as error:
+        raise InvalidPassword(list(error.messages)) from None
+
+
+def _names_clean(first_name: str, last_name: str) -> tuple[str, str]:
+    first_name, last_name = (first_name or "").strip(), (last_name or "").strip()
+    if not first_name:
+        raise ProfileInvalid.name_required()
+    return first_name[:150], last_name[:150]
+
+
+def _new_username() -> str:
+    # Never the phone or e-mail: usernames show up in places where personal data must not.
+    while True:
+        username = f"u{secrets.token_hex(6)}"
+        if not User.objects.filter(username=username).exists():
+            return username
+
+
+def _user_create(*, taken_error: type[DomainError], password: str | None, **fields) -> User:
+    user = User(username=_new_username(), **fields)
+    if password:
+        user.set_password(password)
+    else:
+        user.set_unusable_password()  # logs in with codes by SMS until a password is set
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError:
+        raise taken_error() from None  # someone signed up with the same number or address meanwhile
+    return user
+
+
+def user_signup_with_phone(
+    *,
+    phone: str,
+    code: str,
+    first_name: str,
+    last_name: str = "",
+    password: str | None = None,
+    client_ip: str,
+    language: str = settings.LANGUAGE_CODE,
+) -> User:
+    """Makes an account for the holder of a mobile number, proven by the one-time sign-up code sent to it.
+
+    The password is optional: without one, the person logs in with codes. Everything that could refuse
+    the sign-up is checked before the code is used up, so a weak password does not cost a new SMS.
+    """
+    mobile = _mobile_or_refuse(phone)
+    first_name, last_name = _names_clean(first_name, last_name)
+    if User.objects.filter(phone=mobile).exists():
+        raise PhoneTaken()
+    if password:
+        _password_check(password, user=User(phone=mobile, first_name=first_name, last_name=last_name))
+    one_time_code_use(phone=mobile, purpose=OneTimeCode.Purpose.SIGNUP, code=code, client_ip=client_ip)
+    return _user_create(
+        taken_error=PhoneTaken,
+        password=password,
+        phone=mobile,
+        first_name=first_name,
+        last_name=last_name,
+        preferred_language=_language_or_default(language),
+    )
+
+
+def user_signup_with_email(
+    *,
+    email: str,
+    password: str,
+    first_name: str,
+    last_name: str = "",
+    language: str = settings.LANGUAGE_CODE,
+) -> User:
+    """Makes an account that logs in with an e-mail address and password (for people without an Iranian
+    mobile number)."""
+    address = (email or "").strip().lower()
+    try:
+        validate_email(address)
+    except DjangoValidationError:
+        raise ProfileInvalid.invalid_email() from None
+    first_name, last_name = _names_clean(first_name, last_name)
+    if User.objects.filter(email__iexact=address).exists():
+        raise EmailTaken()
+    if not password:
+        raise InvalidPassword([_("Choose a password.")])
+    _password_check(password, user=User(email=address, first_name=first_name, last_name=last_name))
+    return _user_create(
+        taken_error=EmailTaken,
+        password=password,
+        email=address,
+        first_name=first_name,
+        last_name=last_name,
+        preferred_language=_language_or_default(language),
+    )
+
+
+def _language_or_default(language: str | None) -> str:
+    code = (language or "")[:2]
+    return code if code in User.Language.values else User.Language.PERSIAN
+
+
+# --- Profiles -------------------------------------------------------------------------------------------
+
+PROFILE_FIELDS = frozenset(
+    {
+        "first_name",
+        "last_name",
+        "district",
+        "skills",
+        "date_of_birth",
+        "emergency_contact_name",
+        "emergency_contact_phone",
+        "photo_consent",
+        "leaderboard_visibility",
+        "leaderboard_pseudonym",
+        "preferred_language",
+    }
+)
+OLDEST_AGE_YEARS = 120
+PHONE_NUMBER_PATTERN = re.compile(r"^\+?\d{7,15}$")
+
+
+def _emergency_phone_clean(raw: str) -> str:
+    text = re.sub(r"[\s\-()]", "", ascii_digits(raw or ""))
+    if not text:
+        return ""
+    mobile = normalize_mobile(text)
+    if mobile:
+        return mobile
+    if not PHONE_NUMBER_PATTERN.match(text):
+        raise ProfileInvalid.emergency_phone()
+    return text
+
+
+@transaction.atomic
+def profile_update(*, user: User, changes: Mapping[str, Any]) -> User:
+    """Changes the given fields of the person's profile (the others stay as they are).
+
+    `changes` maps names in PROFILE_FIELDS to new values: `district` a District or None, `skills` Skills,
+    `date_of_birth` a date or None. ProfileInvalid, naming the field, when a value breaks a rule.
+    """
+    unknown = set(changes) - PROFILE_FIELDS
+    if unknown:
+        raise TypeError(f"Not profile fields: {sorted(unknown)}")
+    values = dict(changes)
+    if "first_name" in values or "last_name" in values:
+        values["first_name"], values["last_name"] = _names_clean(
+            values.get("first_name", user.first_name), values.get("last_name", user.last_name)
+        )
+    if values.get("date_of_birth") is not None:
+        born = values["date_of_birth"]
+        today = timezone.localdate()
+        if born >= today or born.year < today.year - OLDEST_AGE_YEARS:
+            raise ProfileInvalid.birth_date_out_of_range()
+    if "emergency_contact_phone" in values:
+        values["emergency_contact_phone"] = _emergency_phone_clean(values["emergency_contact_phone"])
+    for text_field, max_length in (("emergency_contact_name", 120), ("leaderboard_pseudonym", 60)):
+        if text_field in values:
+            values[text_field] = (values[text_field] or "").strip()[:max_length]
+    if "preferred_language" in values and values["preferred_language"] not in User.Language.values:
+        raise ProfileInvalid("preferred_language", _("Choose Persian or English."))
+    if (
+        "leaderboard_visibility" in values
+        and values["leaderboard_visibility"] not in User.LeaderboardVisibility.values
+    ):
+        raise ProfileInvalid("leaderboard_visibility", _("Choose how you appear on leaderboards."))
+    visibility = values.get("leaderboard_visibility", user.leaderboard_visibility)
+    pseudonym = values.get("leaderboard_pseudonym", user.leaderboard_pseudonym)
+    if visibility == User.LeaderboardVisibility.PSEUDONYM and not pseudonym:
+        raise ProfileInvalid.pseudonym_required()
+
+    skills = values.pop("skills", None)
+    for field, value in values.items():
+        setattr(user, field, value)
+    if values:
+        user.save(update_fields=list(values))
+    if skills is not None:
+        user.skills.set(skills)
+    return user

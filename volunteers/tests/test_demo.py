@@ -5,7 +5,7 @@ from django.test import override_settings
 
 from campaigns.models import Department
 from volunteers.demo import DEMO_PASSWORD
-from volunteers.models import Organisation, OrganisationMembership, Team
+from volunteers.models import Organisation, OrganisationMembership, Skill, Team
 
 pytestmark = pytest.mark.django_db
 
@@ -13,7 +13,11 @@ pytestmark = pytest.mark.django_db
 def snapshot():
     user_model = get_user_model()
     return (
-        list(user_model.objects.order_by("pk").values("username", "password", "phone", "is_staff")),
+        list(
+            user_model.objects.order_by("pk").values(
+                "username", "password", "phone", "is_staff", "date_of_birth", "district"
+            )
+        ),
         list(OrganisationMembership.objects.order_by("pk").values()),
         list(Team.objects.order_by("pk").values()),
         list(Organisation.objects.order_by("pk").values()),
@@ -27,7 +31,8 @@ def test_demo_data_loads_once_and_a_second_run_changes_nothing(capsys):
     call_command("load_demo")
 
     assert snapshot() == first
-    assert len(first[0]) == 12
+    # Twelve demo accounts one can log in with; the rest are the leaderboards' crowd, without passwords.
+    assert sum(1 for user in first[0] if not user["password"].startswith("!")) == 12
     printed = capsys.readouterr().out
     assert DEMO_PASSWORD in printed and "09120000001" in printed
 
@@ -64,3 +69,16 @@ def test_demo_data_is_refused_where_debug_is_off():
     with pytest.raises(CommandError, match="allow-without-debug"):
         call_command("load_demo")
     assert not get_user_model().objects.exists()
+
+
+@override_settings(DEBUG=True)
+def test_demo_volunteers_have_profiles_and_the_skills_exist():
+    call_command("load_demo")
+    citizen = get_user_model().objects.get(username="citizen")
+
+    assert citizen.district is not None and citizen.date_of_birth is not None
+    assert citizen.emergency_contact_name and citizen.emergency_contact_phone
+    assert set(citizen.skills.values_list("slug", flat=True)) == {"first-aid", "english-conversation"}
+    assert Skill.objects.count() >= 6
+    for username in ("ngo-member-1", "ngo-member-2", "ngo-member-3", "ngo-manager"):
+        assert get_user_model().objects.get(username=username).skills.exists()

@@ -1,0 +1,457 @@
+"""Writes for NGOs: registering one, staff verifying it, roles, teams and invitations.
+
+Each service checks who is acting (`actor`) itself, so the web pages and the API enforce the same rules.
+Role changes and removals lock the NGO's row, so that two owners demoting each other at once cannot leave
+an NGO without an owner.
+"""
+
+import datetime
+import logging
+import secrets
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.db.models import F, ProtectedError, RestrictedError
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+from wagtail.log_actions import log
+
+from cms.localization import ascii_digits, localized
+
+from . import ngo_selectors as selectors
+from .models import Invitation, Organisation, OrganisationMembership, Team, User
+from .ngo_errors import (
+    AlreadyAMember,
+    AlreadyVerified,
+    InvalidContact,
+    InvalidRole,
+    InvitationInvalid,
+    InvitationRefused,
+    LastOwner,
+    MemberNotFound,
+    NotAllowedToVerify,
+    NotAManager,
+    NotAMember,
+    NotAnOwner,
+    OrganisationNotFound,
+    RegistrationNumberTaken,
+    RejectionReasonRequired,
+    TeamInUse,
+    TeamNameRequired,
+    TeamNameTaken,
+)
+from .notifications import person_notify
+
+logger = logging.getLogger(__name__)
+
+Role = OrganisationMembership.Role
+
+INVITATION_DEFAULT_LIFETIME = datetime.timedelta(days=14)
+INVITATION_MAX_LIFETIME = datetime.timedelta(days=90)
+INVITATION_MAX_USES = 500
+
+LOG_VERIFIED = "volunteers.organisation_verified"
+LOG_REJECTED = "volunteers.organisation_rejected"
+
+
+def _person_language(user) -> str:
+    return getattr(user, "preferred_language", "") or settings.LANGUAGE_CODE
+
+
+def _absolute(path: str) -> str:
+    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
+
+
+def _require_manager(*, organisation: Organisation, actor) -> OrganisationMembership:
+    membership = selectors.membership_get(organisation=organisation, user=actor)
+    if not selectors.is_manager(membership):
+        raise NotAManager()
+    return membership
+
+
+def _lock(organisation: Organisation) -> Organisation:
+    """Locks the NGO's row: membership changes of one NGO happen one after another."""
+    try:
+        return Organisation.objects.select_for_update().get(pk=organisation.pk)
+    except Organisation.DoesNotExist:
+        raise OrganisationNotFound(organisation.pk) from None
+
+
+# --- Registration and verification ---------------------------------------------------------------------
+
+
+def registration_number_normalize(raw: str) -> str:
+    """One spelling per number: Persian digits as ASCII, upper case, single spaces."""
+    return " ".join(ascii_digits(raw or "").upper().split())
+
+
+@transaction.atomic
+def organisation_register(
+    *,
+    user: User,
+    name_fa: str,
+    registration_number: str,
+    field_of_work: str = "",
+    name_en: str = "",
+    contact_phone: str = "",
+    contact_email: str = "",
+) -> Organisation:
+    """Registers an NGO with the person as its owner. It is unverified until municipal staff check it,
+    and cannot reserve places until then."""
+    number = registration_number_normalize(registration_number)
+    if not name_fa.strip() or not number:
+        raise InvalidContact(_("Give the NGO's name and registration number."))
+    contact_email = contact_email.strip().lower()
+    contact_phone = ascii_digits(contact_phone).strip()
+    if contact_email:
+        try:
+            validate_email(contact_email)
+        except ValidationError:
+            raise InvalidContact(
+                _("“%(email)s” is not an e-mail address.") % {"email": contact_email}
+            ) from None
+    if not contact_email and not contact_phone:
+        raise InvalidContact(_("Give a phone number or an e-mail address to contact the NGO."))
+    if Organisation.objects.filter(registration_number__iexact=number).exists():
+        raise RegistrationNumberTaken(number)
+    try:
+        with transaction.atomic():
+            organisation = Organisation.objects.create(
+                name_fa=name_fa.strip(),
+                name_en=name_en.strip(),
+                registration_number=number,
+                field_of_work=field_of_work.strip(),
+                contact_phone=contact_phone,
+                contact_email=contact_email,
+            )
+    except IntegrityError:  # registered by someone else a moment ago
+        raise RegistrationNumberTaken(number) from None
+    OrganisationMembership.objects.create(organisation=organisation, user=user, role=Role.OWNER)
+    return organisation
+
+
+def _notify_owners(*, owners: list[User], organisation: Organisation, subject, text, values: dict) -> None:
+    """Tells each owner in their own language, with the NGO's name and its page's address in it."""
+    for owner in owners:
+        language = _person_language(owner)
+        with translation.override(language):
+            filled = {
+                **values,
+                "ngo": localized(organisation, "name"),
+                # A rejected NGO has no page left: its owners get the form to register again.
+                "url": _absolute(
+                    reverse("volunteers:ngo:dashboard", args=[organisation.pk])
+                    if organisation.pk is not None
+                    else reverse("volunteers:ngo:register")
+                ),
+            }
+            person_notify(
+                user=owner, subject=str(subject) % filled, text=str(text) % filled, language=language
+            )
+
+
+@transaction.atomic
+def organisation_verify(*, organisation: Organisation, verified_by: User) -> Organisation:
+    """Municipal staff confirm the NGO is what it says; its owners are told, once."""
+    if not selectors.can_verify_organisations(verified_by):
+        raise NotAllowedToVerify()
+    locked = _lock(organisation)
+    if locked.verified_at is not None:
+        raise AlreadyVerified()
+    locked.verified_at = timezone.now()
+    locked.verified_by = verified_by
+    locked.save(update_fields=["verified_at", "verified_by"])
+    log(instance=locked, action=LOG_VERIFIED, user=verified_by)
+
+    owners = list(selectors.organisation_owners(organisation=locked))
+    transaction.on_commit(
+        lambda: _notify_owners(
+            owners=owners,
+            organisation=locked,
+            subject=_("“%(ngo)s” is verified"),
+            text=_(
+                "Municipal staff have verified “%(ngo)s”. Your NGO can now reserve places on shifts for "
+                "its teams: %(url)s"
+            ),
+            values={},
+        )
+    )
+    return locked
+
+
+@transaction.atomic
+def organisation_reject(*, organisation: Organisation, rejected_by: User, reason: str) -> None:
+    """Municipal staff turn down an NGO's registration and say why.
+
+    The registration is removed, so its registration number is free to be registered again with the
+    right details; its owners are told the reason, and the decision stays in the staff area's audit log.
+    (Organisation has no "rejected" state to keep the row in; removing it is the honest alternative.)
+    """
+    if not selectors.can_verify_organisations(rejected_by):
+        raise NotAllowedToVerify()
+    reason = (reason or "").strip()
+    if not reason:
+        raise RejectionReasonRequired()
+    locked = _lock(organisation)
+    if locked.verified_at is not None:
+        raise AlreadyVerified()
+    owners = list(selectors.organisation_owners(organisation=locked))
+    log(
+        instance=locked,
+        action=LOG_REJECTED,
+        user=rejected_by,
+        data={"reason": reason, "registration_number": locked.registration_number},
+    )
+    locked.delete()
+    transaction.on_commit(
+        lambda: _notify_owners(
+            owners=owners,
+            organisation=locked,
+            subject=_("The registration of “%(ngo)s” was not accepted"),
+            text=_(
+                "Municipal staff could not verify “%(ngo)s”, so its registration was removed. The reason "
+                "they gave: %(reason)s. You may register it again with corrected details: %(url)s"
+            ),
+            values={"reason": reason},
+        )
+    )
+
+
+# --- Roles and membership ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def membership_set_role(
+    *, organisation: Organisation, actor: User, membership: OrganisationMembership, role: str
+) -> OrganisationMembership:
+    """Owners make people managers, members or fellow owners; an NGO always keeps one owner."""
+    if role not in Role.values:
+        raise InvalidRole()
+    _lock(organisation)
+    actor_membership = selectors.membership_get(organisation=organisation, user=actor)
+    if not selectors.is_owner(actor_membership):
+        raise NotAnOwner(_("Only the NGO's owners may change people's roles."))
+    membership = (
+        OrganisationMembership.objects.select_for_update()
+        .filter(pk=membership.pk, organisation=organisation)
+        .first()
+    )
+    if membership is None:  # removed meanwhile, or another NGO's
+        raise MemberNotFound()
+    if membership.role == Role.OWNER and role != Role.OWNER and _owner_count(organisation) <= 1:
+        raise LastOwner()
+    if membership.role != role:
+        membership.role = role
+        membership.save(update_fields=["role"])
+    return membership
+
+
+def _owner_count(organisation: Organisation) -> int:
+    return OrganisationMembership.objects.filter(organisation=organisation, role=Role.OWNER).count()
+
+
+@transaction.atomic
+def membership_remove(*, organisation: Organisation, actor: User, membership: OrganisationMembership) -> None:
+    """Takes a person out of the NGO and its teams. Managers remove plain members, owners anyone, and
+    anyone may leave; never the last owner."""
+    _lock(organisation)
+    try:
+        membership = OrganisationMembership.objects.select_for_update().get(
+            pk=membership.pk, organisation=organisation
+        )
+    except OrganisationMembership.DoesNotExist:
+        raise MemberNotFound() from None
+    leaving = membership.user_id == actor.pk
+    if not leaving:
+        actor_membership = _require_manager(organisation=organisation, actor=actor)
+        if membership.role != Role.MEMBER and not selectors.is_owner(actor_membership):
+            raise NotAnOwner(_("Only the NGO's owners may remove a manager or an owner."))
+    if membership.role == Role.OWNER and _owner_count(organisation) <= 1:
+        raise LastOwner()
+    Team.members.through.objects.filter(team__organisation=organisation, user_id=membership.user_id).delete()
+    membership.delete()
+
+
+# --- Teams ---------------------------------------------------------------------------------------------
+
+
+def _team_name_clean(*, organisation: Organisation, name: str, team: Team | None = None) -> str:
+    name = " ".join((name or "").split())
+    if not name:
+        raise TeamNameRequired()
+    taken = Team.objects.filter(organisation=organisation, name__iexact=name)
+    if team is not None:
+        taken = taken.exclude(pk=team.pk)
+    if taken.exists():
+        raise TeamNameTaken(name)
+    return name
+
+
+@transaction.atomic
+def team_create(*, organisation: Organisation, actor: User, name: str) -> Team:
+    _require_manager(organisation=organisation, actor=actor)
+    name = _team_name_clean(organisation=organisation, name=name)
+    try:
+        with transaction.atomic():
+            return Team.objects.create(organisation=organisation, name=name)
+    except IntegrityError:  # the same name, created a moment ago
+        raise TeamNameTaken(name) from None
+
+
+@transaction.atomic
+def team_rename(*, team: Team, actor: User, name: str) -> Team:
+    _require_manager(organisation=team.organisation, actor=actor)
+    name = _team_name_clean(organisation=team.organisation, name=name, team=team)
+    try:
+        with transaction.atomic():
+            Team.objects.filter(pk=team.pk).update(name=name)
+    except IntegrityError:
+        raise TeamNameTaken(name) from None
+    team.name = name
+    return team
+
+
+@transaction.atomic
+def team_delete(*, team: Team, actor: User) -> None:
+    """Deletes the team (its members stay in the NGO). A team with places reserved on shifts is kept."""
+    _require_manager(organisation=team.organisation, actor=actor)
+    try:
+        with transaction.atomic():
+            team.delete()
+    except (ProtectedError, RestrictedError):
+        raise TeamInUse() from None
+
+
+@transaction.atomic
+def team_member_add(*, team: Team, actor: User, user: User) -> Team:
+    """Puts one of the NGO's members in the team; adding someone already there changes nothing."""
+    _require_manager(organisation=team.organisation, actor=actor)
+    if not OrganisationMembership.objects.filter(organisation_id=team.organisation_id, user=user).exists():
+        raise NotAMember()
+    team.members.add(user)
+    return team
+
+
+@transaction.atomic
+def team_member_remove(*, team: Team, actor: User, user: User) -> Team:
+    _require_manager(organisation=team.organisation, actor=actor)
+    team.members.remove(user)
+    return team
+
+
+# --- Invitations ---------------------------------------------------------------------------------------
+
+
+def invitation_code_generate() -> str:
+    return "".join(
+        secrets.choice(selectors.INVITATION_CODE_ALPHABET) for _ in range(selectors.INVITATION_CODE_LENGTH)
+    )
+
+
+@transaction.atomic
+def invitation_create(
+    *,
+    organisation: Organisation,
+    actor: User,
+    team: Team | None = None,
+    role: str = Role.MEMBER,
+    expires_at: datetime.datetime | None = None,
+    max_uses: int = 1,
+) -> Invitation:
+    """An invitation link and code for the NGO (and a team). Managers invite members; only owners invite
+    managers; nobody becomes an owner by invitation."""
+    actor_membership = _require_manager(organisation=organisation, actor=actor)
+    if role == Role.OWNER or role not in Role.values:
+        raise InvalidRole(_("People can be invited as members or managers, not as owners."))
+    if role == Role.MANAGER and not selectors.is_owner(actor_membership):
+        raise NotAnOwner(_("Only the NGO's owners may invite managers."))
+    if team is not None and team.organisation_id != organisation.pk:
+        raise InvitationInvalid(_("The team is not one of this NGO's teams."))
+    now = timezone.now()
+    expires_at = expires_at or now + INVITATION_DEFAULT_LIFETIME
+    if expires_at <= now:
+        raise InvitationInvalid(_("The invitation must expire in the future."))
+    if expires_at > now + INVITATION_MAX_LIFETIME:
+        raise InvitationInvalid(
+            _("An invitation can last at most %(days)s days.") % {"days": INVITATION_MAX_LIFETIME.days}
+        )
+    if not 1 <= max_uses <= INVITATION_MAX_USES:
+        raise InvitationInvalid(
+            _("An invitation can be used by 1 to %(max)s people.") % {"max": INVITATION_MAX_USES}
+        )
+    for _attempt in range(5):
+        try:
+            with transaction.atomic():
+                return Invitation.objects.create(
+                    organisation=organisation,
+                    team=team,
+                    role=role,
+                    code=invitation_code_generate(),
+                    created_by=actor,
+                    expires_at=expires_at,
+                    max_uses=max_uses,
+                )
+        except IntegrityError:  # a code collision: about one in 10^17, but never a 500
+            continue
+    raise RuntimeError("Could not find an unused invitation code")
+
+
+@transaction.atomic
+def invitation_revoke(*, invitation: Invitation, actor: User) -> Invitation:
+    """Stops the invitation from working; revoking it again changes nothing."""
+    _require_manager(organisation=invitation.organisation, actor=actor)
+    Invitation.objects.filter(pk=invitation.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    invitation.refresh_from_db(fields=["revoked_at"])
+    return invitation
+
+
+def _refuse_unusable(invitation: Invitation, now: datetime.datetime) -> None:
+    status = selectors.invitation_status(invitation, now=now)
+    if status == selectors.InvitationStatus.REVOKED:
+        raise InvitationRefused.revoked()
+    if status == selectors.InvitationStatus.EXPIRED:
+        raise InvitationRefused.expired()
+    if status == selectors.InvitationStatus.USED_UP:
+        raise InvitationRefused.used_up()
+
+
+@transaction.atomic
+def invitation_accept(*, code: str, user: User) -> OrganisationMembership:
+    """The person joins the invitation's NGO (and team) with its role.
+
+    A use is counted with a conditional UPDATE (`use_count < max_uses`), so however many people accept a
+    last use at once, exactly one gets it; the database's check constraint backs it. Someone already in the
+    NGO uses a team invitation only to join the team.
+    """
+    invitation = selectors.invitation_get_by_code(code=code)
+    organisation = invitation.organisation
+    now = timezone.now()
+    _refuse_unusable(invitation, now)
+    membership = OrganisationMembership.objects.filter(organisation=organisation, user=user).first()
+    joins_team = invitation.team is not None and not invitation.team.members.filter(pk=user.pk).exists()
+    if membership is not None and not joins_team:
+        raise AlreadyAMember(organisation.name)
+
+    used = Invitation.objects.filter(
+        pk=invitation.pk, revoked_at__isnull=True, expires_at__gt=now, use_count__lt=F("max_uses")
+    ).update(use_count=F("use_count") + 1)
+    if not used:
+        invitation.refresh_from_db()
+        _refuse_unusable(invitation, now)
+        raise InvitationRefused.used_up()
+
+    if membership is None:
+        try:
+            with transaction.atomic():
+                membership = OrganisationMembership.objects.create(
+                    organisation=organisation, user=user, role=invitation.role
+                )
+        except IntegrityError:
+            # The same person accepting twice at once: the error rolls back this use too.
+            raise AlreadyAMember(organisation.name) from None
+    if invitation.team is not None:
+        invitation.team.members.add(user)
+    return membership

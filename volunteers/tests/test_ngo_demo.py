@@ -1,0 +1,24 @@
+import pytest
+from django.core.management import call_command
+from django.test import override_settings
+
+from volunteers import ngo_selectors as selectors
+from volunteers.models import Invitation, Organisation
+from volunteers.ngo_demo import DEMO_INVITATION_CODE, DEMO_PENDING_NGO
+
+pytestmark = pytest.mark.django_db
+
+
+@override_settings(DEBUG=True)
+def test_the_demo_has_an_open_invitation_and_an_ngo_to_verify():
+    call_command("load_demo")
+    call_command("load_demo")
+
+    invitation = Invitation.objects.get()
+    assert invitation.code == DEMO_INVITATION_CODE
+    assert set(DEMO_INVITATION_CODE) <= set(selectors.INVITATION_CODE_ALPHABET)
+    assert selectors.invitation_status(invitation) == "active" and invitation.team is not None
+    assert invitation.organisation.is_verified
+    pending = Organisation.objects.get(registration_number=DEMO_PENDING_NGO["registration_number"])
+    assert list(selectors.organisations_awaiting_verification()) == [pending]
+    assert [person.username for person in selectors.organisation_owners(organisation=pending)] == ["citizen"]

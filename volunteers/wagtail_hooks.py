@@ -1,0 +1,39 @@
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+
+from . import ngo_admin_views
+from .ngo_selectors import can_verify_organisations
+from .ngo_services import LOG_REJECTED, LOG_VERIFIED
+
+
+@hooks.register("register_admin_urls")
+def register_ngo_verification_urls():
+    return [
+        path("ngos/", ngo_admin_views.queue, name="volunteers_ngo_queue"),
+        path("ngos/<int:organisation_id>/verify/", ngo_admin_views.verify, name="volunteers_ngo_verify"),
+        path("ngos/<int:organisation_id>/reject/", ngo_admin_views.reject, name="volunteers_ngo_reject"),
+    ]
+
+
+class NgoQueueMenuItem(MenuItem):
+    def is_shown(self, request):
+        return can_verify_organisations(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def register_ngo_queue_menu_item():
+    return NgoQueueMenuItem(
+        _("NGOs to verify"),
+        reverse("volunteers_ngo_queue"),
+        name="ngo-verification",
+        icon_name="group",
+        order=220,
+    )
+
+
+@hooks.register("register_log_actions")
+def register_ngo_log_actions(actions):
+    actions.register_action(LOG_VERIFIED, _("Verify NGO"), _("NGO verified"))
+    actions.register_action(LOG_REJECTED, _("Reject NGO"), _("NGO registration rejected"))
