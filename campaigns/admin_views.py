@@ -1,14 +1,23 @@
-"""The staff's editor for shifts, scoped to their own department's calls."""
+"""The staff's editor for shifts, scoped to their own department's calls, and each shift's roster: who is
+on it, a CSV of it, and cancelling someone's sign-up with a reason."""
 
 from django.contrib import messages
-from django.shortcuts import redirect
-from django.urls import reverse
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.admin.widgets.button import ListingButton
 
+from config.errors import DomainError
+
+from . import selectors, services
+from .api import roster_csv_response
 from .models import Shift
 from .permissions import calls_manageable_by, shifts_manageable_by
 
@@ -45,6 +54,17 @@ class ScopedToDepartmentMixin:
 class ShiftIndexView(generic.IndexView):
     def get_base_queryset(self):
         return shifts_manageable_by(user=self.request.user).select_related("call")
+
+    def get_list_buttons(self, instance):
+        return [
+            ListingButton(
+                _("Roster"),
+                reverse("campaigns_shift:roster", args=[instance.pk]),
+                icon_name="group",
+                priority=5,
+            ),
+            *super().get_list_buttons(instance),
+        ]
 
 
 class ShiftCreateView(generic.CreateView):
@@ -84,6 +104,54 @@ class ShiftDeleteView(ScopedToDepartmentMixin, generic.DeleteView):
         return super().post(request, *args, **kwargs)
 
 
+# --- Rosters ----------------------------------------------------------------------------------------------
+
+
+def _shift_for_staff(request, shift_id: int) -> Shift:
+    """A shift of one of the person's departments' calls; others do not exist for them."""
+    return get_object_or_404(
+        shifts_manageable_by(user=request.user).select_related("call__service"), pk=shift_id
+    )
+
+
+def shift_roster(request, shift_id: int):
+    """Everyone on the shift, in line or not, with their team and check-in times; staff can cancel a
+    person's sign-up from here, saying why."""
+    shift = _shift_for_staff(request, shift_id)
+    signups = selectors.shift_roster(shift=shift, viewer=request.user)
+    return TemplateResponse(
+        request,
+        "campaigns/admin/shift_roster.html",
+        {"shift": shift, "signups": signups, "active_statuses": ("confirmed", "waitlisted")},
+    )
+
+
+def shift_roster_csv(request, shift_id: int):
+    shift = _shift_for_staff(request, shift_id)
+    return roster_csv_response(shift=shift, signups=selectors.shift_roster(shift=shift, viewer=request.user))
+
+
+@require_POST
+def signup_staff_cancel(request, shift_id: int, signup_id: int):
+    shift = _shift_for_staff(request, shift_id)
+    try:
+        signup = selectors.signup_get_for_staff(signup_id=signup_id, user=request.user)
+        if signup.shift_id != shift.pk:
+            raise Http404
+        services.signup_staff_cancel(
+            signup=signup, cancelled_by=request.user, reason=request.POST.get("reason", "")
+        )
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("%(name)s's sign-up is cancelled; they are told why, and the first in line gets the place.")
+            % {"name": signup.volunteer.get_full_name() or signup.volunteer.username},
+        )
+    return redirect("campaigns_shift:roster", shift.pk)
+
+
 class ShiftViewSet(ModelViewSet):
     model = Shift
     icon = "time"
@@ -99,3 +167,15 @@ class ShiftViewSet(ModelViewSet):
 
     def get_form_class(self, for_update=False):
         return ShiftForm
+
+    def get_urlpatterns(self):
+        return [
+            *super().get_urlpatterns(),
+            path("roster/<int:shift_id>/", shift_roster, name="roster"),
+            path("roster/<int:shift_id>/roster.csv", shift_roster_csv, name="roster_csv"),
+            path(
+                "roster/<int:shift_id>/sign-ups/<int:signup_id>/cancel/",
+                signup_staff_cancel,
+                name="signup_staff_cancel",
+            ),
+        ]

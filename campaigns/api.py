@@ -1,12 +1,27 @@
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from volunteers.auth import api_auth
 
 from . import selectors, services
-from .schemas import CallDetailOut, CallFilter, CallOut, CallPageIn, ServiceOut, SignUpOut, SignUpPageIn
+from .schemas import (
+    AssignmentIn,
+    AssignmentOut,
+    CallDetailOut,
+    CallFilter,
+    CallOut,
+    CallPageIn,
+    ReservationIn,
+    ReservationOut,
+    ReservationPatchIn,
+    ServiceOut,
+    SignUpOut,
+    SignUpPageIn,
+    StaffCancelIn,
+    StaffSignUpOut,
+)
 
 router = Router(tags=["Services"])
 
@@ -78,7 +93,8 @@ class SignUpPagination(CallPagination):
 def create_signup(request: HttpRequest, shift_id: int):
     """A free place confirms you at once; a full shift puts you at the end of its waiting list, and a place
     that frees up goes to the first in line. 404 `shift_not_found` for a shift of no published call;
-    400 `call_closed`, `shift_over` or `signups_closed`; 409 `already_signed_up`."""
+    400 `call_closed`, `shift_over`, `signups_closed`, `call_teams_only`, `date_of_birth_missing`,
+    `too_young` or `skills_missing`; 409 `already_signed_up` or `overlapping_signup`."""
     shift = selectors.shift_get_for_signup(shift_id=shift_id)
     return Status(201, services.signup_create(shift=shift, volunteer=request.auth))
 
@@ -99,3 +115,130 @@ def list_my_signups(request: HttpRequest):
     """All my sign-ups, cancelled ones too: shifts that have not ended first, soonest first; then ended
     shifts, most recent first."""
     return selectors.signup_list_for_volunteer(volunteer=request.auth)
+
+
+@router.post(
+    "/signups/{signup_id}/staff-cancel",
+    response=StaffSignUpOut,
+    auth=api_auth,
+    tags=["Sign-ups"],
+    summary="Cancel someone's sign-up (department staff)",
+)
+def staff_cancel_signup(request: HttpRequest, signup_id: int, payload: StaffCancelIn):
+    """Staff of the call's department take a person off a shift; the person is told the reason and the
+    freed place goes to the first in line, who is told too. 403 `not_department_staff`; 400
+    `reason_required` or `shift_over`; 409 `signup_already_cancelled`."""
+    signup = selectors.signup_get_for_staff(signup_id=signup_id, user=request.auth)
+    return services.signup_staff_cancel(signup=signup, cancelled_by=request.auth, reason=payload.reason)
+
+
+# --- Team reservations ----------------------------------------------------------------------------------
+
+
+@router.post(
+    "/shifts/{shift_id}/reservations",
+    response={201: ReservationOut},
+    auth=api_auth,
+    tags=["Team reservations"],
+    summary="Reserve places on a shift for my team",
+)
+def create_reservation(request: HttpRequest, shift_id: int, payload: ReservationIn):
+    """Managers and owners of a verified NGO hold places for a team and assign members to them later;
+    places still unassigned TEAM_PLACES_RELEASE_HOURS (24) before the shift go back to the public.
+    404 `shift_not_found` or `team_not_found`; 403 `ngo_not_verified`; 400 `call_individuals_only`,
+    `team_places_full`, `not_enough_places`, `team_reservations_closed`, `call_closed`, `shift_over` or
+    `signups_closed`; 409 `reservation_exists`."""
+    shift = selectors.shift_get_for_signup(shift_id=shift_id)
+    team = selectors.team_get_for_manager(team_id=payload.team_id, user=request.auth)
+    reservation = services.team_reservation_create(
+        shift=shift, team=team, places=payload.places, reserved_by=request.auth
+    )
+    return Status(
+        201, selectors.team_reservation_get_for_manager(reservation_id=reservation.pk, user=request.auth)
+    )
+
+
+@router.get(
+    "/me/reservations",
+    response=list[ReservationOut],
+    auth=api_auth,
+    tags=["Team reservations"],
+    summary="My teams' reservations",
+)
+@paginate(SignUpPagination)
+def list_my_reservations(request: HttpRequest):
+    """Reservations of every team of the NGOs I manage: shifts that have not ended first, soonest first."""
+    return selectors.team_reservation_list_for_manager(user=request.auth)
+
+
+@router.patch(
+    "/reservations/{reservation_id}",
+    response=ReservationOut,
+    auth=api_auth,
+    tags=["Team reservations"],
+    summary="Change how many places my team holds",
+)
+def resize_reservation(request: HttpRequest, reservation_id: int, payload: ReservationPatchIn):
+    """Fewer places gives the difference to the waiting list at once; more places follow the rules of a
+    new reservation. 400 `places_below_assigned`, `reservation_released` or `shift_started`."""
+    reservation = selectors.team_reservation_get_for_manager(reservation_id=reservation_id, user=request.auth)
+    services.team_reservation_resize(reservation=reservation, places=payload.places, changed_by=request.auth)
+    return selectors.team_reservation_get_for_manager(reservation_id=reservation_id, user=request.auth)
+
+
+@router.post(
+    "/reservations/{reservation_id}/assignments",
+    response={201: AssignmentOut},
+    auth=api_auth,
+    tags=["Team reservations"],
+    summary="Give a reserved place to a team member",
+)
+def create_assignment(request: HttpRequest, reservation_id: int, payload: AssignmentIn):
+    """Makes a confirmed sign-up for the member under the personal rules of signing up. 400
+    `not_a_team_member`, `no_unassigned_places`, `date_of_birth_missing`, `too_young` or `skills_missing`;
+    409 `already_signed_up` or `overlapping_signup`."""
+    reservation = selectors.team_reservation_get_for_manager(reservation_id=reservation_id, user=request.auth)
+    member = selectors.team_member_get(team=reservation.team, user_id=payload.user_id)
+    signup = services.team_reservation_assign(
+        reservation=reservation, member=member, assigned_by=request.auth
+    )
+    return Status(201, signup)
+
+
+@router.delete(
+    "/reservations/{reservation_id}/assignments/{user_id}",
+    response=ReservationOut,
+    auth=api_auth,
+    tags=["Team reservations"],
+    summary="Take a team member off their reserved place",
+)
+def delete_assignment(request: HttpRequest, reservation_id: int, user_id: int):
+    """The place goes back to the team (or, once unassigned places were released, to the first in line).
+    404 `assignment_not_found`; 400 `shift_started`."""
+    reservation = selectors.team_reservation_get_for_manager(reservation_id=reservation_id, user=request.auth)
+    services.team_reservation_unassign(reservation=reservation, member_id=user_id, unassigned_by=request.auth)
+    return selectors.team_reservation_get_for_manager(reservation_id=reservation_id, user=request.auth)
+
+
+@router.get(
+    "/shifts/{shift_id}/roster.csv",
+    auth=api_auth,
+    tags=["Team reservations"],
+    summary="The shift's roster as CSV",
+    openapi_extra={"responses": {200: {"description": "CSV (UTF-8 with BOM)", "content": {"text/csv": {}}}}},
+)
+def shift_roster_csv(request: HttpRequest, shift_id: int):
+    """Name, mobile number, team, status and check-in/out times. Staff of the call's department get
+    everyone; an NGO manager gets the people on their own teams' places. 403 `roster_forbidden`."""
+    shift = selectors.shift_get_for_roster(shift_id=shift_id)
+    signups = selectors.shift_roster(shift=shift, viewer=request.auth)
+    return roster_csv_response(shift=shift, signups=signups)
+
+
+def roster_csv_response(*, shift, signups) -> HttpResponse:
+    """A CSV download of the roster; the web pages for managers and staff answer with it too."""
+    response = HttpResponse(
+        selectors.shift_roster_csv(signups=signups), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{selectors.shift_roster_filename(shift)}"'
+    return response

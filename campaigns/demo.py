@@ -13,11 +13,14 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from .models import Department, DepartmentCallsPage, District, OpenCallPage, Service, Shift
-from .services import call_close, department_section_ensure
+from volunteers.models import Skill
+
+from .models import Department, DepartmentCallsPage, District, OpenCallPage, Service, Shift, TeamReservation
+from .services import call_close, department_section_ensure, team_reservation_assign, team_reservation_create
 
 FRIDAY, THURSDAY, TUESDAY = 4, 3, 1  # datetime.date.weekday()
 
@@ -78,6 +81,19 @@ class DemoCall:
     faq: tuple[DemoFaq, ...] = ()
     live: bool = True
     closure_reason: str = ""
+    required_skills: tuple[str, ...] = ()  # slugs of DEMO_SKILLS
+
+
+# Skills that demo calls require: (slug, Persian name, English name).
+DEMO_SKILLS = (
+    ("english-conversation", "مکالمهٔ انگلیسی", "Conversational English"),
+    ("first-aid", "کمک‌های اولیه", "First aid"),
+)
+
+# The demo NGO's team holds places on the next-but-one Friday sweep of Chaharbagh, two members assigned.
+DEMO_TEAM_RESERVATION_CALL = "chaharbagh-friday-sweep"
+DEMO_TEAM_RESERVATION_PLACES = 5
+DEMO_TEAM_RESERVATION_MEMBERS = ("ngo-member-1", "ngo-member-2")
 
 
 @dataclass
@@ -705,6 +721,7 @@ DEMO_CALLS: tuple[DemoCall, ...] = (
         min_age=18,
         open_to_teams=False,
         points_per_hour=25,
+        required_skills=("english-conversation",),
         contact_name="سپیده مختاری",
         contact_phone="09130001110",
     ),
@@ -1317,6 +1334,10 @@ def demo_calls_load(*, now: datetime.datetime | None = None) -> DemoCallsLoaded:
     districts = {district.number: district for district in District.objects.all()}
     sections: dict[int, DepartmentCallsPage] = {}
     loaded = DemoCallsLoaded()
+    skills = {
+        slug: Skill.objects.get_or_create(slug=slug, defaults={"name_fa": name_fa, "name_en": name_en})[0]
+        for slug, name_fa, name_en in DEMO_SKILLS
+    }
 
     for plan in DEMO_CALLS:
         service = services[plan.service]
@@ -1329,6 +1350,9 @@ def demo_calls_load(*, now: datetime.datetime | None = None) -> DemoCallsLoaded:
             continue
 
         call = section.add_child(instance=_call_page(plan, service, districts[plan.district]))
+        if plan.required_skills:
+            call.required_skills.set([skills[slug] for slug in plan.required_skills])
+            call.save(clean=False)
         # add_child() has just run full_clean() (and OpenCallPage.clean()) on this very page.
         revision = call.save_revision(clean=False)
         if plan.live:
@@ -1340,3 +1364,49 @@ def demo_calls_load(*, now: datetime.datetime | None = None) -> DemoCallsLoaded:
         loaded.created.append(call)
         loaded.shifts_created += len(shifts)
     return loaded
+
+
+@transaction.atomic
+def demo_team_reservation_load(*, now: datetime.datetime | None = None) -> TeamReservation | None:
+    """The demo NGO's team holds places on an upcoming demo shift, with two members assigned, through the
+    same services as a manager would use. Runs after the demo people exist; a second run changes nothing.
+    """
+    from django.contrib.auth import get_user_model
+
+    from volunteers.demo import DEMO_NGO, DEMO_TEAM_NAME
+    from volunteers.models import Team
+
+    now = now or timezone.now()
+    team = Team.objects.filter(
+        organisation__registration_number=DEMO_NGO["registration_number"], name=DEMO_TEAM_NAME
+    ).first()
+    if team is None:
+        return None
+    existing = TeamReservation.objects.filter(team=team).order_by("pk").first()
+    if existing is not None:
+        return existing
+    release_hours = datetime.timedelta(hours=settings.TEAM_PLACES_RELEASE_HOURS)
+    shift = (
+        Shift.objects.filter(
+            call__slug=DEMO_TEAM_RESERVATION_CALL,
+            call__live=True,
+            team_places__gte=DEMO_TEAM_RESERVATION_PLACES,
+            starts_at__gt=now + release_hours + datetime.timedelta(days=1),
+        )
+        .order_by("starts_at")
+        .first()
+    )
+    if shift is None:
+        return None
+    people = get_user_model().objects.in_bulk(
+        ["ngo-manager", *DEMO_TEAM_RESERVATION_MEMBERS], field_name="username"
+    )
+    reservation = team_reservation_create(
+        shift=shift, team=team, places=DEMO_TEAM_RESERVATION_PLACES, reserved_by=people["ngo-manager"]
+    )
+    for username in DEMO_TEAM_RESERVATION_MEMBERS:
+        team_reservation_assign(
+            reservation=reservation, member=people[username], assigned_by=people["ngo-manager"]
+        )
+    reservation.refresh_from_db()
+    return reservation

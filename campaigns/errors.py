@@ -2,7 +2,7 @@ from enum import StrEnum
 
 from django.utils.translation import gettext_lazy as _
 
-from config.errors import ConflictError, DomainError, NotFoundError
+from config.errors import ConflictError, DomainError, NotFoundError, PermissionDeniedError
 
 
 class CampaignErrorCode(StrEnum):
@@ -17,6 +17,33 @@ class CampaignErrorCode(StrEnum):
     ALREADY_SIGNED_UP = "already_signed_up"
     SIGNUP_ALREADY_CANCELLED = "signup_already_cancelled"
     CANCELLATION_CLOSED = "cancellation_closed"
+    # Personal rules of sign-ups (also applied when a manager assigns a team member to a place)
+    DATE_OF_BIRTH_MISSING = "date_of_birth_missing"
+    TOO_YOUNG = "too_young"
+    SKILLS_MISSING = "skills_missing"
+    OVERLAPPING_SIGNUP = "overlapping_signup"
+    CALL_TEAMS_ONLY = "call_teams_only"
+    CALL_INDIVIDUALS_ONLY = "call_individuals_only"
+    # Team reservations
+    NOT_TEAM_MANAGER = "not_team_manager"
+    NGO_NOT_VERIFIED = "ngo_not_verified"
+    TEAM_NOT_FOUND = "team_not_found"
+    RESERVATION_NOT_FOUND = "reservation_not_found"
+    RESERVATION_EXISTS = "reservation_exists"
+    RESERVATION_RELEASED = "reservation_released"
+    TEAM_RESERVATIONS_CLOSED = "team_reservations_closed"
+    TEAM_PLACES_FULL = "team_places_full"
+    NOT_ENOUGH_PLACES = "not_enough_places"
+    PLACES_INVALID = "places_invalid"
+    PLACES_BELOW_ASSIGNED = "places_below_assigned"
+    NO_UNASSIGNED_PLACES = "no_unassigned_places"
+    NOT_A_TEAM_MEMBER = "not_a_team_member"
+    ASSIGNMENT_NOT_FOUND = "assignment_not_found"
+    SHIFT_STARTED = "shift_started"
+    # Staff and rosters
+    NOT_DEPARTMENT_STAFF = "not_department_staff"
+    REASON_REQUIRED = "reason_required"
+    ROSTER_FORBIDDEN = "roster_forbidden"
 
 
 class ServiceNotFound(NotFoundError):
@@ -54,4 +81,32 @@ class SignUpNotFound(NotFoundError):
     def __init__(self, signup_id: int):
         super().__init__(
             CampaignErrorCode.SIGNUP_NOT_FOUND, _("You have no sign-up number %(id)s.") % {"id": signup_id}
+        )
+
+
+class SignUpForbidden(PermissionDeniedError):
+    """The person may not do this: not a manager of the team, not staff of the call's department…"""
+
+
+class ReservationNotFound(NotFoundError):
+    def __init__(self, reservation_id: int):
+        super().__init__(
+            CampaignErrorCode.RESERVATION_NOT_FOUND,
+            _("Your teams have no reservation number %(id)s.") % {"id": reservation_id},
+        )
+
+
+class TeamNotFound(NotFoundError):
+    def __init__(self, team_id: int):
+        super().__init__(
+            CampaignErrorCode.TEAM_NOT_FOUND,
+            _("You manage no team number %(id)s.") % {"id": team_id},
+        )
+
+
+class SignUpNotFoundForMember(NotFoundError):
+    def __init__(self, member_id: int):
+        super().__init__(
+            CampaignErrorCode.ASSIGNMENT_NOT_FOUND,
+            _("Person number %(id)s has no place out of this reservation.") % {"id": member_id},
         )

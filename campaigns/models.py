@@ -1,3 +1,4 @@
+import datetime
 from decimal import Decimal
 
 from django import forms
@@ -392,7 +393,30 @@ class OpenCallPage(Page):
         # A preview of a call not saved yet has no shifts and takes no sign-ups.
         context["shifts"] = selectors.shift_list_for_call(call=self) if self.pk else []
         context["is_accepting_signups"] = bool(self.pk) and selectors.call_is_accepting_signups(call=self)
+        context.update(self._team_reservation_context(request, context["is_accepting_signups"]))
         return context
+
+    def _team_reservation_context(self, request, is_accepting_signups: bool) -> dict:
+        """For managers of verified NGOs on a call open to teams: their teams' places on its shifts and,
+        while it takes sign-ups, the form to reserve more. Nothing (and no query) for anyone else."""
+        user = getattr(request, "user", None)
+        if not (self.pk and self.open_to_teams and user is not None and user.is_authenticated):
+            return {}
+        from . import selectors
+        from .team_forms import TeamReserveForm
+
+        teams = list(selectors.teams_managed_by(user=user, verified_only=True))
+        if not teams:
+            return {}
+        shifts = selectors.shift_reservable_for_teams(call=self) if is_accepting_signups else []
+        return {
+            "team_reservations": list(
+                TeamReservation.objects.filter(shift__call=self, team__in=teams)
+                .select_related("shift", "team")
+                .order_by("shift__starts_at", "pk")
+            ),
+            "team_reserve_form": TeamReserveForm(shifts=shifts, teams=teams) if shifts else None,
+        }
 
 
 class CallClosure(models.Model):
@@ -417,9 +441,16 @@ class CallClosure(models.Model):
 class Shift(models.Model):
     """A time slot of a call with a fixed number of places.
 
-    `confirmed_count` mirrors the confirmed sign-ups and is only changed together with them, under a row
-    lock, so that free places are read from one row and capacity is never exceeded.
+    Three counters live on the shift's row and are only changed together with the rows they count, under
+    a lock on this row (see campaigns/services.py), so that free places are read from one row:
+    `confirmed_count` mirrors the confirmed sign-ups (team members assigned to reserved places among them),
+    `team_reserved_count` the places NGO teams hold (assigned or not) and `team_unassigned_count` those of
+    them no member has been assigned to yet. Places taken = confirmed + team places still unassigned; check
+    constraints keep that within the capacity and team reservations within `team_places`, whatever the
+    code does.
     """
+
+    COUNTER_FIELDS = ("confirmed_count", "team_reserved_count", "team_unassigned_count")
 
     call = models.ForeignKey(
         OpenCallPage, on_delete=models.CASCADE, related_name="shifts", verbose_name=_("call")
@@ -446,6 +477,12 @@ class Shift(models.Model):
         _("sign-ups close at"), null=True, blank=True, help_text=_("Empty: when the shift starts.")
     )
     confirmed_count = models.PositiveIntegerField(_("confirmed places"), default=0, editable=False)
+    team_reserved_count = models.PositiveIntegerField(
+        _("places reserved by teams"), default=0, editable=False
+    )
+    team_unassigned_count = models.PositiveIntegerField(
+        _("team places not yet assigned"), default=0, editable=False
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -463,17 +500,52 @@ class Shift(models.Model):
                 name="shift_team_places_within_capacity",
             ),
             models.CheckConstraint(
-                condition=models.Q(confirmed_count__lte=models.F("capacity")),
+                condition=models.Q(
+                    capacity__gte=models.F("confirmed_count") + models.F("team_unassigned_count")
+                ),
                 name="shift_never_over_capacity",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(team_reserved_count__lte=models.F("team_places")),
+                name="shift_team_reservations_within_team_places",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(team_unassigned_count__lte=models.F("team_reserved_count")),
+                name="shift_unassigned_within_team_reservations",
             ),
         ]
 
     def __str__(self) -> str:
         return f"{self.call.title} · {format_date(self.starts_at, with_time=True)}"
 
+    def save(self, *args, **kwargs):
+        # The counters change only through conditional UPDATEs under the row lock; a staff member's form,
+        # loaded a minute ago, must not write back the counts it read then.
+        if self.pk and not self._state.adding and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name not in self.COUNTER_FIELDS
+            ]
+        super().save(*args, **kwargs)
+
+    @property
+    def taken_places(self) -> int:
+        """Confirmed people plus team places not assigned yet: places nobody else can have."""
+        return self.confirmed_count + self.team_unassigned_count
+
     @property
     def free_places(self) -> int:
-        return max(self.capacity - self.confirmed_count, 0)
+        return max(self.capacity - self.taken_places, 0)
+
+    @property
+    def team_places_left(self) -> int:
+        return max(self.team_places - self.team_reserved_count, 0)
+
+    @property
+    def team_places_release_at(self):
+        """When team places still unassigned go back to the public (TEAM_PLACES_RELEASE_HOURS before)."""
+        return self.starts_at - datetime.timedelta(hours=settings.TEAM_PLACES_RELEASE_HOURS)
 
     @property
     def duration_hours(self) -> Decimal:
@@ -494,10 +566,20 @@ class Shift(models.Model):
         if self.capacity is not None:
             if self.team_places and self.team_places > self.capacity:
                 errors["team_places"] = _("Teams cannot reserve more places than the shift has.")
-            if self.pk and self.capacity < self.confirmed_count:
-                errors["capacity"] = _(
-                    "%(count)s people are already confirmed for this shift; places cannot go below that."
-                ) % {"count": self.confirmed_count}
+            if self.pk:
+                # Compare with the counts as they are now, not as they were when the form was loaded.
+                current = Shift.objects.filter(pk=self.pk).values(*self.COUNTER_FIELDS).first() or {}
+                taken = current.get("confirmed_count", 0) + current.get("team_unassigned_count", 0)
+                if self.capacity < taken:
+                    errors["capacity"] = _(
+                        "%(count)s places are already taken (confirmed people and team reservations); "
+                        "places cannot go below that."
+                    ) % {"count": taken}
+                reserved = current.get("team_reserved_count", 0)
+                if (self.team_places or 0) < reserved:
+                    errors["team_places"] = _(
+                        "Teams have already reserved %(count)s places; this cannot go below that."
+                    ) % {"count": reserved}
         if self.signups_close_at and self.starts_at and self.signups_close_at > self.starts_at:
             errors["signups_close_at"] = _("Sign-ups must close before the shift starts.")
         if errors:
@@ -533,6 +615,29 @@ class SignUp(models.Model):
     checked_out_at = models.DateTimeField(_("checked out at"), null=True, blank=True)
     # Set once when the volunteer is told the call stopped taking part; makes that notice exactly-once.
     call_stopped_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # A place an NGO manager gave this person out of their team's reservation.
+    reservation = models.ForeignKey(
+        "TeamReservation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="signups",
+        verbose_name=_("team reservation"),
+    )
+    promoted_at = models.DateTimeField(_("got a place from the waiting list at"), null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("cancelled by"),
+        help_text=_("Empty when the person cancelled it themselves."),
+    )
+    cancellation_reason = models.CharField(_("reason for cancelling"), max_length=300, blank=True)
+    # Claims that make the promotion and staff-cancellation notices exactly-once (a conditional UPDATE).
+    promotion_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
+    cancellation_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["shift", "created_at", "pk"]
@@ -555,10 +660,68 @@ class SignUp(models.Model):
                 | (~models.Q(status="waitlisted") & models.Q(waitlist_position__isnull=True)),
                 name="waitlist_position_only_when_waitlisted",
             ),
+            models.CheckConstraint(
+                condition=models.Q(reservation__isnull=True) | ~models.Q(status="waitlisted"),
+                name="team_places_are_never_waitlisted",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.volunteer} · {self.shift_id} · {self.status}"
+
+
+class TeamReservation(models.Model):
+    """Places an NGO manager holds on a shift for one of their teams, to give to its members later.
+
+    `places` is what the team holds now, assigned or not; `assigned_count` mirrors the confirmed sign-ups
+    made out of it. Both change only under the shift's row lock, together with the shift's counters.
+    Places still unassigned TEAM_PLACES_RELEASE_HOURS before the shift go back to the public, once:
+    `released_at` records that, and from then on the team holds only its assigned places.
+    """
+
+    shift = models.ForeignKey(
+        Shift, on_delete=models.PROTECT, related_name="team_reservations", verbose_name=_("shift")
+    )
+    team = models.ForeignKey(
+        "volunteers.Team", on_delete=models.PROTECT, related_name="shift_reservations", verbose_name=_("team")
+    )
+    places = models.PositiveIntegerField(_("places"))
+    assigned_count = models.PositiveIntegerField(_("assigned places"), default=0, editable=False)
+    reserved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("reserved by"),
+    )
+    created_at = models.DateTimeField(_("reserved at"), default=timezone.now)
+    released_at = models.DateTimeField(_("unassigned places released at"), null=True, blank=True)
+    released_places = models.PositiveIntegerField(_("places released"), default=0)
+    # Claim that makes the manager's notice of the release exactly-once.
+    release_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["shift", "created_at", "pk"]
+        verbose_name = _("team reservation")
+        verbose_name_plural = _("team reservations")
+        constraints = [
+            models.UniqueConstraint(fields=["shift", "team"], name="one_reservation_per_team_and_shift"),
+            models.CheckConstraint(
+                condition=models.Q(assigned_count__lte=models.F("places")),
+                name="team_reservation_assigned_within_places",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(released_at__isnull=True) | models.Q(places=models.F("assigned_count")),
+                name="released_team_reservation_holds_only_assigned_places",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.team} · {self.shift_id} · {self.places}"
+
+    @property
+    def unassigned_places(self) -> int:
+        return max(self.places - self.assigned_count, 0)
 
 
 # --- Reminders and calendars (services in campaigns/reminders.py) -------------------------------------

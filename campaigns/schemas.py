@@ -261,13 +261,23 @@ class SignUpCallOut(Schema):
         return request.build_absolute_uri(call.get_url(request=request))
 
 
+class SignUpTeamOut(Schema):
+    id: int
+    name: str
+    organisation: str = Field(description="The NGO that reserved the place.")
+
+    @staticmethod
+    def resolve_organisation(team) -> str:
+        return team.organisation.name
+
+
 class SignUpOut(Schema):
     """One of the caller's own sign-ups. It names no person: it is only ever shown to its volunteer."""
 
     id: int
     status: SignUp.Status = Field(
         description="`confirmed`: the place is yours; `waitlisted`: in line for a place that frees up; "
-        "`cancelled`."
+        "`cancelled`; `no_show`: confirmed, but never checked in."
     )
     waitlist_position: int | None = Field(
         description="Your ticket in the line while waitlisted: places go to the lowest number first. "
@@ -275,6 +285,11 @@ class SignUpOut(Schema):
     )
     created_at: datetime.datetime = Field(description="When you signed up.")
     cancelled_at: datetime.datetime | None
+    cancelled_by_organisers: bool = Field(
+        description="Staff of the call, or your team's manager, cancelled it rather than you."
+    )
+    cancellation_reason: str = Field(description="Why staff cancelled it; empty otherwise.")
+    team: SignUpTeamOut | None = Field(description="The team whose reserved place this is, if any.")
     shift: SignUpShiftOut
     call: SignUpCallOut
 
@@ -282,9 +297,119 @@ class SignUpOut(Schema):
     def resolve_call(signup: SignUp) -> OpenCallPage:
         return signup.shift.call
 
+    @staticmethod
+    def resolve_cancelled_by_organisers(signup: SignUp) -> bool:
+        return signup.cancelled_by_id is not None and signup.cancelled_by_id != signup.volunteer_id
+
+    @staticmethod
+    def resolve_team(signup: SignUp):
+        return signup.reservation.team if signup.reservation_id else None
+
 
 class SignUpPageIn(Schema):
     """Which page of my sign-ups; see `api.SignUpPagination`."""
 
     page: int = Field(1, ge=1, description="Which page, from 1.")
     page_size: int = Field(20, ge=1, le=100, description="Sign-ups per page.")
+
+
+class StaffCancelIn(Schema):
+    reason: str = Field(min_length=1, max_length=300, description="Told to the person by e-mail and SMS.")
+
+
+class StaffSignUpOut(Schema):
+    """A sign-up as the call's department staff see it after cancelling it."""
+
+    id: int
+    status: SignUp.Status
+    cancelled_at: datetime.datetime | None
+    cancellation_reason: str
+
+
+# --- Team reservations ----------------------------------------------------------------------------------
+
+
+class ReservationIn(Schema):
+    team_id: int
+    places: int = Field(ge=1, le=10000, description="How many places to hold for the team.")
+
+
+class ReservationPatchIn(Schema):
+    places: int = Field(
+        ge=0,
+        le=10000,
+        description="The new number of places, not below those already assigned. Fewer gives the "
+        "difference to the waiting list at once.",
+    )
+
+
+class AssignmentIn(Schema):
+    user_id: int = Field(description="A member of the reservation's team.")
+
+
+class ReservationTeamOut(Schema):
+    id: int
+    name: str
+    organisation: str
+
+    @staticmethod
+    def resolve_organisation(team) -> str:
+        return team.organisation.name
+
+
+class AssignmentOut(Schema):
+    """A team member given one of the reservation's places."""
+
+    signup_id: int
+    user_id: int
+    name: str
+    status: SignUp.Status
+
+    @staticmethod
+    def resolve_signup_id(signup: SignUp) -> int:
+        return signup.pk
+
+    @staticmethod
+    def resolve_user_id(signup: SignUp) -> int:
+        return signup.volunteer_id
+
+    @staticmethod
+    def resolve_name(signup: SignUp) -> str:
+        return signup.volunteer.get_full_name() or signup.volunteer.username
+
+
+class ReservationOut(Schema):
+    """Places a team holds on a shift. Only the managers of the team's NGO see it."""
+
+    id: int
+    team: ReservationTeamOut
+    shift: SignUpShiftOut
+    call: SignUpCallOut
+    places: int = Field(description="Places the team holds now, assigned or not.")
+    assigned: int = Field(description="Places given to members.")
+    unassigned: int = Field(description="Places still to give; they go back to the public before the shift.")
+    release_at: datetime.datetime = Field(description="When places still unassigned go back to the public.")
+    released_at: datetime.datetime | None
+    released_places: int
+    created_at: datetime.datetime
+    assignments: list[AssignmentOut]
+
+    @staticmethod
+    def resolve_call(reservation) -> OpenCallPage:
+        return reservation.shift.call
+
+    @staticmethod
+    def resolve_assigned(reservation) -> int:
+        return reservation.assigned_count
+
+    @staticmethod
+    def resolve_unassigned(reservation) -> int:
+        return reservation.unassigned_places
+
+    @staticmethod
+    def resolve_release_at(reservation) -> datetime.datetime:
+        return reservation.shift.team_places_release_at
+
+    @staticmethod
+    def resolve_assignments(reservation) -> list[SignUp]:
+        return list(selectors.team_reservation_assignments(reservation=reservation))

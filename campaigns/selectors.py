@@ -1,12 +1,17 @@
+import csv
 import datetime
+import io
 from dataclasses import dataclass
 
+import jdatetime
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import (
     BooleanField,
     Case,
     Count,
     Exists,
     F,
+    IntegerField,
     OuterRef,
     Prefetch,
     Q,
@@ -17,10 +22,31 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
 
-from .errors import CallNotFound, ServiceNotFound, ShiftNotFound, SignUpNotFound
-from .models import CallClosure, DelphiRound, Department, OpenCallPage, Service, Shift, SignUp
+from .errors import (
+    CallNotFound,
+    CampaignErrorCode,
+    ReservationNotFound,
+    ServiceNotFound,
+    ShiftNotFound,
+    SignUpForbidden,
+    SignUpNotFound,
+    SignUpNotFoundForMember,
+    TeamNotFound,
+)
+from .models import (
+    CallClosure,
+    DelphiRound,
+    Department,
+    OpenCallPage,
+    Service,
+    Shift,
+    SignUp,
+    TeamReservation,
+)
+from .permissions import departments_for_staff
 
 
 def service_list(*, department_slug: str | None = None, include_inactive: bool = False) -> QuerySet[Service]:
@@ -93,7 +119,7 @@ def call_list(*, filters: CallFilters = CallFilters(), now=None) -> QuerySet[Ope
             free_places=Coalesce(
                 Subquery(
                     upcoming.values("call")
-                    .annotate(total=Sum(F("capacity") - F("confirmed_count")))
+                    .annotate(total=Sum(F("capacity") - F("confirmed_count") - F("team_unassigned_count")))
                     .values("total")[:1]
                 ),
                 0,
@@ -115,7 +141,10 @@ def call_list(*, filters: CallFilters = CallFilters(), now=None) -> QuerySet[Ope
             in_range = in_range.filter(starts_at__date__lte=filters.date_to)
         calls = calls.filter(Exists(in_range))
     if filters.has_free_places:
-        calls = calls.filter(Exists(upcoming.filter(confirmed_count__lt=F("capacity"))), is_closed=False)
+        calls = calls.filter(
+            Exists(upcoming.filter(capacity__gt=F("confirmed_count") + F("team_unassigned_count"))),
+            is_closed=False,
+        )
     if filters.open_to_teams:
         calls = calls.filter(open_to_teams=True)
     if filters.age is not None:
@@ -186,7 +215,7 @@ def signup_list_for_volunteer(*, volunteer) -> QuerySet[SignUp]:
     now = timezone.now()
     return (
         SignUp.objects.filter(volunteer=volunteer)
-        .select_related("shift__call")
+        .select_related("shift__call", "reservation__team__organisation")
         .annotate(
             has_ended=Case(
                 When(shift__ends_at__lte=now, then=Value(True)),
@@ -201,3 +230,212 @@ def signup_list_for_volunteer(*, volunteer) -> QuerySet[SignUp]:
             "-pk",
         )
     )
+
+
+def signup_get_for_staff(*, signup_id: int, user) -> SignUp:
+    """A sign-up on a shift of one of the person's departments' calls; staff of other departments are
+    refused, and to everyone else it does not exist."""
+    signup = SignUp.objects.select_related("shift__call__service", "volunteer").filter(pk=signup_id).first()
+    if signup is None:
+        raise SignUpNotFound(signup_id)
+    if not departments_for_staff(user=user).filter(pk=signup.shift.call.service.department_id).exists():
+        raise SignUpForbidden(
+            CampaignErrorCode.NOT_DEPARTMENT_STAFF,
+            _("Only staff of the call's department can cancel someone's sign-up."),
+        )
+    return signup
+
+
+# --- Teams and their reservations -------------------------------------------------------------------
+
+
+def teams_managed_by(*, user, verified_only: bool = False):
+    """Teams of the NGOs the person is an owner or manager of (of verified NGOs only, if asked)."""
+    from volunteers.models import OrganisationMembership, Team
+
+    if not getattr(user, "is_authenticated", False):
+        return Team.objects.none()
+    managed = OrganisationMembership.objects.filter(
+        user=user, role__in=[OrganisationMembership.Role.OWNER, OrganisationMembership.Role.MANAGER]
+    ).values("organisation_id")
+    teams = Team.objects.filter(organisation_id__in=managed).select_related("organisation")
+    if verified_only:
+        teams = teams.filter(organisation__verified_at__isnull=False)
+    return teams.order_by("organisation__name_fa", "name", "pk")
+
+
+def team_get_for_manager(*, team_id: int, user):
+    try:
+        return teams_managed_by(user=user).get(pk=team_id)
+    except ObjectDoesNotExist:
+        raise TeamNotFound(team_id) from None
+
+
+def team_reservation_list_for_manager(*, user) -> QuerySet[TeamReservation]:
+    """Reservations of the person's teams: shifts that have not ended first, soonest first; then ended
+    ones, most recent first."""
+    now = timezone.now()
+    return (
+        TeamReservation.objects.filter(team__in=teams_managed_by(user=user))
+        .select_related("shift__call__service", "shift__call__district", "team__organisation")
+        .prefetch_related(
+            Prefetch(
+                "signups", queryset=_assignments().order_by(*ASSIGNMENT_ORDER), to_attr="assignment_list"
+            )
+        )
+        .annotate(
+            has_ended=Case(
+                When(shift__ends_at__lte=now, then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            )
+        )
+        .order_by(
+            "has_ended",
+            Case(When(has_ended=False, then=F("shift__starts_at"))).asc(nulls_last=True),
+            F("shift__starts_at").desc(),
+            "pk",
+        )
+    )
+
+
+def team_reservation_get_for_manager(*, reservation_id: int, user) -> TeamReservation:
+    """One of the person's teams' reservations; anyone else's does not exist for them."""
+    try:
+        return team_reservation_list_for_manager(user=user).get(pk=reservation_id)
+    except TeamReservation.DoesNotExist:
+        raise ReservationNotFound(reservation_id) from None
+
+
+def team_member_get(*, team, user_id: int):
+    """A member of the team; anyone else is not one, and is refused as such by the service."""
+    from django.contrib.auth import get_user_model
+
+    member = team.members.filter(pk=user_id).first()
+    if member is None:
+        # Let the service say why: it refuses people who are not members with a clear message.
+        member = get_user_model().objects.filter(pk=user_id).first()
+    if member is None:
+        raise SignUpNotFoundForMember(user_id)
+    return member
+
+
+ASSIGNMENT_ORDER = ("volunteer__first_name", "volunteer__last_name", "pk")
+
+
+def _assignments() -> QuerySet[SignUp]:
+    return SignUp.objects.filter(status__in=[SignUp.Status.CONFIRMED, SignUp.Status.NO_SHOW]).select_related(
+        "volunteer"
+    )
+
+
+def team_reservation_assignments(*, reservation: TeamReservation) -> list[SignUp]:
+    """The places given out of the reservation (confirmed, or no-shows once the shift is over), with their
+    people; read from the prefetch of `team_reservation_list_for_manager` when it is there."""
+    if hasattr(reservation, "assignment_list"):
+        return reservation.assignment_list
+    return list(_assignments().filter(reservation=reservation).order_by(*ASSIGNMENT_ORDER))
+
+
+def team_members_to_assign(*, reservation: TeamReservation):
+    """Members of the reservation's team who have no active sign-up on its shift yet."""
+    busy = SignUp.objects.filter(shift_id=reservation.shift_id, status__in=SignUp.ACTIVE_STATUSES).values(
+        "volunteer_id"
+    )
+    return reservation.team.members.exclude(pk__in=busy).order_by("first_name", "last_name", "pk")
+
+
+def shift_reservable_for_teams(*, call: OpenCallPage, now=None) -> list[Shift]:
+    """The call's shifts a team may still reserve places on: not over, sign-ups open, before the time
+    unassigned team places go back to the public, with team places left."""
+    now = now or timezone.now()
+    return [
+        shift
+        for shift in shift_list_for_call(call=call).filter(ends_at__gt=now, team_places__gt=0)
+        if shift.signup_deadline > now and shift.team_places_release_at > now and shift.team_places_left
+    ]
+
+
+# --- Rosters --------------------------------------------------------------------------------------------
+
+ROSTER_STATUS_ORDER = Case(
+    When(status=SignUp.Status.CONFIRMED, then=Value(0)),
+    When(status=SignUp.Status.NO_SHOW, then=Value(1)),
+    When(status=SignUp.Status.WAITLISTED, then=Value(2)),
+    default=Value(3),
+    output_field=IntegerField(),
+)
+
+
+def shift_get_for_roster(*, shift_id: int) -> Shift:
+    try:
+        return Shift.objects.select_related("call__service").get(pk=shift_id)
+    except Shift.DoesNotExist:
+        raise ShiftNotFound(shift_id) from None
+
+
+def shift_roster(*, shift: Shift, viewer) -> QuerySet[SignUp]:
+    """Who is on the shift, as the viewer may see it: staff of the call's department see everyone; an NGO
+    manager sees the people on their own teams' places; anyone else is refused."""
+    signups = (
+        SignUp.objects.filter(shift=shift)
+        .select_related("volunteer", "reservation__team")
+        .order_by(
+            ROSTER_STATUS_ORDER, "waitlist_position", "volunteer__first_name", "volunteer__last_name", "pk"
+        )
+    )
+    if departments_for_staff(user=viewer).filter(pk=shift.call.service.department_id).exists():
+        return signups
+    teams = teams_managed_by(user=viewer)
+    if teams.filter(shift_reservations__shift=shift).exists():
+        return signups.filter(reservation__team__in=teams)
+    raise SignUpForbidden(
+        CampaignErrorCode.ROSTER_FORBIDDEN,
+        _(
+            "Only staff of the call's department, and managers of teams with places on this shift, can see "
+            "its roster."
+        ),
+    )
+
+
+def _csv_cell(value: str) -> str:
+    # A spreadsheet runs a cell that starts with one of these as a formula; a name must stay a name.
+    return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+def _roster_time(value) -> str:
+    if value is None:
+        return ""
+    local = timezone.localtime(value)
+    if translation.get_language() == "fa":
+        return jdatetime.datetime.fromgregorian(datetime=local).strftime("%Y/%m/%d %H:%M")
+    return local.strftime("%Y-%m-%d %H:%M")
+
+
+def shift_roster_filename(shift: Shift) -> str:
+    day = timezone.localtime(shift.starts_at).strftime("%Y-%m-%d")
+    return f"roster-shift-{shift.pk}-{day}.csv"
+
+
+def shift_roster_csv(*, signups) -> str:
+    """The roster as CSV text, headed in the reader's language, starting with a byte-order mark so that
+    Excel reads the Persian names as UTF-8."""
+    buffer = io.StringIO()
+    buffer.write("\ufeff")
+    writer = csv.writer(buffer)
+    writer.writerow(
+        [_("Name"), _("Mobile number"), _("Team"), _("Status"), _("Checked in"), _("Checked out")]
+    )
+    for signup in signups:
+        person = signup.volunteer
+        writer.writerow(
+            [
+                _csv_cell(person.get_full_name() or person.username),
+                person.phone or "",
+                _csv_cell(signup.reservation.team.name if signup.reservation_id else ""),
+                str(signup.get_status_display()),
+                _roster_time(signup.checked_in_at),
+                _roster_time(signup.checked_out_at),
+            ]
+        )
+    return buffer.getvalue()

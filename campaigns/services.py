@@ -1,9 +1,11 @@
 import datetime
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.db.models import F, Max
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import GroupApprovalTask, GroupPagePermission, Page, Workflow, WorkflowPage, WorkflowTask
@@ -12,8 +14,23 @@ from cms.localization import format_date
 from cms.models import HomePage
 from volunteers.notifications import person_notify
 
-from .errors import CampaignErrorCode, SignUpConflict, SignUpRefused
-from .models import CallClosure, CallIndexPage, Department, DepartmentCallsPage, OpenCallPage, Shift, SignUp
+from .errors import (
+    CampaignErrorCode,
+    SignUpConflict,
+    SignUpForbidden,
+    SignUpNotFoundForMember,
+    SignUpRefused,
+)
+from .models import (
+    CallClosure,
+    CallIndexPage,
+    Department,
+    DepartmentCallsPage,
+    OpenCallPage,
+    Shift,
+    SignUp,
+    TeamReservation,
+)
 
 # Page permissions on the department's section: editors draft and submit, approvers also publish.
 EDITOR_PAGE_PERMISSIONS = ("add_page", "change_page")
@@ -116,10 +133,136 @@ def departments_setup() -> list[DepartmentCallsPage]:
 
 
 # --- Sign-ups -------------------------------------------------------------------------------------------
+# Every change to who holds a place on a shift locks the shift's row first, then (where needed) the
+# reservation's and sign-ups' rows, then the person's: always in that order, so two of them never wait
+# for each other. The shift's counters are changed with UPDATE … SET x = x ± n under that lock, and its
+# check constraints refuse anything that would put more people on it than it has places.
 
 
 def _call_is_open(call: OpenCallPage) -> bool:
     return call.live and not CallClosure.objects.filter(call=call).exists()
+
+
+def _shift_locked(shift_id: int) -> Shift:
+    # Lock the shift row only: locking the joined page rows too would queue sign-ups for every shift of
+    # the call behind each other, and behind Wagtail publishing the call.
+    return Shift.objects.select_for_update(of=("self",)).select_related("call").get(pk=shift_id)
+
+
+def _person_lock(person) -> None:
+    """Takes the person's sign-ups one at a time, so that two overlapping shifts (each under its own
+    shift lock) cannot both be taken by one person at the same moment."""
+    list(get_user_model().objects.select_for_update().filter(pk=person.pk).values_list("pk", flat=True))
+
+
+def _check_shift_takes_signups(shift: Shift, now) -> None:
+    if not _call_is_open(shift.call):
+        raise SignUpRefused(CampaignErrorCode.CALL_CLOSED, _("This call is closed to new sign-ups."))
+    if shift.ends_at <= now:
+        raise SignUpRefused(CampaignErrorCode.SHIFT_OVER, _("This shift is already over."))
+    if shift.signup_deadline <= now:
+        raise SignUpRefused(CampaignErrorCode.SIGNUPS_CLOSED, _("Sign-ups for this shift have closed."))
+
+
+def _age_on(date_of_birth: datetime.date, day: datetime.date) -> int:
+    return day.year - date_of_birth.year - ((day.month, day.day) < (date_of_birth.month, date_of_birth.day))
+
+
+def _profile_url() -> str:
+    try:
+        return reverse("volunteers:profile")
+    except NoReverseMatch:
+        return reverse("volunteers:account") + "profile/"
+
+
+def _check_personal_rules(*, shift: Shift, person, is_self: bool) -> None:
+    """Minimum age, required skills and no two overlapping shifts: the rules about the person.
+
+    `is_self` words the message for the person signing up; otherwise for the manager assigning them.
+    """
+    call = shift.call
+    name = person.display_name if hasattr(person, "display_name") else str(person)
+    if call.min_age:
+        if person.date_of_birth is None:
+            raise SignUpRefused(
+                CampaignErrorCode.DATE_OF_BIRTH_MISSING,
+                (
+                    _(
+                        "This call is for people aged %(age)s or older. Add your date of birth to your "
+                        "profile (%(url)s), then sign up again."
+                    )
+                    if is_self
+                    else _(
+                        "This call is for people aged %(age)s or older and %(name)s has not given a date of "
+                        "birth. Ask them to add it to their profile (%(url)s)."
+                    )
+                )
+                % {"age": call.min_age, "url": _profile_url(), "name": name},
+                details={"min_age": call.min_age, "profile_url": _profile_url()},
+            )
+        shift_day = timezone.localtime(shift.starts_at).date()
+        if _age_on(person.date_of_birth, shift_day) < call.min_age:
+            raise SignUpRefused(
+                CampaignErrorCode.TOO_YOUNG,
+                (
+                    _("This call is for people aged %(age)s or older on the day of the shift.")
+                    if is_self
+                    else _("This call is for people aged %(age)s or older; %(name)s is younger on that day.")
+                )
+                % {"age": call.min_age, "name": name},
+                details={"min_age": call.min_age},
+            )
+    required = list(call.required_skills.all())
+    if required:
+        has = set(person.skills.values_list("pk", flat=True))
+        missing = [skill for skill in required if skill.pk not in has]
+        if missing:
+            skills = "، ".join(str(skill.name) for skill in missing)
+            raise SignUpRefused(
+                CampaignErrorCode.SKILLS_MISSING,
+                (
+                    _(
+                        "This call needs these skills: %(skills)s. If you have them, add them to your "
+                        "profile (%(url)s), then sign up again."
+                    )
+                    if is_self
+                    else _(
+                        "This call needs these skills, which %(name)s's profile does not list: %(skills)s."
+                    )
+                )
+                % {"skills": skills, "url": _profile_url(), "name": name},
+                details={"missing_skills": [skill.slug for skill in missing]},
+            )
+    overlapping = (
+        SignUp.objects.filter(
+            volunteer=person,
+            status__in=SignUp.ACTIVE_STATUSES,
+            shift__starts_at__lt=shift.ends_at,
+            shift__ends_at__gt=shift.starts_at,
+        )
+        .exclude(shift=shift)
+        .select_related("shift__call")
+        .first()
+    )
+    if overlapping is not None:
+        values = {
+            "call": overlapping.shift.call.localized_title,
+            "date": format_date(overlapping.shift.starts_at, with_time=True),
+            "name": name,
+        }
+        raise SignUpConflict(
+            CampaignErrorCode.OVERLAPPING_SIGNUP,
+            (
+                _(
+                    "You are already signed up for “%(call)s” on %(date)s, at the same time as this shift. "
+                    "Cancel that one first if you would rather do this one."
+                )
+                if is_self
+                else _("%(name)s is already signed up for “%(call)s” on %(date)s, at the same time.")
+            )
+            % values,
+            details={"signup_id": overlapping.pk, "shift_id": overlapping.shift_id},
+        )
 
 
 @transaction.atomic
@@ -128,97 +271,495 @@ def signup_create(*, shift: Shift, volunteer) -> SignUp:
 
     The shift's row is locked first, so concurrent sign-ups are taken one at a time: the confirmed count
     is read and raised under the lock and can never pass the capacity (a check constraint backs this).
+    Team places not assigned yet are not free: they count as taken.
     """
-    # Lock the shift row only: locking the joined page rows too would queue sign-ups for every shift of
-    # the call behind each other, and behind Wagtail publishing the call.
-    shift = Shift.objects.select_for_update(of=("self",)).select_related("call").get(pk=shift.pk)
+    shift = _shift_locked(shift.pk)
     now = timezone.now()
-    if not _call_is_open(shift.call):
-        raise SignUpRefused(CampaignErrorCode.CALL_CLOSED, _("This call is closed to new sign-ups."))
-    if shift.ends_at <= now:
-        raise SignUpRefused(CampaignErrorCode.SHIFT_OVER, _("This shift is already over."))
-    if shift.signup_deadline <= now:
-        raise SignUpRefused(CampaignErrorCode.SIGNUPS_CLOSED, _("Sign-ups for this shift have closed."))
+    _check_shift_takes_signups(shift, now)
+    if not shift.call.open_to_individuals:
+        raise SignUpRefused(
+            CampaignErrorCode.CALL_TEAMS_ONLY,
+            _(
+                "This call is only for NGO teams. Ask an NGO you volunteer with to reserve places for its "
+                "team."
+            ),
+        )
+    _person_lock(volunteer)
     if SignUp.objects.filter(shift=shift, volunteer=volunteer, status__in=SignUp.ACTIVE_STATUSES).exists():
         raise SignUpConflict(
             CampaignErrorCode.ALREADY_SIGNED_UP, _("You have already signed up for this shift.")
         )
+    _check_personal_rules(shift=shift, person=volunteer, is_self=True)
 
-    if shift.confirmed_count < shift.capacity:
+    if shift.taken_places < shift.capacity:
         Shift.objects.filter(pk=shift.pk).update(confirmed_count=F("confirmed_count") + 1)
         return SignUp.objects.create(
             shift=shift, volunteer=volunteer, status=SignUp.Status.CONFIRMED, created_at=now
         )
-    last_position = (
-        SignUp.objects.filter(shift=shift, status=SignUp.Status.WAITLISTED).aggregate(
-            last=Max("waitlist_position")
-        )["last"]
-        or 0
-    )
     return SignUp.objects.create(
         shift=shift,
         volunteer=volunteer,
         status=SignUp.Status.WAITLISTED,
-        waitlist_position=last_position + 1,
+        waitlist_position=_next_waitlist_position(shift),
         created_at=now,
+    )
+
+
+def _next_waitlist_position(shift: Shift) -> int:
+    last = SignUp.objects.filter(shift=shift, status=SignUp.Status.WAITLISTED).aggregate(
+        last=Max("waitlist_position")
+    )["last"]
+    return (last or 0) + 1
+
+
+def _waitlist_promote(*, shift_id: int, now) -> list[int]:
+    """Gives the shift's free places to the first in line, in order, and has each of them told.
+
+    Call with the shift's row locked, after the counters say what is free. Nothing moves once the shift
+    is over. Returns the ids of the promoted sign-ups.
+    """
+    shift = Shift.objects.get(pk=shift_id)
+    free = shift.capacity - shift.taken_places
+    if free <= 0 or shift.ends_at <= now:
+        return []
+    first_in_line = list(
+        SignUp.objects.select_for_update()
+        .filter(shift_id=shift_id, status=SignUp.Status.WAITLISTED)
+        .order_by("waitlist_position")
+        .values_list("pk", flat=True)[:free]
+    )
+    if not first_in_line:
+        return []
+    SignUp.objects.filter(pk__in=first_in_line).update(
+        status=SignUp.Status.CONFIRMED, waitlist_position=None, promoted_at=now
+    )
+    Shift.objects.filter(pk=shift_id).update(confirmed_count=F("confirmed_count") + len(first_in_line))
+    from .tasks import notify_signup_promoted_task
+
+    for signup_id in first_in_line:
+        notify_signup_promoted_task.delay_on_commit(signup_id)
+    return first_in_line
+
+
+def _confirmed_place_given_up(*, shift: Shift, signup: SignUp, now) -> None:
+    """A confirmed place was given up (its sign-up is already cancelled): a team's place goes back to the
+    team while its reservation holds places, anything else to the first in line or the public."""
+    if signup.reservation_id:
+        reservation = TeamReservation.objects.select_for_update().get(pk=signup.reservation_id)
+        if reservation.released_at is None:
+            TeamReservation.objects.filter(pk=reservation.pk).update(assigned_count=F("assigned_count") - 1)
+            Shift.objects.filter(pk=shift.pk).update(
+                confirmed_count=F("confirmed_count") - 1, team_unassigned_count=F("team_unassigned_count") + 1
+            )
+            return
+        TeamReservation.objects.filter(pk=reservation.pk).update(
+            assigned_count=F("assigned_count") - 1, places=F("places") - 1
+        )
+        Shift.objects.filter(pk=shift.pk).update(
+            confirmed_count=F("confirmed_count") - 1, team_reserved_count=F("team_reserved_count") - 1
+        )
+    else:
+        Shift.objects.filter(pk=shift.pk).update(confirmed_count=F("confirmed_count") - 1)
+    _waitlist_promote(shift_id=shift.pk, now=now)
+
+
+def _signup_mark_cancelled(signup: SignUp, *, now, cancelled_by=None, reason: str = "") -> None:
+    signup.status, signup.waitlist_position, signup.cancelled_at = SignUp.Status.CANCELLED, None, now
+    signup.cancelled_by, signup.cancellation_reason = cancelled_by, reason
+    signup.save(
+        update_fields=["status", "waitlist_position", "cancelled_at", "cancelled_by", "cancellation_reason"]
     )
 
 
 @transaction.atomic
 def signup_cancel(*, signup: SignUp) -> SignUp:
-    """Cancels a sign-up; a confirmed place that frees up goes to the first person in line, who is told."""
-    shift = Shift.objects.select_for_update().get(pk=signup.shift_id)
+    """Cancels a sign-up; a confirmed place that frees up goes to the first person in line, who is told.
+    A place out of a team's reservation goes back to the team until its unassigned places are released."""
+    shift = _shift_locked(signup.shift_id)
     signup = SignUp.objects.select_for_update().get(pk=signup.pk)
     if signup.status == SignUp.Status.CANCELLED:
         raise SignUpConflict(
             CampaignErrorCode.SIGNUP_ALREADY_CANCELLED, _("This sign-up is already cancelled.")
         )
+    if signup.status not in SignUp.ACTIVE_STATUSES:
+        raise SignUpRefused(CampaignErrorCode.SHIFT_OVER, _("This shift is already over."))
     was_confirmed = signup.status == SignUp.Status.CONFIRMED
+    now = timezone.now()
     cutoff = shift.starts_at - datetime.timedelta(minutes=settings.SIGNUP_CANCELLATION_CUTOFF_MINUTES)
     # Leaving the waiting list is always fine; a confirmed place given up this late would go unfilled.
-    if was_confirmed and timezone.now() >= cutoff:
+    if was_confirmed and now >= cutoff:
         raise SignUpRefused(
             CampaignErrorCode.CANCELLATION_CLOSED,
             _("It is too late to cancel this shift online; please tell the call's contact person instead."),
         )
-    signup.status, signup.waitlist_position, signup.cancelled_at = (
-        SignUp.Status.CANCELLED,
-        None,
-        timezone.now(),
-    )
-    signup.save(update_fields=["status", "waitlist_position", "cancelled_at"])
-    if not was_confirmed:
-        return signup
-
-    first_in_line = (
-        SignUp.objects.select_for_update()
-        .filter(shift=shift, status=SignUp.Status.WAITLISTED)
-        .order_by("waitlist_position")
-        .first()
-    )
-    if first_in_line is None or shift.ends_at <= timezone.now():
-        Shift.objects.filter(pk=shift.pk).update(confirmed_count=F("confirmed_count") - 1)
-        return signup
-    first_in_line.status, first_in_line.waitlist_position = SignUp.Status.CONFIRMED, None
-    first_in_line.save(update_fields=["status", "waitlist_position"])
-    from .tasks import notify_signup_promoted_task
-
-    notify_signup_promoted_task.delay_on_commit(first_in_line.pk)
+    _signup_mark_cancelled(signup, now=now)
+    if was_confirmed:
+        _confirmed_place_given_up(shift=shift, signup=signup, now=now)
     return signup
 
 
+@transaction.atomic
+def signup_staff_cancel(*, signup: SignUp, cancelled_by, reason: str) -> SignUp:
+    """Staff of the call's department take a person off a shift (confirmed or in line), with a reason the
+    person is told. The freed place goes to the first in line, who is told too. Callers check that
+    `cancelled_by` is staff of the call's department (selectors.signup_get_for_staff)."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise SignUpRefused(
+            CampaignErrorCode.REASON_REQUIRED,
+            _("Say why the sign-up is cancelled: the person is told the reason."),
+        )
+    if len(reason) > 300:
+        raise SignUpRefused(CampaignErrorCode.REASON_REQUIRED, _("Keep the reason under 300 characters."))
+    shift = _shift_locked(signup.shift_id)
+    signup = SignUp.objects.select_for_update().get(pk=signup.pk)
+    if signup.status == SignUp.Status.CANCELLED:
+        raise SignUpConflict(
+            CampaignErrorCode.SIGNUP_ALREADY_CANCELLED, _("This sign-up is already cancelled.")
+        )
+    now = timezone.now()
+    if signup.status not in SignUp.ACTIVE_STATUSES or shift.ends_at <= now:
+        raise SignUpRefused(
+            CampaignErrorCode.SHIFT_OVER,
+            _("This shift is already over; its sign-ups are kept as they are for verification."),
+        )
+    was_confirmed = signup.status == SignUp.Status.CONFIRMED
+    _signup_mark_cancelled(signup, now=now, cancelled_by=cancelled_by, reason=reason)
+    if was_confirmed:
+        _confirmed_place_given_up(shift=shift, signup=signup, now=now)
+    from .tasks import notify_signup_cancelled_by_staff_task
+
+    notify_signup_cancelled_by_staff_task.delay_on_commit(signup.pk)
+    return signup
+
+
+def _notice_language(user) -> str:
+    return getattr(user, "preferred_language", None) or settings.LANGUAGE_CODE
+
+
 def signup_notify_promoted(*, signup_id: int) -> bool:
-    signup = SignUp.objects.select_related("volunteer", "shift__call").get(pk=signup_id)
-    if signup.status != SignUp.Status.CONFIRMED:
+    """Tells a person their place in line became a place on the shift, exactly once: the conditional
+    UPDATE claims the notice, so a retried or repeated task sends nothing more."""
+    claimed = SignUp.objects.filter(
+        pk=signup_id, status=SignUp.Status.CONFIRMED, promotion_notified_at__isnull=True
+    ).update(promotion_notified_at=timezone.now())
+    if not claimed:
         return False
+    signup = SignUp.objects.select_related("volunteer", "shift__call").get(pk=signup_id)
+    language = _notice_language(signup.volunteer)
     person_notify(
         user=signup.volunteer,
         subject=_("You have a place"),
         text=_("A place freed up on “%(call)s” on %(date)s and it is now yours. See you there!")
         % {
             "call": signup.shift.call.title,
-            "date": format_date(signup.shift.starts_at, with_time=True, language="fa"),
+            "date": format_date(signup.shift.starts_at, with_time=True, language=language),
         },
+        language=language,
+    )
+    return True
+
+
+def signup_notify_cancelled_by_staff(*, signup_id: int) -> bool:
+    """Tells a person that staff cancelled their sign-up, and why; exactly once (a conditional UPDATE)."""
+    claimed = SignUp.objects.filter(
+        pk=signup_id,
+        status=SignUp.Status.CANCELLED,
+        cancelled_by__isnull=False,
+        cancellation_notified_at__isnull=True,
+    ).update(cancellation_notified_at=timezone.now())
+    if not claimed:
+        return False
+    signup = SignUp.objects.select_related("volunteer", "shift__call").get(pk=signup_id)
+    language = _notice_language(signup.volunteer)
+    person_notify(
+        user=signup.volunteer,
+        subject=_("Your sign-up was cancelled"),
+        text=_(
+            "The organisers cancelled your sign-up for “%(call)s” on %(date)s. Reason: %(reason)s. "
+            "See other open calls on Hamyar."
+        )
+        % {
+            "call": signup.shift.call.title,
+            "date": format_date(signup.shift.starts_at, with_time=True, language=language),
+            "reason": signup.cancellation_reason,
+        },
+        language=language,
+    )
+    return True
+
+
+# --- Team reservations ----------------------------------------------------------------------------------
+# An NGO manager holds places on a shift for a team and gives them to members later. Reserved places count
+# as taken from the start (Shift.team_unassigned_count), so they can never be sold twice.
+
+MANAGING_ROLES = ("owner", "manager")
+
+
+def _check_team_manager(*, team, user) -> None:
+    """Managers and owners of a verified NGO act for its teams."""
+    from volunteers.models import OrganisationMembership
+
+    is_manager = OrganisationMembership.objects.filter(
+        organisation_id=team.organisation_id, user_id=user.pk, role__in=MANAGING_ROLES
+    ).exists()
+    if not is_manager:
+        raise SignUpForbidden(
+            CampaignErrorCode.NOT_TEAM_MANAGER,
+            _("Only the managers of “%(team)s”'s NGO can reserve and assign its places.")
+            % {"team": team.name},
+        )
+    if team.organisation.verified_at is None:
+        raise SignUpForbidden(
+            CampaignErrorCode.NGO_NOT_VERIFIED,
+            _(
+                "Your NGO has not been verified by the municipality yet; it can reserve places once it is. "
+                "Staff check new NGOs within a few working days."
+            ),
+        )
+
+
+def _check_room_for_team_places(*, shift: Shift, places: int, now) -> None:
+    if now >= shift.team_places_release_at:
+        raise SignUpRefused(
+            CampaignErrorCode.TEAM_RESERVATIONS_CLOSED,
+            _(
+                "Team places on this shift can no longer be reserved: from %(hours)s hours before a shift, "
+                "places are for individual sign-ups only."
+            )
+            % {"hours": settings.TEAM_PLACES_RELEASE_HOURS},
+        )
+    if places > shift.team_places_left:
+        raise SignUpRefused(
+            CampaignErrorCode.TEAM_PLACES_FULL,
+            _("Teams may reserve %(left)s more places on this shift.") % {"left": shift.team_places_left},
+            details={"team_places_left": shift.team_places_left},
+        )
+    if places > shift.free_places:
+        raise SignUpRefused(
+            CampaignErrorCode.NOT_ENOUGH_PLACES,
+            _("Only %(free)s places are free on this shift; reserve fewer.") % {"free": shift.free_places},
+            details={"free_places": shift.free_places},
+        )
+
+
+def _check_places_number(places: int) -> None:
+    if not isinstance(places, int) or places < 1 or places > 10000:
+        raise SignUpRefused(CampaignErrorCode.PLACES_INVALID, _("Reserve at least one place."))
+
+
+@transaction.atomic
+def team_reservation_create(*, shift: Shift, team, places: int, reserved_by) -> TeamReservation:
+    """Holds `places` places on the shift for the team, taken out of the free places at once."""
+    _check_team_manager(team=team, user=reserved_by)
+    _check_places_number(places)
+    shift = _shift_locked(shift.pk)
+    now = timezone.now()
+    _check_shift_takes_signups(shift, now)
+    if not shift.call.open_to_teams:
+        raise SignUpRefused(
+            CampaignErrorCode.CALL_INDIVIDUALS_ONLY,
+            _("This call is for individuals only; your team's members can each sign up themselves."),
+        )
+    existing = TeamReservation.objects.filter(shift=shift, team=team).first()
+    if existing is not None:
+        raise SignUpConflict(
+            CampaignErrorCode.RESERVATION_EXISTS,
+            _("“%(team)s” already has places on this shift; change the number of places instead.")
+            % {"team": team.name},
+            details={"reservation_id": existing.pk},
+        )
+    _check_room_for_team_places(shift=shift, places=places, now=now)
+    Shift.objects.filter(pk=shift.pk).update(
+        team_reserved_count=F("team_reserved_count") + places,
+        team_unassigned_count=F("team_unassigned_count") + places,
+    )
+    return TeamReservation.objects.create(
+        shift=shift, team=team, places=places, reserved_by=reserved_by, created_at=now
+    )
+
+
+def _reservation_locked(reservation: TeamReservation) -> tuple[Shift, TeamReservation]:
+    shift = _shift_locked(reservation.shift_id)
+    locked = TeamReservation.objects.select_for_update(of=("self",)).select_related("team__organisation")
+    return shift, locked.get(pk=reservation.pk)
+
+
+@transaction.atomic
+def team_reservation_resize(*, reservation: TeamReservation, places: int, changed_by) -> TeamReservation:
+    """Changes how many places the team holds: fewer gives the difference to the first in line (or the
+    public), more takes it from the free places under the rules of a new reservation. Never fewer than
+    the places already assigned."""
+    _check_team_manager(team=reservation.team, user=changed_by)
+    if not isinstance(places, int) or places < 0:
+        raise SignUpRefused(CampaignErrorCode.PLACES_INVALID, _("The number of places cannot be negative."))
+    shift, reservation = _reservation_locked(reservation)
+    now = timezone.now()
+    if shift.starts_at <= now:
+        raise SignUpRefused(
+            CampaignErrorCode.SHIFT_STARTED, _("This shift has started; its places can no longer change.")
+        )
+    if reservation.released_at is not None:
+        raise SignUpRefused(
+            CampaignErrorCode.RESERVATION_RELEASED,
+            _("The unassigned places of this reservation have gone back to the public."),
+        )
+    if places < reservation.assigned_count:
+        raise SignUpRefused(
+            CampaignErrorCode.PLACES_BELOW_ASSIGNED,
+            _("%(count)s members already have places; unassign some of them first.")
+            % {"count": reservation.assigned_count},
+            details={"assigned": reservation.assigned_count},
+        )
+    change = places - reservation.places
+    if change > 0:
+        _check_shift_takes_signups(shift, now)
+        _check_room_for_team_places(shift=shift, places=change, now=now)
+    if change:
+        TeamReservation.objects.filter(pk=reservation.pk).update(places=places)
+        Shift.objects.filter(pk=shift.pk).update(
+            team_reserved_count=F("team_reserved_count") + change,
+            team_unassigned_count=F("team_unassigned_count") + change,
+        )
+        if change < 0:
+            _waitlist_promote(shift_id=shift.pk, now=now)
+    reservation.refresh_from_db()
+    return reservation
+
+
+@transaction.atomic
+def team_reservation_assign(*, reservation: TeamReservation, member, assigned_by) -> SignUp:
+    """Gives one of the team's unassigned places to a member of the team: a confirmed sign-up, made under
+    the same rules about the person as signing up (age, skills, no overlapping shift)."""
+    _check_team_manager(team=reservation.team, user=assigned_by)
+    shift, reservation = _reservation_locked(reservation)
+    now = timezone.now()
+    _check_shift_takes_signups(shift, now)
+    if not reservation.team.members.filter(pk=member.pk).exists():
+        raise SignUpRefused(
+            CampaignErrorCode.NOT_A_TEAM_MEMBER,
+            _("%(name)s is not a member of “%(team)s”.")
+            % {"name": member.display_name, "team": reservation.team.name},
+        )
+    if reservation.unassigned_places < 1:
+        raise SignUpRefused(
+            CampaignErrorCode.NO_UNASSIGNED_PLACES,
+            _("Every place of this reservation is assigned; reserve more places or unassign someone first."),
+        )
+    _person_lock(member)
+    if SignUp.objects.filter(shift=shift, volunteer=member, status__in=SignUp.ACTIVE_STATUSES).exists():
+        raise SignUpConflict(
+            CampaignErrorCode.ALREADY_SIGNED_UP,
+            _("%(name)s is already signed up for this shift.") % {"name": member.display_name},
+        )
+    _check_personal_rules(shift=shift, person=member, is_self=False)
+    TeamReservation.objects.filter(pk=reservation.pk).update(assigned_count=F("assigned_count") + 1)
+    Shift.objects.filter(pk=shift.pk).update(
+        confirmed_count=F("confirmed_count") + 1, team_unassigned_count=F("team_unassigned_count") - 1
+    )
+    return SignUp.objects.create(
+        shift=shift, volunteer=member, status=SignUp.Status.CONFIRMED, reservation=reservation, created_at=now
+    )
+
+
+@transaction.atomic
+def team_reservation_unassign(*, reservation: TeamReservation, member_id: int, unassigned_by) -> SignUp:
+    """Takes a member off their team place; the place goes back to the team (or, once the reservation's
+    unassigned places have been released, to the first in line)."""
+    _check_team_manager(team=reservation.team, user=unassigned_by)
+    shift, reservation = _reservation_locked(reservation)
+    signup = (
+        SignUp.objects.select_for_update()
+        .filter(reservation=reservation, volunteer_id=member_id, status=SignUp.Status.CONFIRMED)
+        .first()
+    )
+    if signup is None:
+        raise SignUpNotFoundForMember(member_id)
+    now = timezone.now()
+    if shift.starts_at <= now:
+        raise SignUpRefused(
+            CampaignErrorCode.SHIFT_STARTED, _("This shift has started; its places can no longer change.")
+        )
+    _signup_mark_cancelled(signup, now=now, cancelled_by=unassigned_by)
+    _confirmed_place_given_up(shift=shift, signup=signup, now=now)
+    return signup
+
+
+@transaction.atomic
+def team_reservation_release(*, reservation_id: int, now=None) -> int | None:
+    """Gives the reservation's unassigned places back to the public, once, and fills them from the
+    waiting list in order. Returns how many places were released, or None when it was already done."""
+    now = now or timezone.now()
+    shift_id = TeamReservation.objects.values_list("shift_id", flat=True).get(pk=reservation_id)
+    _shift_locked(shift_id)
+    reservation = TeamReservation.objects.select_for_update().get(pk=reservation_id)
+    if reservation.released_at is not None:
+        return None
+    released = reservation.unassigned_places
+    TeamReservation.objects.filter(pk=reservation.pk).update(
+        released_at=now, released_places=released, places=F("assigned_count")
+    )
+    if released:
+        Shift.objects.filter(pk=shift_id).update(
+            team_reserved_count=F("team_reserved_count") - released,
+            team_unassigned_count=F("team_unassigned_count") - released,
+        )
+        _waitlist_promote(shift_id=shift_id, now=now)
+        if reservation.reserved_by_id:
+            from .tasks import notify_team_places_released_task
+
+            notify_team_places_released_task.delay_on_commit(reservation.pk)
+    return released
+
+
+def team_places_release_due(*, now=None) -> int:
+    """Releases every reservation whose shift starts within TEAM_PLACES_RELEASE_HOURS; returns how many
+    reservations this run released. Safe to run twice at once: each release happens under the shift's
+    lock and only while `released_at` is empty."""
+    now = now or timezone.now()
+    due = TeamReservation.objects.filter(
+        released_at__isnull=True,
+        shift__starts_at__lte=now + datetime.timedelta(hours=settings.TEAM_PLACES_RELEASE_HOURS),
+    ).order_by("shift__starts_at", "pk")
+    released = 0
+    for reservation_id in due.values_list("pk", flat=True):
+        if team_reservation_release(reservation_id=reservation_id, now=now) is not None:
+            released += 1
+    return released
+
+
+def team_places_notify_released(*, reservation_id: int) -> bool:
+    """Tells the manager who reserved the places that the unassigned ones went back to the public;
+    exactly once (a conditional UPDATE claims the notice)."""
+    claimed = TeamReservation.objects.filter(
+        pk=reservation_id,
+        released_at__isnull=False,
+        released_places__gt=0,
+        reserved_by__isnull=False,
+        release_notified_at__isnull=True,
+    ).update(release_notified_at=timezone.now())
+    if not claimed:
+        return False
+    reservation = TeamReservation.objects.select_related("reserved_by", "team", "shift__call").get(
+        pk=reservation_id
+    )
+    language = _notice_language(reservation.reserved_by)
+    person_notify(
+        user=reservation.reserved_by,
+        subject=_("Unassigned team places were released"),
+        text=_(
+            "%(count)s places that “%(team)s” held on “%(call)s” on %(date)s were not assigned to anyone "
+            "%(hours)s hours before the shift, so they went back to the public. Members you assigned keep "
+            "their places."
+        )
+        % {
+            "count": reservation.released_places,
+            "team": reservation.team.name,
+            "call": reservation.shift.call.title,
+            "date": format_date(reservation.shift.starts_at, with_time=True, language=language),
+            "hours": settings.TEAM_PLACES_RELEASE_HOURS,
+        },
+        language=language,
     )
     return True
 

@@ -18,7 +18,8 @@ def notify_call_stopped_task(call_id: int) -> int:
     acks_late=True, autoretry_for=(ConnectionError,), retry_backoff=True, retry_jitter=True, max_retries=5
 )
 def notify_signup_promoted_task(signup_id: int) -> bool:
-    """Tells a person on the waiting list that a place freed up and is now theirs."""
+    """Tells a person on the waiting list that a place freed up and is now theirs; idempotent (claimed
+    once)."""
     return services.signup_notify_promoted(signup_id=signup_id)
 
 
@@ -33,3 +34,39 @@ def send_shift_reminders_task() -> int:
     from . import reminders
 
     return reminders.shift_reminders_send()
+
+
+@shared_task(acks_late=True)
+def mark_no_shows_task() -> int:
+    """Marks people who never checked in to a shift that ended a while ago as no-shows; beat runs it
+    every 10 minutes. Idempotent (one conditional UPDATE per shift): a redelivery marks no one twice."""
+    from . import checkin
+
+    return checkin.signups_mark_no_shows()
+
+
+@shared_task(
+    acks_late=True, autoretry_for=(ConnectionError,), retry_backoff=True, retry_jitter=True, max_retries=5
+)
+def notify_signup_cancelled_by_staff_task(signup_id: int) -> bool:
+    """Tells a person that staff cancelled their sign-up, with the reason. Idempotent (claimed once)."""
+    return services.signup_notify_cancelled_by_staff(signup_id=signup_id)
+
+
+@shared_task(
+    acks_late=True, autoretry_for=(ConnectionError,), retry_backoff=True, retry_jitter=True, max_retries=5
+)
+def notify_team_places_released_task(reservation_id: int) -> bool:
+    """Tells the manager who reserved team places that the unassigned ones went back to the public."""
+    return services.team_places_notify_released(reservation_id=reservation_id)
+
+
+@shared_task(acks_late=True)
+def release_unassigned_team_places_task() -> int:
+    """Gives team places still unassigned TEAM_PLACES_RELEASE_HOURS before their shift back to the public
+    and promotes the waiting list into them; beat runs it every 5 minutes.
+
+    Idempotent: each reservation is released once (under its shift's row lock, while `released_at` is
+    empty), so overlapping runs and redeliveries release nothing twice.
+    """
+    return services.team_places_release_due()

@@ -1,4 +1,5 @@
-"""A volunteer's own pages: signing up and cancelling from the web, and "my shifts"."""
+"""A volunteer's own pages (signing up and cancelling from the web, "my shifts") and an NGO manager's
+pages for their teams' places."""
 
 from django.urls import path
 
@@ -14,5 +15,28 @@ urlpatterns = [
         "sign-ups/<int:signup_id>/cancel/confirm/",
         volunteer_views.signup_cancel_confirm,
         name="signup_cancel_confirm",
+    ),
+    path("team-places/", volunteer_views.team_places, name="team_places"),
+    path("team-places/reserve/", volunteer_views.team_reserve, name="team_reserve"),
+    path("team-places/<int:reservation_id>/", volunteer_views.team_reservation, name="team_reservation"),
+    path(
+        "team-places/<int:reservation_id>/assign/",
+        volunteer_views.team_reservation_assign,
+        name="team_reservation_assign",
+    ),
+    path(
+        "team-places/<int:reservation_id>/unassign/<int:user_id>/",
+        volunteer_views.team_reservation_unassign,
+        name="team_reservation_unassign",
+    ),
+    path(
+        "team-places/<int:reservation_id>/places/",
+        volunteer_views.team_reservation_places,
+        name="team_reservation_places",
+    ),
+    path(
+        "team-places/shifts/<int:shift_id>/roster.csv",
+        volunteer_views.team_roster_csv,
+        name="team_roster_csv",
     ),
 ]

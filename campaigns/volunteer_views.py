@@ -1,4 +1,5 @@
-"""A volunteer's own pages: signing up for a shift and giving it up from the web, and "my shifts".
+"""A volunteer's own pages: signing up for a shift and giving it up from the web, and "my shifts"; and an
+NGO manager's pages for the places their teams hold on shifts ("team places").
 
 The views stay thin: the rules live in `services`, the reads in `selectors`. A refusal (a closed call, a
 full line, the cancellation cutoff…) becomes a message on the page the person came from, never an error
@@ -17,14 +18,16 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from cms.localization import format_date, format_number
+from cms.localization import ascii_digits, format_date, format_number
 from config.errors import DomainError
 
 from . import selectors, services
-from .errors import SignUpNotFound
+from .api import roster_csv_response
+from .errors import ReservationNotFound, SignUpNotFound
 from .models import SignUp
+from .team_forms import TeamAssignForm, TeamPlacesForm, TeamReserveForm
 
 # --- Reads for these pages ----------------------------------------------------------------------------
 
@@ -73,7 +76,7 @@ def my_shifts_sections(*, volunteer) -> dict[str, list[SignUp]]:
     upcoming confirmed places (soonest first), places in line, and everything ended or cancelled."""
     signups = signups_with_place_in_line(
         selectors.signup_list_for_volunteer(volunteer=volunteer).select_related(
-            "shift__call__service", "shift__call__district"
+            "shift__call__service", "shift__call__district", "reservation__team__organisation"
         )
     )
     sections: dict[str, list[SignUp]] = {"upcoming": [], "waiting": [], "past": []}
@@ -196,4 +199,173 @@ def signup_cancel(request, signup_id: int):
 @login_required
 def my_shifts(request):
     """The person's shifts: upcoming places, places in line, and what is over or cancelled."""
-    return render(request, "campaigns/volunteer/my_shifts.html", my_shifts_sections(volunteer=request.user))
+    context = my_shifts_sections(volunteer=request.user)
+    context["manages_teams"] = selectors.teams_managed_by(user=request.user).exists()
+    return render(request, "campaigns/volunteer/my_shifts.html", context)
+
+
+# --- Team places: an NGO manager's pages ------------------------------------------------------------------
+
+
+def _reservation_or_404(request, reservation_id: int):
+    try:
+        return selectors.team_reservation_get_for_manager(reservation_id=reservation_id, user=request.user)
+    except ReservationNotFound as error:
+        raise Http404(error.message) from None
+
+
+@require_GET
+@login_required
+def team_places(request):
+    """The reservations of the manager's teams, with how many places each holds and has given out."""
+    reservations = list(selectors.team_reservation_list_for_manager(user=request.user))
+    return render(
+        request,
+        "campaigns/volunteer/team_places.html",
+        {
+            "upcoming": [reservation for reservation in reservations if not reservation.has_ended],
+            "past": [reservation for reservation in reservations if reservation.has_ended],
+            "manages_teams": selectors.teams_managed_by(user=request.user).exists(),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@_login_required_back_to_page
+def team_reserve(request):
+    """Reserves places on one of a call's shifts for one of the manager's teams.
+
+    The call page posts here; a refusal shows this page with the form as the person filled it in.
+    """
+    try:
+        call = selectors.call_get(
+            call_id=int(ascii_digits(request.POST.get("call") or request.GET.get("call") or "0"))
+        )
+    except (ValueError, DomainError):
+        raise Http404 from None
+    teams = list(selectors.teams_managed_by(user=request.user, verified_only=True))
+    shifts = selectors.shift_reservable_for_teams(call=call)
+    form = TeamReserveForm(
+        request.POST or None, shifts=shifts, teams=teams, initial={"shift": request.GET.get("shift")}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            shift = selectors.shift_get_for_signup(shift_id=form.cleaned_data["shift"])
+            team = selectors.team_get_for_manager(team_id=form.cleaned_data["team"], user=request.user)
+            reservation = services.team_reservation_create(
+                shift=shift, team=team, places=form.cleaned_data["places"], reserved_by=request.user
+            )
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(
+                request,
+                _("%(places)s places on %(date)s are held for “%(team)s”. Assign members to them here.")
+                % {
+                    "places": format_number(reservation.places),
+                    "date": _when(reservation.shift),
+                    "team": team.name,
+                },
+            )
+            return redirect("volunteer:team_reservation", reservation.pk)
+    return render(
+        request,
+        "campaigns/volunteer/team_reserve.html",
+        {"call": call, "form": form, "teams": teams, "shifts": shifts},
+        status=400 if form.is_bound else 200,
+    )
+
+
+@require_GET
+@login_required
+def team_reservation(request, reservation_id: int):
+    """One reservation: who has its places, who else could, and how many places the team holds."""
+    reservation = _reservation_or_404(request, reservation_id)
+    members = list(selectors.team_members_to_assign(reservation=reservation))
+    return render(
+        request,
+        "campaigns/volunteer/team_reservation.html",
+        {
+            "reservation": reservation,
+            "shift": reservation.shift,
+            "assignments": selectors.team_reservation_assignments(reservation=reservation),
+            "assign_form": TeamAssignForm(members=members),
+            "places_form": TeamPlacesForm(initial={"places": reservation.places}),
+            "can_change": reservation.released_at is None and not reservation.shift.has_ended,
+        },
+    )
+
+
+@require_POST
+@_login_required_back_to_page
+def team_reservation_assign(request, reservation_id: int):
+    reservation = _reservation_or_404(request, reservation_id)
+    form = TeamAssignForm(request.POST, members=selectors.team_members_to_assign(reservation=reservation))
+    if not form.is_valid():
+        messages.error(request, _("Choose one of the team's members who has no place on this shift yet."))
+        return redirect("volunteer:team_reservation", reservation.pk)
+    try:
+        member = selectors.team_member_get(team=reservation.team, user_id=form.cleaned_data["member"])
+        signup = services.team_reservation_assign(
+            reservation=reservation, member=member, assigned_by=request.user
+        )
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request, _("%(name)s has a place on this shift.") % {"name": signup.volunteer.display_name}
+        )
+    return redirect("volunteer:team_reservation", reservation.pk)
+
+
+@require_POST
+@_login_required_back_to_page
+def team_reservation_unassign(request, reservation_id: int, user_id: int):
+    reservation = _reservation_or_404(request, reservation_id)
+    try:
+        signup = services.team_reservation_unassign(
+            reservation=reservation, member_id=user_id, unassigned_by=request.user
+        )
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("%(name)s no longer has a place on this shift; the place is free for another member.")
+            % {"name": signup.volunteer.display_name},
+        )
+    return redirect("volunteer:team_reservation", reservation.pk)
+
+
+@require_POST
+@_login_required_back_to_page
+def team_reservation_places(request, reservation_id: int):
+    reservation = _reservation_or_404(request, reservation_id)
+    form = TeamPlacesForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the number of places as a whole number, 0 or more."))
+        return redirect("volunteer:team_reservation", reservation.pk)
+    try:
+        reservation = services.team_reservation_resize(
+            reservation=reservation, places=form.cleaned_data["places"], changed_by=request.user
+        )
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("The team now holds %(places)s places.") % {"places": format_number(reservation.places)},
+        )
+    return redirect("volunteer:team_reservation", reservation.pk)
+
+
+@require_GET
+@login_required
+def team_roster_csv(request, shift_id: int):
+    """The roster of the manager's own teams' people on the shift, as CSV."""
+    try:
+        shift = selectors.shift_get_for_roster(shift_id=shift_id)
+        signups = selectors.shift_roster(shift=shift, viewer=request.user)
+    except DomainError as error:
+        raise Http404(error.message) from None
+    return roster_csv_response(shift=shift, signups=signups)

@@ -8,7 +8,7 @@ from wagtail.admin.widgets import Button
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from . import admin_call_views
+from . import admin_call_views, checkin_wagtail_hooks  # noqa: F401  (its hooks register on import)
 from .admin_views import ShiftViewSet
 from .models import Department, District, OpenCallPage, Service, SignUp
 
