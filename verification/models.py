@@ -1,3 +1,5 @@
+import uuid
+
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -40,6 +42,9 @@ class Completion(models.Model):
     )
     created_at = models.DateTimeField(_("reported at"), default=timezone.now)
     updated_at = models.DateTimeField(_("last changed at"), auto_now=True)
+    # A rejected report may be corrected and sent again, a limited number of times (see services).
+    submission_count = models.PositiveSmallIntegerField(_("times sent"), default=1, editable=False)
+    resubmitted_at = models.DateTimeField(_("sent again at"), null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["created_at", "pk"]
@@ -57,6 +62,16 @@ class Completion(models.Model):
     def __str__(self) -> str:
         return f"{self.signup} · {self.hours} h · {self.status}"
 
+    @property
+    def is_open(self) -> bool:
+        """Still waiting for a decision (the first, or the second approval)."""
+        return self.status in (self.Status.PENDING, self.Status.AWAITING_SECOND_APPROVAL)
+
+
+def completion_photo_path(instance, filename: str) -> str:
+    # Media is served without a permission check; a random name keeps one report's photos unguessable.
+    return f"completions/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.jpg"
+
 
 class CompletionPhoto(models.Model):
     """A before or after photo of the work. Stored re-encoded, without its location (EXIF) metadata."""
@@ -67,7 +82,7 @@ class CompletionPhoto(models.Model):
 
     completion = models.ForeignKey(Completion, on_delete=models.CASCADE, related_name="photos")
     kind = models.CharField(_("kind"), max_length=6, choices=Kind.choices, default=Kind.AFTER)
-    image = models.ImageField(_("photo"), upload_to="completions/%Y/%m/")
+    image = models.ImageField(_("photo"), upload_to=completion_photo_path)
     uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
 
     class Meta:
@@ -113,12 +128,28 @@ class Verification(models.Model):
         verbose_name=_("revokes"),
     )
     created_at = models.DateTimeField(_("decided at"), default=timezone.now)
+    # Claim that makes the volunteer's notice of this decision exactly-once.
+    notified_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["created_at", "pk"]
         verbose_name = _("verification")
         verbose_name_plural = _("verifications")
         constraints = [
+            # Points are credited per final approval: a completion can have only one, whatever races.
+            models.UniqueConstraint(
+                fields=["completion"],
+                condition=models.Q(is_final_approval=True),
+                name="one_final_approval_per_completion",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(decision="revoke") | ~models.Q(reason=""),
+                name="revocation_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(is_final_approval=False) | models.Q(decision__in=["approve", "second"]),
+                name="final_approval_is_an_approval",
+            ),
             models.CheckConstraint(
                 condition=~models.Q(decision="reject") | ~models.Q(reason=""),
                 name="rejection_has_reason",

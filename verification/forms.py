@@ -1,0 +1,62 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .photos import MAX_PHOTOS
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultiplePhotoField(forms.FileField):
+    """Several photos from one file input; what they are is checked (and they are cleaned) by the
+    service, which also counts them against the limit."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault(
+            "widget", MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp", "multiple": True})
+        )
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        if isinstance(data, (list, tuple)):
+            return [upload for upload in data if upload]
+        return [data] if data else []
+
+
+class CompletionReportForm(forms.Form):
+    """The volunteer's (or their NGO manager's) report of a shift. The hours are checked against the
+    shift by the service; the field takes Persian digits too, so it is text, not a number input."""
+
+    hours = forms.CharField(
+        label=_("Hours worked"),
+        max_length=8,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off", "dir": "ltr"}),
+    )
+    note = forms.CharField(
+        label=_("What was done (optional)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    before_photos = MultiplePhotoField(label=_("Photos before the work"))
+    after_photos = MultiplePhotoField(label=_("Photos after the work"))
+
+    def photos(self) -> list[tuple[str, object]]:
+        return [("before", upload) for upload in self.cleaned_data.get("before_photos", [])] + [
+            ("after", upload) for upload in self.cleaned_data.get("after_photos", [])
+        ]
+
+    max_photos = MAX_PHOTOS
+
+
+class DecisionForm(forms.Form):
+    """One decision from the staff queue: the action is the button pressed."""
+
+    action = forms.ChoiceField(
+        choices=[("approve", _("Approve")), ("reject", _("Reject")), ("revoke", _("Revoke the approval"))]
+    )
+    hours = forms.CharField(label=_("Hours"), required=False, max_length=8)
+    reason = forms.CharField(label=_("Reason"), required=False, max_length=1000)
+    expected_status = forms.CharField(required=False, max_length=10, widget=forms.HiddenInput)

@@ -1,0 +1,529 @@
+"""Writes for completion reports and their verification.
+
+A volunteer (or their NGO manager) reports a shift as done; staff of the call's department approve it,
+approve it with corrected hours, or reject it with a reason; an approval can later be revoked. Every
+decision is a new `Verification` row, made under the completion's row lock, so two members of staff
+deciding at once cannot both move it: the second finds it decided and is told so (409). Points follow
+the decision that made a completion approved (`is_final_approval`, unique per completion), and its
+revocation, through rewards' tasks after the decision commits.
+"""
+
+import logging
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+
+from campaigns.models import SignUp
+from campaigns.permissions import departments_for_staff
+from cms.localization import ascii_digits, format_date, format_number
+from config.errors import DomainError
+from volunteers.notifications import person_language, person_notify
+
+from . import selectors
+from .errors import (
+    CompletionNotFound,
+    DecisionConflict,
+    DecisionInvalid,
+    DecisionRefused,
+    NotVerificationStaff,
+    ReportConflict,
+    ReportRefused,
+    SignUpNotFound,
+    VerificationErrorCode,
+)
+from .models import Completion, CompletionPhoto, Verification
+from .photos import photo_clean, photos_check_count
+
+logger = logging.getLogger(__name__)
+
+MAX_SUBMISSIONS = selectors.MAX_SUBMISSIONS
+NOTE_MAX_LENGTH = 2000
+REASON_MAX_LENGTH = 1000
+
+
+def second_approver_threshold() -> int:
+    return settings.VERIFICATION_SECOND_APPROVER_ABOVE_POINTS
+
+
+# --- Reporting --------------------------------------------------------------------------------------
+
+
+def _hours_value(hours) -> Decimal:
+    try:
+        # People type Persian digits and the Persian decimal separator too.
+        text = ascii_digits(str(hours)).strip().replace("٫", ".").replace("/", ".")
+        value = hours if isinstance(hours, Decimal) else Decimal(text)
+    except (InvalidOperation, ValueError):
+        value = None
+    if value is None or not value.is_finite() or value <= 0 or value >= 1000:
+        raise ReportRefused(
+            VerificationErrorCode.HOURS_INVALID, _("Give the hours worked as a number above 0.")
+        )
+    return value.quantize(Decimal("0.01"))
+
+
+def _hours_checked(signup: SignUp, hours) -> Decimal:
+    """`hours` as a Decimal of two places, refused above what the shift and the check-in times allow."""
+    value = _hours_value(hours)
+    limit = selectors.hours_limit(signup)
+    if value > limit:
+        raise ReportRefused(
+            VerificationErrorCode.HOURS_ABOVE_LIMIT,
+            _(
+                "At most %(limit)s hours can be reported for this shift (its length, or the time between "
+                "check-in and check-out)."
+            )
+            % {"limit": format_number(limit)},
+            details={"limit": str(limit)},
+        )
+    return value
+
+
+def _may_report(signup: SignUp, user) -> bool:
+    if signup.volunteer_id == user.pk:
+        return True
+    return (
+        signup.reservation_id is not None
+        and selectors.signups_reportable_by(user=user).filter(pk=signup.pk).exists()
+    )
+
+
+def _report_check(signup: SignUp, *, now) -> None:
+    if signup.status != SignUp.Status.CONFIRMED:
+        raise ReportRefused(
+            VerificationErrorCode.SIGNUP_NOT_CONFIRMED,
+            _("Only a confirmed place on a shift can be reported as done."),
+        )
+    if not selectors.signup_is_over(signup, now=now):
+        raise ReportRefused(
+            VerificationErrorCode.SHIFT_NOT_OVER,
+            _("Report the work once the shift has ended (or you have checked out)."),
+        )
+
+
+def completion_report(
+    *, signup: SignUp, reported_by, hours, note: str = "", photos=(), now=None
+) -> Completion:
+    """Reports the sign-up's shift as done: the hours worked, a note and up to four photos, each a
+    (kind, uploaded file) pair. A report that staff rejected may be corrected and sent again once;
+    photos sent again replace the earlier ones, and without new ones the earlier ones stay.
+    """
+    now = now or timezone.now()
+    if not _may_report(signup, reported_by):
+        raise SignUpNotFound(signup.pk)
+    note = (note or "").strip()
+    if len(note) > NOTE_MAX_LENGTH:
+        raise ReportRefused(
+            VerificationErrorCode.NOTE_TOO_LONG,
+            _("Keep the note under %(max)s characters.") % {"max": format_number(NOTE_MAX_LENGTH)},
+        )
+    photos = list(photos)
+    photos_check_count(len(photos))
+    _report_check(signup, now=now)
+    value = _hours_checked(signup, hours)
+    # Photos are decoded and re-encoded before any row is locked: it is the slow part.
+    kinds = CompletionPhoto.Kind.values
+    cleaned = [
+        (kind if kind in kinds else CompletionPhoto.Kind.AFTER, photo_clean(upload))
+        for kind, upload in photos
+    ]
+    try:
+        return _completion_save(
+            signup_id=signup.pk, reported_by=reported_by, hours=value, note=note, photos=cleaned, now=now
+        )
+    except IntegrityError:
+        # Two first reports of one sign-up at once: the one-to-one kept one; this is the other.
+        raise ReportConflict(
+            VerificationErrorCode.ALREADY_REPORTED, _("This shift has already been reported.")
+        ) from None
+
+
+@transaction.atomic
+def _completion_save(*, signup_id: int, reported_by, hours: Decimal, note: str, photos, now) -> Completion:
+    signup = SignUp.objects.select_related("shift__call").get(pk=signup_id)
+    _report_check(signup, now=now)  # again, now that nothing can change it: a no-show, a cancellation
+    completion = Completion.objects.select_for_update().filter(signup_id=signup_id).first()
+    if completion is None:
+        completion = Completion.objects.create(
+            signup=signup, reported_by=reported_by, hours=hours, note=note, created_at=now
+        )
+    else:
+        if completion.status != Completion.Status.REJECTED:
+            raise ReportConflict(
+                VerificationErrorCode.ALREADY_REPORTED,
+                _("This shift has already been reported; its report is %(status)s.")
+                % {"status": completion.get_status_display()},
+            )
+        if completion.submission_count >= MAX_SUBMISSIONS:
+            raise ReportConflict(
+                VerificationErrorCode.RESUBMISSIONS_USED,
+                _("This report was already sent again once and rejected; it cannot be sent again."),
+            )
+        completion.reported_by = reported_by
+        completion.hours = hours
+        completion.note = note
+        completion.status = Completion.Status.PENDING
+        completion.approved_hours = None
+        completion.submission_count += 1
+        completion.resubmitted_at = now
+        completion.save()
+        if photos:
+            old = list(completion.photos.all())
+            CompletionPhoto.objects.filter(pk__in=[photo.pk for photo in old]).delete()
+            transaction.on_commit(lambda: [photo.image.delete(save=False) for photo in old], robust=True)
+    for kind, content in photos:
+        photo = CompletionPhoto(completion=completion, kind=kind, uploaded_at=now)
+        photo.image.save(content.name, content, save=False)
+        photo.save()
+    return completion
+
+
+# --- Decisions --------------------------------------------------------------------------------------
+
+
+def _lock(completion_id: int) -> Completion:
+    # of=("self",): lock the report only, not the shift and call rows joined for reading.
+    completion = (
+        Completion.objects.select_for_update(of=("self",))
+        .select_related("signup__shift__call__service")
+        .filter(pk=completion_id)
+        .first()
+    )
+    if completion is None:
+        raise CompletionNotFound(completion_id)
+    return completion
+
+
+def _require_staff_of(completion: Completion, user) -> None:
+    """Staff of another department do not learn the report exists; volunteers are refused outright."""
+    departments = departments_for_staff(user=user)
+    if not departments.exists():
+        raise NotVerificationStaff()
+    if not departments.filter(pk=completion.signup.shift.call.service.department_id).exists():
+        raise CompletionNotFound(completion.pk)
+
+
+def _require_not_own(completion: Completion, user) -> None:
+    if selectors.is_own_work(completion, user):
+        raise DecisionRefused(
+            VerificationErrorCode.SELF_VERIFICATION,
+            _("Nobody verifies their own work: a colleague has to decide on this report."),
+        )
+
+
+def _require_status(completion: Completion, expected_status: str | None, allowed) -> None:
+    """Refuses a decision on a report that moved on; `expected_status` is what the decider saw, so a
+    page loaded before a colleague's first approval does not silently give the second one."""
+    if completion.status not in allowed or (expected_status and completion.status != expected_status):
+        raise DecisionConflict.already_decided()
+
+
+def _reason_required(reason: str, message) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise DecisionInvalid(VerificationErrorCode.REASON_REQUIRED, message)
+    if len(reason) > REASON_MAX_LENGTH:
+        raise DecisionInvalid(
+            VerificationErrorCode.REASON_REQUIRED,
+            _("Keep the reason under %(max)s characters.") % {"max": format_number(REASON_MAX_LENGTH)},
+        )
+    return reason
+
+
+def _decided_hours(completion: Completion, hours, *, default: Decimal) -> Decimal:
+    if hours is None or hours == "":
+        return default
+    try:
+        return _hours_checked(completion.signup, hours)
+    except ReportRefused as error:
+        raise DecisionInvalid(error.code, error.message, details=error.details) from None
+
+
+def _after_commit(verification: Verification) -> None:
+    """Points move and the volunteer hears of the decision only once it is committed.
+
+    robust: the decision stands once committed; a broker (or, run eagerly, a task) that fails afterwards
+    is logged rather than turned into an error for the member of staff who decided.
+    """
+    verification_id = verification.pk
+    if verification.is_final_approval:
+        transaction.on_commit(lambda: _credit_points(verification_id), robust=True)
+    elif verification.decision == Verification.Decision.REVOKE:
+        transaction.on_commit(lambda: _reverse_points(verification_id), robust=True)
+    if verification.is_final_approval or verification.decision in (
+        Verification.Decision.REJECT,
+        Verification.Decision.REVOKE,
+    ):
+        transaction.on_commit(lambda: _notify(verification_id), robust=True)
+
+
+def _credit_points(verification_id: int) -> None:
+    from rewards.tasks import verification_points_credit_task  # rewards depends on this app, not back
+
+    verification_points_credit_task.delay(verification_id)
+
+
+def _reverse_points(revocation_id: int) -> None:
+    from rewards.tasks import verification_points_reverse_task
+
+    verification_points_reverse_task.delay(revocation_id)
+
+
+def _notify(verification_id: int) -> None:
+    from .tasks import notify_verification_decision_task
+
+    notify_verification_decision_task.delay(verification_id)
+
+
+def _final_approve(completion: Completion, *, decided_by, decision: str, hours: Decimal, reason: str, now):
+    verification = Verification.objects.create(
+        completion=completion,
+        decided_by=decided_by,
+        decision=decision,
+        hours=hours,
+        reason=reason,
+        is_final_approval=True,
+        created_at=now,
+    )
+    completion.status = Completion.Status.APPROVED
+    completion.approved_hours = hours
+    completion.save(update_fields=["status", "approved_hours", "updated_at"])
+    _after_commit(verification)
+    return verification
+
+
+@transaction.atomic
+def completion_approve(
+    *,
+    completion: Completion,
+    decided_by,
+    hours=None,
+    reason: str = "",
+    expected_status: str | None = None,
+    now=None,
+) -> Verification:
+    """Approves the report, with the hours it reported or corrected ones. An award above
+    VERIFICATION_SECOND_APPROVER_ABOVE_POINTS first waits for a second approver, who must be someone
+    else; their approval is the final one."""
+    now = now or timezone.now()
+    completion = _lock(completion.pk)
+    _require_staff_of(completion, decided_by)
+    _require_not_own(completion, decided_by)
+    _require_status(completion, expected_status, selectors.OPEN_STATUSES)
+    reason = (reason or "").strip()[:REASON_MAX_LENGTH]
+
+    if completion.status == Completion.Status.PENDING:
+        hours = _decided_hours(completion, hours, default=completion.hours)
+        if selectors.estimated_points(completion, hours) > second_approver_threshold():
+            verification = Verification.objects.create(
+                completion=completion,
+                decided_by=decided_by,
+                decision=Verification.Decision.APPROVE,
+                hours=hours,
+                reason=reason,
+                created_at=now,
+            )
+            completion.status = Completion.Status.AWAITING_SECOND_APPROVAL
+            completion.save(update_fields=["status", "updated_at"])
+            return verification
+        return _final_approve(
+            completion,
+            decided_by=decided_by,
+            decision=Verification.Decision.APPROVE,
+            hours=hours,
+            reason=reason,
+            now=now,
+        )
+
+    first = (
+        completion.verifications.filter(decision=Verification.Decision.APPROVE)
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    if first is not None and first.decided_by_id == decided_by.pk:
+        raise DecisionRefused(
+            VerificationErrorCode.SECOND_APPROVER_MUST_DIFFER,
+            _("You gave the first approval; a second member of staff has to give the second."),
+        )
+    hours = _decided_hours(completion, hours, default=first.hours if first else completion.hours)
+    return _final_approve(
+        completion,
+        decided_by=decided_by,
+        decision=Verification.Decision.SECOND_APPROVAL,
+        hours=hours,
+        reason=reason,
+        now=now,
+    )
+
+
+@transaction.atomic
+def completion_reject(
+    *, completion: Completion, decided_by, reason: str, expected_status: str | None = None, now=None
+) -> Verification:
+    """Rejects the report, with the reason the volunteer is told. Also at the second approval."""
+    now = now or timezone.now()
+    completion = _lock(completion.pk)
+    _require_staff_of(completion, decided_by)
+    _require_not_own(completion, decided_by)
+    _require_status(completion, expected_status, selectors.OPEN_STATUSES)
+    reason = _reason_required(reason, _("Say why the report is rejected: the volunteer is told."))
+    verification = Verification.objects.create(
+        completion=completion,
+        decided_by=decided_by,
+        decision=Verification.Decision.REJECT,
+        reason=reason,
+        created_at=now,
+    )
+    completion.status = Completion.Status.REJECTED
+    completion.save(update_fields=["status", "updated_at"])
+    _after_commit(verification)
+    return verification
+
+
+@transaction.atomic
+def completion_revoke(*, completion: Completion, decided_by, reason: str, now=None) -> Verification:
+    """Takes back an approval (its points are reversed, once). A revoked report stays revoked."""
+    now = now or timezone.now()
+    completion = _lock(completion.pk)
+    _require_staff_of(completion, decided_by)
+    _require_not_own(completion, decided_by)
+    if completion.status != Completion.Status.APPROVED:
+        raise DecisionConflict(
+            VerificationErrorCode.NOT_APPROVED,
+            _("Only an approved report can have its approval revoked; this one is %(status)s.")
+            % {"status": completion.get_status_display()},
+        )
+    reason = _reason_required(reason, _("Say why the approval is revoked: the volunteer is told."))
+    approval = completion.verifications.get(is_final_approval=True)
+    revocation = Verification.objects.create(
+        completion=completion,
+        decided_by=decided_by,
+        decision=Verification.Decision.REVOKE,
+        reason=reason,
+        revokes=approval,
+        created_at=now,
+    )
+    completion.status = Completion.Status.REVOKED
+    completion.save(update_fields=["status", "updated_at"])
+    _after_commit(revocation)
+    return revocation
+
+
+def completion_decide(
+    *, completion: Completion, decided_by, decision: str, hours=None, reason: str = "", expected_status=None
+) -> Verification:
+    """The API's one verb: "approve" (optionally with corrected hours) or "reject" (with a reason)."""
+    if decision == "approve":
+        return completion_approve(
+            completion=completion,
+            decided_by=decided_by,
+            hours=hours,
+            reason=reason,
+            expected_status=expected_status,
+        )
+    if decision == "reject":
+        return completion_reject(
+            completion=completion, decided_by=decided_by, reason=reason, expected_status=expected_status
+        )
+    raise DecisionInvalid(VerificationErrorCode.DECISION_INVALID, _("The decision is “approve” or “reject”."))
+
+
+@dataclass
+class RosterApproval:
+    """What approving a shift's roster at once did, report by report (completion ids)."""
+
+    approved: list[int] = field(default_factory=list)
+    awaiting_second: list[int] = field(default_factory=list)
+    skipped_own: list[int] = field(default_factory=list)
+    skipped: list[tuple[int, str]] = field(default_factory=list)  # (id, error code)
+
+    @property
+    def total_skipped(self) -> int:
+        return len(self.skipped_own) + len(self.skipped)
+
+
+def shift_approve_all(*, shift, decided_by) -> RosterApproval:
+    """Approves every report of the shift still waiting for a first decision, with the hours each
+    reported. The decider's own work is left for a colleague, and a report decided meanwhile is left
+    as it is; each report is decided in its own transaction, so one refusal stops no other."""
+    result = RosterApproval()
+    pending = list(
+        Completion.objects.filter(signup__shift=shift, status=Completion.Status.PENDING)
+        .select_related("signup")
+        .order_by("pk")
+    )
+    for completion in pending:
+        if selectors.is_own_work(completion, decided_by):
+            result.skipped_own.append(completion.pk)
+            continue
+        try:
+            verification = completion_approve(
+                completion=completion, decided_by=decided_by, expected_status=Completion.Status.PENDING
+            )
+        except DomainError as error:
+            result.skipped.append((completion.pk, error.code))
+            continue
+        if verification.is_final_approval:
+            result.approved.append(completion.pk)
+        else:
+            result.awaiting_second.append(completion.pk)
+    return result
+
+
+# --- Telling the volunteer ---------------------------------------------------------------------------
+
+
+def decision_notify(*, verification_id: int) -> bool:
+    """Tells the volunteer of a final approval (with the hours), a rejection (with the reason) or a
+    revocation, exactly once: a conditional UPDATE claims the notice, in the transaction that sends it,
+    so a failed send is claimed by nobody and a repeated task sends nothing more."""
+    with transaction.atomic():
+        claimed = Verification.objects.filter(pk=verification_id, notified_at__isnull=True).update(
+            notified_at=timezone.now()
+        )
+        if not claimed:
+            return False
+        verification = Verification.objects.select_related(
+            "completion__signup__volunteer", "completion__signup__shift__call"
+        ).get(pk=verification_id)
+        completion = verification.completion
+        volunteer = completion.signup.volunteer
+        shift = completion.signup.shift
+        language = person_language(volunteer)
+        with translation.override(language):
+            values = {
+                "call": shift.call.localized_title,
+                "date": format_date(shift.starts_at, language=language),
+                "hours": format_number(verification.hours or Decimal(0), language),
+                "reason": verification.reason,
+            }
+            if verification.is_final_approval:
+                subject = _("Your work was verified")
+                text = (
+                    _("Your report for “%(call)s” on %(date)s was approved: %(hours)s hours. Thank you!")
+                    % values
+                )
+            elif verification.decision == Verification.Decision.REJECT:
+                subject = _("Your report was not approved")
+                text = (
+                    _("Your report for “%(call)s” on %(date)s was not approved. Reason: %(reason)s") % values
+                )
+                if completion.submission_count < MAX_SUBMISSIONS:
+                    text = f"{text} {_('You can correct it and send it again once.')}"
+            elif verification.decision == Verification.Decision.REVOKE:
+                subject = _("An approval of your work was revoked")
+                text = (
+                    _(
+                        "The approval of your report for “%(call)s” on %(date)s was revoked, and its points "
+                        "taken back. Reason: %(reason)s"
+                    )
+                    % values
+                )
+            else:
+                return False
+            person_notify(user=volunteer, subject=str(subject), text=str(text), language=language)
+    return True

@@ -1,0 +1,34 @@
+from django.urls import include, path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+
+from campaigns.permissions import departments_for_staff
+
+from . import admin_views
+
+admin_urlpatterns = [
+    path("", admin_views.queue, name="queue"),
+    path("<int:completion_id>/", admin_views.completion_detail, name="completion"),
+    path("<int:completion_id>/decide/", admin_views.completion_decide, name="decide"),
+    path("shifts/<int:shift_id>/approve-all/", admin_views.shift_approve_all, name="approve_all"),
+]
+
+
+@hooks.register("register_admin_urls")
+def register_verification_urls():
+    return [path("verification/", include((admin_urlpatterns, "verification_admin")))]
+
+
+class VerificationMenuItem(MenuItem):
+    """Shown to staff of a department (and superusers): the only people with a queue."""
+
+    def is_shown(self, request):
+        return departments_for_staff(user=request.user).exists()
+
+
+@hooks.register("register_admin_menu_item")
+def register_verification_menu_item():
+    return VerificationMenuItem(
+        _("Verification"), reverse("verification_admin:queue"), icon_name="tasks", order=220
+    )
