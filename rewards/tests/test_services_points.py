@@ -1,0 +1,288 @@
+"""Crediting, reversing and capping points for verified work, and the ledger that proves the balance."""
+
+import datetime
+
+import pytest
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from campaigns.models import District, Service
+from campaigns.tests.factories import PersonFactory, publish_call
+from rewards import services, tasks
+from rewards.models import EarningRule, LedgerEntry, PointsAccount
+from rewards.tests.factories import approval_create, revocation_create
+
+pytestmark = pytest.mark.django_db
+
+
+def account_of(person) -> PointsAccount:
+    return PointsAccount.objects.get(user=person)
+
+
+def test_an_approval_credits_hours_times_the_calls_rate_once_however_often_the_task_runs():
+    # given
+    person = PersonFactory()
+    approval = approval_create(volunteer=person, call=publish_call(points_per_hour=12), hours="2.5")
+
+    # when
+    results = [tasks.verification_points_credit_task.delay(approval.pk).get() for _ in range(3)]
+
+    # then 2.5 h × 12 = 30 points, credited by the first run only
+    assert results == [30, 0, 0]
+    account = account_of(person)
+    assert (account.balance, account.lifetime) == (30, 30)
+    earn = LedgerEntry.objects.get(account=account)
+    assert earn.kind == "earn" and earn.verification == approval
+    assert earn.expires_at - earn.occurred_at == datetime.timedelta(days=365)
+    assert services.ledger_verify() == []
+
+
+def test_the_database_refuses_a_second_earn_for_the_same_approval():
+    person = PersonFactory()
+    approval = approval_create(volunteer=person)
+    services.verification_points_credit(verification_id=approval.pk)
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        LedgerEntry.objects.create(account=account_of(person), kind="earn", amount=30, verification=approval)
+
+
+def test_a_revocation_reverses_exactly_what_was_credited_once():
+    person = PersonFactory()
+    approval = approval_create(volunteer=person, hours=3)
+    services.verification_points_credit(verification_id=approval.pk)
+    revocation = revocation_create(approval=approval)
+
+    results = [tasks.verification_points_reverse_task.delay(revocation.pk).get() for _ in range(3)]
+
+    assert results == [30, 0, 0]
+    account = account_of(person)
+    assert (account.balance, account.lifetime) == (0, 0)
+    assert LedgerEntry.objects.filter(kind="reversal").count() == 1
+    assert services.ledger_verify() == []
+
+
+def test_a_reversal_of_points_already_spent_takes_what_is_left_and_never_goes_negative():
+    from rewards.tests.factories import reward_create
+
+    person = PersonFactory()
+    approval = approval_create(volunteer=person, hours=10)  # 100 points
+    services.verification_points_credit(verification_id=approval.pk)
+    services.reward_redeem(reward_id=reward_create(points_price=80).pk, user=person)
+
+    reversal = services.verification_points_reverse(revocation_id=revocation_create(approval=approval).pk)
+
+    assert (reversal.amount, reversal.unrecovered) == (-20, 80)
+    account = account_of(person)
+    assert (account.balance, account.lifetime) == (0, 0)
+    assert services.ledger_verify() == []
+
+
+def test_a_revocation_that_commits_before_the_credit_runs_moves_no_points():
+    person = PersonFactory()
+    approval = approval_create(volunteer=person)
+    revocation = revocation_create(approval=approval)
+
+    assert services.verification_points_reverse(revocation_id=revocation.pk) is None
+    assert services.verification_points_credit(verification_id=approval.pk) is None
+    assert not LedgerEntry.objects.exists()
+
+
+def test_only_a_final_approval_is_credited():
+    person = PersonFactory()
+    approval = approval_create(volunteer=person)
+    approval.is_final_approval = False
+    approval.save()
+
+    assert services.verification_points_credit(verification_id=approval.pk) is None
+    assert not LedgerEntry.objects.exists()
+
+
+# --- Earning rules -------------------------------------------------------------------------------------
+
+
+def street_sweeping() -> Service:
+    return Service.objects.get(slug="street-sweeping-and-cleaning")
+
+
+def rule(kind: str, points: int, **fields) -> EarningRule:
+    service = street_sweeping()
+    return EarningRule.objects.create(
+        name=f"{kind} {points}",
+        kind=kind,
+        points=points,
+        department=service.department,
+        service=service,
+        **fields,
+    )
+
+
+def test_first_shift_bonus_once_and_district_bonus_for_under_served_districts():
+    # given
+    rule("first_shift", 50)
+    district_rule = rule("district", 7)
+    under_served = District.objects.get(number=1)
+    district_rule.districts.add(under_served)
+    call = publish_call(points_per_hour=10, district=under_served)
+    person = PersonFactory()
+
+    # when
+    first = services.verification_points_credit(
+        verification_id=approval_create(volunteer=person, call=call).pk
+    )
+    second = services.verification_points_credit(
+        verification_id=approval_create(volunteer=person, call=call).pk
+    )
+
+    # then
+    assert sorted(bonus.amount for bonus in first.bonuses) == [7, 50]
+    assert [bonus.amount for bonus in second.bonuses] == [7]
+    assert account_of(person).balance == 30 + 57 + 30 + 7
+
+
+def test_rules_of_another_department_or_inactive_rules_do_not_apply():
+    EarningRule.objects.create(name="culture", kind="first_shift", points=50, department_id=3)
+    rule("first_shift", 40, is_active=False)
+    person = PersonFactory()
+
+    credit = services.verification_points_credit(verification_id=approval_create(volunteer=person).pk)
+
+    assert credit.bonuses == []
+
+
+def test_streak_bonus_for_consecutive_weeks_once_a_week():
+    rule("streak", 25, streak_weeks=3)
+    person = PersonFactory()
+    call = publish_call(points_per_hour=10)
+    now = timezone.now()
+    bonuses = []
+    for weeks_ago in (2, 1, 0, 0):
+        worked_at = now - datetime.timedelta(weeks=weeks_ago, hours=1)
+        approval = approval_create(volunteer=person, call=call, worked_at=worked_at)
+        bonuses.append(
+            sum(b.amount for b in services.verification_points_credit(verification_id=approval.pk).bonuses)
+        )
+
+    assert bonuses == [0, 0, 25, 0]
+
+
+def test_a_daily_cap_limits_earn_and_bonus_and_its_reversal_takes_back_exactly_what_was_credited():
+    # given a cap of 50 points a day and a 20-point first-shift bonus
+    rule("cap_day", 50)
+    rule("first_shift", 20)
+    person = PersonFactory()
+    call = publish_call(points_per_hour=10)
+    worked_at = timezone.now() - datetime.timedelta(days=1)
+
+    # when two 3-hour shifts of the same day are approved
+    first = services.verification_points_credit(
+        verification_id=approval_create(volunteer=person, call=call, worked_at=worked_at).pk
+    )
+    second_approval = approval_create(
+        volunteer=person, call=call, worked_at=worked_at + datetime.timedelta(hours=4)
+    )
+    second = services.verification_points_credit(verification_id=second_approval.pk)
+
+    # then 30 + 20 fit, the second shift's 30 do not
+    assert (first.earn.amount, [b.amount for b in first.bonuses]) == (30, [20])
+    assert (second.earn.amount, second.bonuses) == (0, [])
+    assert "capped" in second.earn.note
+
+    # and revoking the first frees the day: its reversal takes back 50, and the second's own reversal 0
+    reversal = services.verification_points_reverse(
+        revocation_id=revocation_create(approval=first.earn.verification).pk
+    )
+    assert reversal.amount == -50
+    assert (
+        services.verification_points_reverse(
+            revocation_id=revocation_create(approval=second_approval).pk
+        ).amount
+        == 0
+    )
+    assert account_of(person).balance == 0
+    assert services.ledger_verify() == []
+
+
+def test_a_monthly_cap_counts_the_jalali_month():
+    rule("cap_month", 40)
+    person = PersonFactory()
+    call = publish_call(points_per_hour=10)
+    credits = [
+        services.verification_points_credit(
+            verification_id=approval_create(volunteer=person, call=call).pk
+        ).total
+        for _ in range(3)
+    ]
+    assert credits == [30, 10, 0]
+
+
+# --- Expiry ---------------------------------------------------------------------------------------------
+
+
+def test_points_expire_oldest_first_with_one_entry_per_lot_never_more_than_the_balance():
+    from rewards.tests.factories import reward_create
+
+    person = PersonFactory()
+    call = publish_call(points_per_hour=10)
+    start = timezone.now()
+    old = services.verification_points_credit(
+        verification_id=approval_create(volunteer=person, call=call).pk, now=start
+    )
+    newer = services.verification_points_credit(
+        verification_id=approval_create(volunteer=person, call=call).pk,
+        now=start + datetime.timedelta(days=100),
+    )
+    # 40 of the 60 points are spent: the oldest lot's 30 first, then 10 of the newer
+    services.reward_redeem(
+        reward_id=reward_create(points_price=40).pk, user=person, now=start + datetime.timedelta(days=101)
+    )
+
+    from rewards.selectors import points_summary
+
+    summary = points_summary(user=person, now=start + datetime.timedelta(days=102))
+    assert [(e.points, e.expires_at) for e in summary.expiring] == [(20, newer.earn.expires_at)]
+
+    # when the first lot's date passes: nothing is left of it, a zero entry marks it
+    assert services.points_expire(now=start + datetime.timedelta(days=366)) == 0
+    assert account_of(person).balance == 20
+    # when the second's passes: its 20 expire; runs again change nothing
+    assert services.points_expire(now=start + datetime.timedelta(days=466)) == 20
+    assert tasks.expire_points_task.delay().get() == 0
+    assert services.points_expire(now=start + datetime.timedelta(days=500)) == 0
+    account = account_of(person)
+    assert (account.balance, account.lifetime) == (0, 60)
+    assert LedgerEntry.objects.filter(kind="expiry").count() == 2
+    assert old.earn.expiries.get().amount == 0
+    assert services.ledger_verify() == []
+
+
+def test_check_ledger_command_finds_and_repairs_an_account_that_differs(capsys):
+    from django.core.management import CommandError, call_command
+
+    person = PersonFactory()
+    services.verification_points_credit(verification_id=approval_create(volunteer=person).pk)
+    call_command("check_ledger")
+    PointsAccount.objects.filter(user=person).update(balance=999)
+
+    with pytest.raises(CommandError):
+        call_command("check_ledger")
+    call_command("check_ledger", "--repair")
+
+    assert account_of(person).balance == 30
+    assert services.ledger_verify() == []
+
+
+def test_on_postgresql_ledger_entries_can_be_neither_changed_nor_deleted():
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("The append-only trigger exists on PostgreSQL only.")
+    person = PersonFactory()
+    services.verification_points_credit(verification_id=approval_create(volunteer=person).pk)
+
+    for attempt in (
+        lambda: LedgerEntry.objects.update(amount=1000),
+        lambda: LedgerEntry.objects.all().delete(),
+    ):
+        with pytest.raises(IntegrityError, match="append-only"), transaction.atomic():
+            attempt()
+    assert LedgerEntry.objects.get().amount == 30
