@@ -1,3 +1,48 @@
-from ninja import Router
+from django.contrib.auth.models import AnonymousUser
+from django.http import HttpRequest
+from ninja import Query, Router, Schema
+from pydantic import Field
+
+from volunteers.auth import api_auth
+
+from . import selectors
+from .schemas import LeaderboardOut, MyBadgeOut, MyLevelOut
 
 router = Router(tags=["Badges, levels and leaderboards"])
+
+
+def _anyone(request: HttpRequest):
+    """Lets a request without credentials through to a public read (a wrong token still gets 401)."""
+    return AnonymousUser()
+
+
+class LeaderboardQuery(Schema):
+    period: str = Field("month", description="`month` (this Jalali month) or `all` (all time).")
+    limit: int = Field(50, ge=1, le=100, description="How many places from the top, 1–100.")
+
+
+@router.get(
+    "/leaderboards/{kind}",
+    response=LeaderboardOut,
+    auth=[*api_auth, _anyone],
+    summary="A leaderboard: individuals, teams (NGOs) or districts",
+)
+def get_leaderboard(request: HttpRequest, kind: str, query: Query[LeaderboardQuery]):
+    """The top `limit` of `individuals`, `teams` (NGOs, by work on their teams' reserved places) or
+    `districts` (by the district of the call the work was for), for `period=month` (this Jalali month) or
+    `all`. Equal points share a rank. People who chose not to appear are left out; people with a pseudonym
+    appear under it. When the request is authenticated, `me` gives the viewer's own standing (even if they
+    hide from others: only they see it). 404 `leaderboard_not_found`, 422 `period_not_valid`."""
+    viewer = request.auth if getattr(request.auth, "is_authenticated", False) else None
+    return selectors.leaderboard_page(kind=kind, period=query.period, limit=query.limit, viewer=viewer)
+
+
+@router.get("/me/badges", response=list[MyBadgeOut], auth=api_auth, summary="My badges, earned and to earn")
+def my_badges(request: HttpRequest):
+    """Earned badges first (with when), then the ones still to earn with progress (`done` of `needed`)."""
+    return selectors.badge_statuses(user=request.auth)
+
+
+@router.get("/me/level", response=MyLevelOut, auth=api_auth, summary="My level and the way to the next")
+def my_level(request: HttpRequest):
+    return selectors.level_progress(user=request.auth)

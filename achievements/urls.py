@@ -1,5 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "achievements"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.leaderboards, name="leaderboards"),
+    path("me/", views.my_achievements, name="me"),
+]
