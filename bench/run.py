@@ -1,0 +1,399 @@
+"""Runs the benchmark suite on a production-like stack it starts and always stops.
+
+    .venv/bin/python -m bench.run            # the issue's volumes (10,000 calls, 1,000,000 ledger entries…)
+    .venv/bin/python -m bench.run --quick    # small volumes: a smoke run in a minute or two
+
+It starts a throw-away PostgreSQL and Redis on loopback ports, migrates with the production settings,
+generates the data (seeded), starts gunicorn (gunicorn.conf.py) and a Celery worker as production does,
+runs each scenario with a load generator in a separate process, prints a table and writes
+results/latest.json and results/latest.md under bench/. See bench/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import runpy
+import secrets
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+from tests.servers import free_tcp_port
+
+from .stack import (
+    PROJECT_DIR,
+    BenchPostgres,
+    RssSampler,
+    StackError,
+    celery_process,
+    gunicorn_process,
+    redis_process,
+    wait_for_http,
+    wait_for_port,
+)
+from .stats import markdown_table, table
+
+SCENARIOS = ("signup", "listing", "leaderboards", "verification")
+RESULTS_DIR = Path(__file__).resolve().parent / "results"
+
+
+def log(message: str) -> None:
+    # UTC throughout: Django sets the process's TZ to the city's once it is set up.
+    print(f"[{datetime.datetime.now(datetime.UTC):%H:%M:%S}] {message}", flush=True)
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="small volumes, for a smoke run")
+    parser.add_argument(
+        "--scenario",
+        action="append",
+        choices=SCENARIOS,
+        help="run only this scenario (repeatable); memory is always reported",
+    )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        help="gunicorn workers (default: gunicorn.conf.py's, from the CPUs)",
+    )
+    parser.add_argument("--threads", type=int, default=1, help="gunicorn threads per worker (default 1)")
+    parser.add_argument(
+        "--celery-concurrency", type=int, default=2, help="as docker/entrypoint.sh (default 2)"
+    )
+    parser.add_argument(
+        "--signup-concurrency",
+        default="50,all",
+        help="comma-separated requests in flight for the sign-up burst; 'all' sends every "
+        "volunteer's at once (default 50,all; at most 4 levels)",
+    )
+    parser.add_argument(
+        "--latency-concurrency",
+        type=int,
+        default=4,
+        help="requests in flight for the latency scenarios (default 4)",
+    )
+    parser.add_argument(
+        "--requests",
+        type=int,
+        default=None,
+        help="requests per filter set / board case (default 60, quick 10)",
+    )
+    parser.add_argument(
+        "--no-fsync",
+        action="store_true",
+        help="run PostgreSQL without fsync (not production-like; for slow disks)",
+    )
+    parser.add_argument("--keep", action="store_true", help="keep the temporary directory (logs, plans)")
+    parser.add_argument("--output", type=Path, default=RESULTS_DIR, help="where latest.json/latest.md go")
+    return parser.parse_args(argv)
+
+
+def machine_info() -> dict:
+    import celery
+    import django
+    import gunicorn
+    import wagtail
+
+    cpu_model = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu_model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    memory_kb = 0
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                memory_kb = int(line.split()[1])
+    except OSError:
+        pass
+    redis_version = subprocess.run(
+        [shutil.which("redis-server") or "redis-server", "--version"],
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.strip()
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], cwd=PROJECT_DIR, capture_output=True, text=True, check=False
+    ).stdout.strip()
+    dirty = subprocess.run(
+        ["git", "status", "--porcelain", "--untracked-files=no"],
+        cwd=PROJECT_DIR,
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.strip()
+    return {
+        "cpu_model": cpu_model,
+        "cpus": os.cpu_count(),
+        "cpus_usable": len(os.sched_getaffinity(0)),
+        "memory_gb": round(memory_kb / 1024 / 1024, 1),
+        "load_average_at_start": os.getloadavg(),
+        "python": platform.python_version(),
+        "django": django.get_version(),
+        "wagtail": wagtail.__version__,
+        "gunicorn": gunicorn.__version__,
+        "celery": celery.__version__,
+        "redis": redis_version,
+        "commit": commit + (" (with uncommitted changes)" if dirty else ""),
+        "kernel": platform.release(),
+    }
+
+
+def stack_environment(*, database_url: str, redis_url: str, workdir: Path) -> dict[str, str]:
+    """The environment production reads (README's settings table), pointed at the benchmark's servers."""
+    environment = {
+        name: value
+        for name, value in os.environ.items()
+        if not name.startswith(("CELERY_", "DJANGO_", "DATABASE_", "REDIS_", "GUNICORN_"))
+    }
+    environment.update(
+        DJANGO_SETTINGS_MODULE="bench.settings",
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
+        DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
+        DATABASE_URL=database_url,
+        REDIS_URL=redis_url,
+        STATIC_ROOT=str(workdir / "static"),
+        MEDIA_ROOT=str(workdir / "media"),
+        PYTHONUNBUFFERED="1",
+    )
+    return environment
+
+
+def manage(environment: dict[str, str], *command: str, log_file: Path) -> None:
+    with open(log_file, "ab") as output:
+        finished = subprocess.run(
+            [sys.executable, "manage.py", *command],
+            cwd=PROJECT_DIR,
+            env=environment,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            check=False,
+        )
+    if finished.returncode != 0:
+        tail = "\n".join(log_file.read_text(errors="replace").splitlines()[-30:])
+        raise StackError(f"manage.py {' '.join(command)} failed:\n{tail}")
+
+
+def _terminate(signum, frame):
+    raise SystemExit(128 + signum)
+
+
+def main(argv: list[str] | None = None) -> int:  # noqa: PLR0915
+    args = parse_args(argv)
+    from .data import Volumes
+
+    volumes = Volumes.quick() if args.quick else Volumes.full()
+    requests_per_case = args.requests or (10 if args.quick else 60)
+    levels = [level.strip() for level in args.signup_concurrency.split(",") if level.strip()]
+    scenarios = args.scenario or list(SCENARIOS)
+    signal.signal(signal.SIGTERM, _terminate)
+    signal.signal(signal.SIGHUP, _terminate)
+
+    from tests.servers import postgres_bin_dir
+
+    bin_dir = postgres_bin_dir()
+    if bin_dir is None:
+        print("PostgreSQL is not installed; install it with `apt-get install postgresql`", file=sys.stderr)
+        return 2
+    workdir = Path(tempfile.mkdtemp(prefix="hamyar-bench-"))
+    postgres = BenchPostgres(bin_dir=bin_dir, durable=not args.no_fsync)
+    redis = gunicorn = celery = sampler = None
+    info = machine_info()
+    try:
+        log(
+            f"machine: {info['cpu_model']}, {info['cpus_usable']} CPUs, {info['memory_gb']} GB, "
+            f"load {info['load_average_at_start'][0]:.1f}; work directory {workdir}"
+        )
+        postgres.start()
+        info["postgresql"] = postgres.version()
+        redis_port = free_tcp_port()
+        redis = redis_process(port=redis_port, directory=workdir)
+        redis.start()
+        wait_for_port(redis_port, process=redis)
+        log(
+            f"PostgreSQL on 127.0.0.1:{postgres.port} ({'durable' if postgres.durable else 'fsync off'}), "
+            f"Redis on 127.0.0.1:{redis_port}"
+        )
+
+        environment = stack_environment(
+            database_url=postgres.database_url(),
+            redis_url=f"redis://127.0.0.1:{redis_port}/0",
+            workdir=workdir,
+        )
+        os.environ.update(environment)
+        started = time.perf_counter()
+        manage(environment, "migrate", "--no-input", log_file=workdir / "manage.log")
+        manage(environment, "collectstatic", "--no-input", "-v0", log_file=workdir / "manage.log")
+        log(f"migrated and collected static files in {time.perf_counter() - started:.0f} s")
+
+        import django
+
+        django.setup()
+        from django.db import connections
+
+        from . import data
+
+        started = time.perf_counter()
+        log(f"generating data (seed {data.SEED}): {volumes}")
+        dataset = data.generate(volumes, log=log)
+        generation_s = time.perf_counter() - started
+        log(f"data generated in {generation_s:.0f} s")
+        connections.close_all()
+
+        port = free_tcp_port()
+        workers = args.workers or runpy.run_path(str(PROJECT_DIR / "gunicorn.conf.py"))["workers"]
+        gunicorn = gunicorn_process(
+            port=port, workers=workers, threads=args.threads, env=environment, log_dir=workdir
+        )
+        gunicorn.start()
+        headers = {"X-Forwarded-Proto": "https"}  # as nginx sends it: TLS ends there
+        wait_for_http(f"http://127.0.0.1:{port}/bench/bare", headers=headers, timeout=60, process=gunicorn)
+        node_name = f"bench-{uuid.uuid4().hex[:8]}@localhost"
+        celery_environment = {**environment, "DJANGO_SETTINGS_MODULE": "config.settings.production"}
+        celery = celery_process(
+            concurrency=args.celery_concurrency, env=celery_environment, log_dir=workdir, node_name=node_name
+        )
+        celery.start()
+        wait_for_celery(celery, node_name)
+        info.update(
+            gunicorn_workers=workers,
+            gunicorn_threads=args.threads,
+            celery_concurrency=args.celery_concurrency,
+            postgres_durable=postgres.durable,
+        )
+        log(
+            f"gunicorn on 127.0.0.1:{port} ({workers} workers × {args.threads} threads), Celery worker "
+            f"{node_name} (prefork, {args.celery_concurrency})"
+        )
+
+        sampler = RssSampler(gunicorn_master=gunicorn.pid, celery_main=celery.pid)
+        sampler.start()
+        from .scenarios import Bench, leaderboards, listing, memory, signup_burst, verification_to_points
+
+        bench = Bench(
+            base_url=f"http://127.0.0.1:{port}",
+            headers=headers,
+            workdir=workdir,
+            dataset=dataset,
+            sampler=sampler,
+            latency_concurrency=args.latency_concurrency,
+            requests_per_case=requests_per_case,
+            log=log,
+        )
+        if "signup" in scenarios:
+            signup_burst(bench, levels)
+        if "listing" in scenarios:
+            listing(bench)
+        if "leaderboards" in scenarios:
+            leaderboards(bench)
+        if "verification" in scenarios:
+            verification_to_points(bench)
+        sampler.stop()
+        sampler.sample()
+        memory(bench)
+        for process in (gunicorn, celery):
+            if not process.running():
+                bench.notes.append(f"{process.name} exited during the run:\n{process.log_tail()}")
+
+        report(args=args, info=info, volumes=volumes, dataset=dataset, generation_s=generation_s, bench=bench)
+        return 0
+    finally:
+        log("stopping the stack")
+        if sampler is not None:
+            sampler.stop()
+        for process in (gunicorn, celery, redis):
+            if process is not None:
+                process.stop()
+        if "django" in sys.modules:
+            from django.db import connections
+
+            connections.close_all()
+        postgres.stop()
+        if args.keep:
+            log(f"kept {workdir}")
+        else:
+            shutil.rmtree(workdir, ignore_errors=True)
+
+
+def wait_for_celery(process, node_name: str, timeout: float = 60.0) -> None:
+    from config.celery import app
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if not process.running():
+            raise StackError(f"the Celery worker exited at start:\n{process.log_tail()}")
+        if app.control.ping(destination=[node_name], timeout=0.5):
+            return
+    raise StackError(f"the Celery worker did not answer within {timeout} s:\n{process.log_tail()}")
+
+
+def report(*, args, info: dict, volumes, dataset, generation_s: float, bench) -> None:
+    import dataclasses
+
+    shared = info["load_average_at_start"][0] >= 0.5 * info["cpus_usable"]
+    header = (
+        f"Hamyar benchmark · {datetime.datetime.now().astimezone():%Y-%m-%d %H:%M %Z} · "
+        f"{'quick' if args.quick else 'full'} volumes · commit {info['commit']}\n"
+        f"{info['cpu_model']} · {info['cpus_usable']} usable CPUs of {info['cpus']} · "
+        f"{info['memory_gb']} GB RAM · "
+        f"load average at start {info['load_average_at_start'][0]:.2f}"
+        f"{' (the machine was busy with other work)' if shared else ''}\n"
+        f"Python {info['python']} · Django {info['django']} · Wagtail {info['wagtail']} · "
+        f"gunicorn {info['gunicorn']} "
+        f"({info['gunicorn_workers']} sync workers × {info['gunicorn_threads']} threads) · "
+        f"Celery {info['celery']} "
+        f"(prefork {info['celery_concurrency']}) · {info['postgresql']}"
+        f"{'' if info['postgres_durable'] else ' (fsync off)'} · {info['redis']}\n"
+        f"data: {volumes.calls:,} calls, {volumes.people:,} people, "
+        f"{volumes.ledger_entries:,} ledger entries, "
+        f"{volumes.burst_volunteers:,} volunteers for {volumes.burst_places} places; "
+        f"generated in {generation_s:.0f} s"
+    )
+    print()
+    print(header)
+    print()
+    print(table(bench.rows))
+    for note in bench.notes:
+        print(f"NOTE {note}")
+    args.output.mkdir(parents=True, exist_ok=True)
+    missed = [f"{row.section}: {row.figure}" for row in bench.rows if row.met is False]
+    payload = {
+        "machine": info,
+        "quick": args.quick,
+        "volumes": dataclasses.asdict(volumes),
+        "data_generation_s": generation_s,
+        "data_generation_steps_s": dataset.timings,
+        "rows": [dataclasses.asdict(row) | {"verdict": row.verdict} for row in bench.rows],
+        "missed": missed,
+        "notes": bench.notes,
+        "details": bench.results,
+    }
+    (args.output / "latest.json").write_text(json.dumps(payload, indent=2, default=str, ensure_ascii=False))
+    markdown = "\n\n".join(
+        [
+            "# Hamyar benchmark",
+            "```\n" + header + "\n```",
+            markdown_table(bench.rows),
+            *(f"> {note}" for note in bench.notes),
+        ]
+    )
+    (args.output / "latest.md").write_text(markdown + "\n")
+    print(f"\nwrote {args.output / 'latest.json'} and {args.output / 'latest.md'}")
+    print("targets missed: " + ("; ".join(missed) if missed else "none"))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,517 @@
+"""The measured scenarios. Each sends its load through bench.loadgen (a separate process), checks what the
+database holds afterwards where correctness is at stake, and adds rows to the report.
+
+A scenario whose endpoint is not in the served API yet is skipped with a printed note; nothing here fails
+on speed.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import random
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlencode
+
+from .data import Dataset
+from .stack import PROJECT_DIR, RssSampler
+from .stats import Row, fmt_mb, fmt_ms, latency_summary, percentile
+
+
+@dataclass
+class Bench:
+    base_url: str
+    headers: dict[str, str]
+    workdir: Path
+    dataset: Dataset
+    sampler: RssSampler
+    latency_concurrency: int
+    requests_per_case: int
+    log: object = print
+    rows: list[Row] = field(default_factory=list)
+    results: dict = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    _runs: int = 0
+
+    def loadgen(self, spec: dict) -> dict:
+        """Runs one load in a new bench.loadgen process and returns its result."""
+        self._runs += 1
+        spec = {"base_url": self.base_url, "headers": self.headers, **spec}
+        spec_path = self.workdir / f"load-{self._runs}.json"
+        result_path = self.workdir / f"load-{self._runs}.result.json"
+        spec_path.write_text(json.dumps(spec))
+        subprocess.run(
+            [sys.executable, "-m", "bench.loadgen", str(spec_path), str(result_path)],
+            cwd=PROJECT_DIR,
+            check=True,
+        )
+        return json.loads(result_path.read_text())
+
+    def get(self, path: str, token: str | None = None) -> tuple[int, bytes]:
+        headers = dict(self.headers)
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
+        try:
+            request = urllib.request.Request(self.base_url + path, headers=headers)  # noqa: S310 - http only
+            with urllib.request.urlopen(request, timeout=30) as r:  # noqa: S310
+                return r.status, r.read()
+        except urllib.error.HTTPError as error:
+            return error.code, error.read()
+
+    def skip(self, section: str, reason: str) -> None:
+        note = f"{section}: skipped — {reason}"
+        self.notes.append(note)
+        self.rows.append(Row(section, "skipped", reason))
+        self.log(f"NOTE {note}")
+
+    def api_has(self, path: str) -> bool:
+        status, body = self.get("/api/v1/openapi.json")
+        return status == 200 and path in json.loads(body).get("paths", {})
+
+
+def _summary(result: dict, ok_statuses=(200,)) -> dict:
+    records = result["results"]
+    ok = [r for r in records if r["status"] in ok_statuses]
+    summary = latency_summary([r["latency_ms"] for r in records])
+    summary.update(
+        requests=len(records),
+        ok=len(ok),
+        wall_s=result["wall_s"],
+        throughput_rps=len(ok) / result["wall_s"] if result["wall_s"] else 0,
+        concurrency=result["concurrency"],
+        statuses=_status_counts(records),
+        sample_errors=[r["body"] for r in records if r["status"] not in ok_statuses and r.get("body")][:3],
+    )
+    return summary
+
+
+def _status_counts(records: list[dict]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for record in records:
+        counts[str(record["status"])] = counts.get(str(record["status"]), 0) + 1
+    return counts
+
+
+# --- 1. Sign-up burst ---------------------------------------------------------------------------------------
+
+
+def signup_burst(bench: Bench, levels: list[str]) -> None:
+    dataset = bench.dataset
+    volunteers = len(dataset.burst_tokens)
+    places = dataset.volumes.burst_places
+    order = list(range(volunteers))
+    random.Random(7).shuffle(order)
+    # Every worker has imported and connected before anything is timed.
+    warmup = [{"path": "/api/v1/me/signups", "token": dataset.burst_tokens[i]} for i in order[:40]]
+    bench.results["signup"] = []
+    for index, level in enumerate(levels[: len(dataset.burst_shift_ids)]):
+        concurrency = volunteers if level == "all" else int(level)
+        shift_id = dataset.burst_shift_ids[index]
+        section = f"1 sign-up burst @{concurrency}"
+        bench.sampler.phase = "signup"
+        bench.log(f"{section}: bare view, then {volunteers} sign-ups for {places} places")
+        bare = _summary(
+            bench.loadgen(
+                {
+                    "requests": [{"path": "/bench/bare", "token": dataset.burst_tokens[i]} for i in order],
+                    "concurrency": concurrency,
+                    "warmup": warmup,
+                }
+            )
+        )
+        signups = _summary(
+            bench.loadgen(
+                {
+                    "requests": [
+                        {
+                            "method": "POST",
+                            "path": f"/api/v1/shifts/{shift_id}/signups",
+                            "token": dataset.burst_tokens[i],
+                        }
+                        for i in order
+                    ],
+                    "concurrency": concurrency,
+                    "warmup": warmup,
+                }
+            ),
+            ok_statuses=(201,),
+        )
+        check = signup_outcome(shift_id=shift_id, volunteers=volunteers, places=places)
+        ratio = signups["throughput_rps"] / bare["throughput_rps"] if bare["throughput_rps"] else 0
+        bench.results["signup"].append(
+            {
+                "concurrency": concurrency,
+                "shift_id": shift_id,
+                "bare": bare,
+                "signups": signups,
+                "check": check,
+                "ratio": ratio,
+            }
+        )
+        rows = bench.rows
+        rows.append(Row(section, "bare view throughput", f"{bare['throughput_rps']:,.0f} req/s"))
+        rows.append(
+            Row(
+                section,
+                "sign-ups per second",
+                f"{signups['throughput_rps']:,.0f} /s ({signups['ok']}/{signups['requests']} answered 201)",
+            )
+        )
+        rows.append(Row(section, "throughput ÷ bare view", f"{ratio:.0%}", "≥ 40%", ratio >= 0.40))
+        rows.append(
+            Row(section, "latency p50 / p95", f"{fmt_ms(signups['p50_ms'])} / {fmt_ms(signups['p95_ms'])}")
+        )
+        rows.append(
+            Row(section, "latency p99", fmt_ms(signups["p99_ms"]), "≤ 500 ms", signups["p99_ms"] <= 500)
+        )
+        rows.append(Row(section, "oversold places", str(check["oversold"]), "0", check["oversold"] == 0))
+        rows.append(
+            Row(
+                section,
+                "confirmed / waitlisted / positions",
+                f"{check['confirmed']} / {check['waitlisted']} / "
+                + (f"1..{check['waitlisted']}" if check["positions_ok"] else "GAPS OR DUPLICATES"),
+                f"{places} / {volunteers - places} / 1..{volunteers - places}",
+                check["ok"],
+            )
+        )
+
+
+def signup_outcome(*, shift_id: int, volunteers: int, places: int) -> dict:
+    """What the database holds after a burst: every place taken once, and a waiting list 1..n."""
+    from campaigns.models import Shift, SignUp
+
+    rows = list(SignUp.objects.filter(shift_id=shift_id).values_list("status", "waitlist_position"))
+    confirmed = sum(1 for status, _ in rows if status == SignUp.Status.CONFIRMED)
+    waitlisted = sorted(position for status, position in rows if status == SignUp.Status.WAITLISTED)
+    counter = Shift.objects.values_list("confirmed_count", flat=True).get(pk=shift_id)
+    positions_ok = waitlisted == list(range(1, len(waitlisted) + 1))
+    return {
+        "confirmed": confirmed,
+        "waitlisted": len(waitlisted),
+        "positions_ok": positions_ok,
+        "counter": counter,
+        "oversold": max(0, confirmed - places),
+        "ok": confirmed == places
+        and len(waitlisted) == volunteers - places
+        and positions_ok
+        and counter == confirmed,
+    }
+
+
+# --- 2. Open-calls listing ----------------------------------------------------------------------------------
+
+
+def listing_cases(dataset: Dataset, *, html: bool) -> list[tuple[str, dict]]:
+    import jdatetime
+    from django.utils import timezone
+
+    today = timezone.localdate()
+
+    def day(offset: int) -> str:
+        date = today + datetime.timedelta(days=offset)
+        return jdatetime.date.fromgregorian(date=date).strftime("%Y-%m-%d") if html else date.isoformat()
+
+    yes = "on" if html else "true"
+    return [
+        ("no filters", {}),
+        ("department", {"department": dataset.department_slugs[0]}),
+        ("district", {"district": dataset.district_numbers[len(dataset.district_numbers) // 2]}),
+        ("service, free places", {"service": dataset.service_slugs[2], "has_free_places": yes}),
+        ("next two weeks", {"date_from": day(1), "date_to": day(14)}),
+        ("age 16, teams", {"age": 16, "open_to_teams": yes}),
+        ("text search", {"q": "کارگاه"}),
+        ("page 5", {"page": 5}),
+    ]
+
+
+def listing(bench: Bench) -> None:
+    dataset = bench.dataset
+    bench.sampler.phase = "listing"
+    bench.results["listing"] = {}
+    for surface, prefix, html in (("API", "/api/v1/calls?", False), ("HTML", "/calls/?", True)):
+        section = f"2 listing {surface} ({dataset.volumes.calls:,} calls)"
+        cases = listing_cases(dataset, html=html)
+        requests = []
+        for _ in range(bench.requests_per_case):
+            for name, params in cases:
+                requests.append({"path": prefix + urlencode(params), "case": name})
+        bench.log(
+            f"{section}: {len(requests)} requests, {len(cases)} filter sets, "
+            f"{bench.latency_concurrency} at once"
+        )
+        result = bench.loadgen(
+            {
+                "requests": requests,
+                "concurrency": bench.latency_concurrency,
+                "warmup": [{"path": prefix + urlencode(params)} for _, params in cases],
+            }
+        )
+        summary = _summary(result)
+        per_case = {}
+        for name, _params in cases:
+            latencies = [
+                r["latency_ms"] for q, r in zip(requests, result["results"], strict=True) if q["case"] == name
+            ]
+            per_case[name] = {"p50_ms": percentile(latencies, 0.5), "p95_ms": percentile(latencies, 0.95)}
+        bench.results["listing"][surface] = {"summary": summary, "per_case": per_case}
+        slowest = max(per_case.items(), key=lambda item: item[1]["p95_ms"])
+        bench.rows.append(Row(section, "latency p50", fmt_ms(summary["p50_ms"])))
+        bench.rows.append(
+            Row(section, "latency p95", fmt_ms(summary["p95_ms"]), "≤ 50 ms", summary["p95_ms"] <= 50)
+        )
+        bench.rows.append(
+            Row(section, "slowest filter set (p95)", f"{slowest[0]}: {fmt_ms(slowest[1]['p95_ms'])}")
+        )
+        if summary["ok"] != summary["requests"]:
+            bench.rows.append(Row(section, "non-200 answers", json.dumps(summary["statuses"]), "none", False))
+    listing_queries(bench)
+
+
+def _queries_for(client, path: str, **extra) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(path, secure=True, **extra)
+    assert response.status_code == 200, (path, response.status_code)
+    return len(captured)
+
+
+def listing_queries(bench: Bench) -> None:
+    """Queries per request, counted in-process (Django's test client on the benchmark's database)."""
+    from django.test import Client
+
+    from campaigns import selectors
+
+    client = Client()
+    _queries_for(client, "/api/v1/calls")  # caches (site root, content types) fill on the first request
+    _queries_for(client, "/calls/")
+    api = {size: _queries_for(client, f"/api/v1/calls?page_size={size}") for size in (10, 20, 50, 100)}
+    html = {
+        name: _queries_for(client, "/calls/?" + urlencode(params))
+        for name, params in listing_cases(bench.dataset, html=True)
+        if name in ("no filters", "department", "page 5")
+    }
+    constant = len(set(api.values())) == 1
+    bench.results["listing"]["queries"] = {"api_by_page_size": api, "html_12_per_page": html}
+    section = "2 listing queries"
+    bench.rows.append(
+        Row(
+            section,
+            "API queries at page size 10/20/50/100",
+            " / ".join(str(api[s]) for s in (10, 20, 50, 100)),
+            "constant",
+            constant,
+        )
+    )
+    bench.rows.append(
+        Row(section, "HTML queries (12 a page): " + ", ".join(html), " / ".join(map(str, html.values())))
+    )
+    plan = selectors.call_list()[:20].explain(analyze=True, buffers=True)
+    (bench.workdir / "explain-listing.txt").write_text(plan)
+    bench.results["listing"]["explain_first_page"] = plan
+
+
+# --- 3. Leaderboards ----------------------------------------------------------------------------------------
+
+
+def leaderboards(bench: Bench) -> None:
+    dataset = bench.dataset
+    status, _body = bench.get("/api/v1/leaderboards/individuals?period=all&limit=50")
+    section = (
+        f"3 leaderboards ({dataset.volumes.people:,} people, {dataset.volumes.ledger_entries:,} entries)"
+    )
+    if status != 200:
+        bench.skip(section, f"GET /api/v1/leaderboards/individuals answered {status}")
+        return
+    bench.sampler.phase = "leaderboards"
+    rng = random.Random(11)
+    tokens = dataset.burst_tokens
+    cases = {
+        "API top-50, all time": [{"path": "/api/v1/leaderboards/individuals?period=all&limit=50"}],
+        "API top-50, this month": [{"path": "/api/v1/leaderboards/individuals?period=month&limit=50"}],
+        "API top-50 + my rank": [
+            {"path": "/api/v1/leaderboards/individuals?period=all&limit=50", "token": rng.choice(tokens)}
+            for _ in range(bench.requests_per_case * 8)
+        ],
+        "HTML page": [{"path": "/leaderboards/?board=individuals&period=all"}],
+    }
+    bench.results["leaderboards"] = {"http": {}}
+    for name, templates in cases.items():
+        requests = [templates[i % len(templates)] for i in range(bench.requests_per_case * 8)]
+        result = bench.loadgen(
+            {"requests": requests, "concurrency": bench.latency_concurrency, "warmup": templates[:3]}
+        )
+        summary = _summary(result)
+        bench.results["leaderboards"]["http"][name] = summary
+        target = ("≤ 20 ms", summary["p95_ms"] <= 20) if name == "API top-50, all time" else ("", None)
+        bench.rows.append(
+            Row(
+                section,
+                f"{name} p50 / p95",
+                f"{fmt_ms(summary['p50_ms'])} / {fmt_ms(summary['p95_ms'])}",
+                *target,
+            )
+        )
+    leaderboard_selectors(bench, section)
+
+
+def leaderboard_selectors(bench: Bench, section: str) -> None:
+    """The database work alone, timed in-process: the top 50, and ranks of people anywhere on the board."""
+    from django.db import connection
+
+    from achievements import selectors
+    from achievements.models import LeaderboardScore
+
+    board, period = LeaderboardScore.Board.INDIVIDUAL, "all"
+    rng = random.Random(13)
+    top_times, rank_times = [], []
+    for _ in range(200):
+        start = time.perf_counter()
+        selectors.leaderboard_top(board=board, period_key=period, limit=50)
+        top_times.append((time.perf_counter() - start) * 1000)
+    last = (
+        LeaderboardScore.objects.filter(board=board, period=period, listed=True, points__gt=0)
+        .order_by("points", "-subject_id")
+        .values_list("subject_id", flat=True)
+        .first()
+    )
+    subjects = rng.sample(
+        bench.dataset.leaderboard_user_ids, k=min(500, len(bench.dataset.leaderboard_user_ids))
+    )
+    for subject_id in [last, *subjects]:
+        start = time.perf_counter()
+        selectors.leaderboard_rank(board=board, period_key=period, subject_id=subject_id)
+        rank_times.append((time.perf_counter() - start) * 1000)
+    worst = rank_times[0]
+    top, rank = latency_summary(top_times), latency_summary(rank_times)
+    bench.results["leaderboards"]["selectors"] = {
+        "top50": top,
+        "my_rank": rank,
+        "my_rank_last_place_ms": worst,
+    }
+    bench.rows.append(
+        Row(section, "top-50 selector p50 / p95", f"{fmt_ms(top['p50_ms'])} / {fmt_ms(top['p95_ms'])}")
+    )
+    bench.rows.append(Row(section, "my rank selector p50", fmt_ms(rank["p50_ms"])))
+    bench.rows.append(
+        Row(section, "my rank selector p95", fmt_ms(rank["p95_ms"]), "≤ 10 ms", rank["p95_ms"] <= 10)
+    )
+    bench.rows.append(Row(section, "my rank, last place", fmt_ms(worst)))
+    points = LeaderboardScore.objects.filter(board=board, period=period, subject_id=last).values_list(
+        "points", flat=True
+    )[0]
+    ranked = LeaderboardScore.objects.filter(board=board, period=period, listed=True, points__gt=0)
+    table = LeaderboardScore._meta.db_table
+    ranked = f"FROM {table} WHERE board = %s AND period = %s AND listed AND points > 0"  # noqa: S608 - no input
+    statements = {
+        # leaderboard_rank(): 1 + how many listed people have more points, for the last on the board.
+        "rank_of_last_place": (f"SELECT COUNT(*) {ranked} AND points > %s", [board, period, points]),
+        "top50": (
+            f"SELECT subject_id, points {ranked} ORDER BY points DESC, subject_id LIMIT 50",
+            [board, period],
+        ),
+        # leaderboard_size(), which every board page runs too.
+        "board_size": (f"SELECT COUNT(*) {ranked}", [board, period]),
+    }
+    try:
+        from achievements.models import LeaderboardBucket
+    except ImportError:
+        LeaderboardBucket = None
+    if LeaderboardBucket is not None:
+        # Where ranks are summed from buckets of equal points, the COUNTs above are what that avoids.
+        buckets = f"FROM {LeaderboardBucket._meta.db_table} WHERE board = %s AND period = %s AND points > 0"  # noqa: S608
+        statements["rank_of_last_place_from_buckets"] = (
+            f"SELECT SUM(subjects) {buckets} AND points > %s",
+            [board, period, points],
+        )
+        statements["board_size_from_buckets"] = (f"SELECT SUM(subjects) {buckets}", [board, period])
+    plans = {}
+    with connection.cursor() as cursor:
+        for name, (sql, params) in statements.items():
+            cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}", params)
+            plans[name] = "\n".join(row[0] for row in cursor.fetchall())
+    bench.results["leaderboards"]["explain"] = plans
+    (bench.workdir / "explain-leaderboards.txt").write_text(
+        "\n\n".join(f"-- {k}\n{v}" for k, v in plans.items())
+    )
+
+
+# --- 4. Verification → points -------------------------------------------------------------------------------
+
+
+def verification_to_points(bench: Bench) -> None:
+    dataset = bench.dataset
+    section = f"4 verification → points ({len(dataset.probe_completions)} approvals)"
+    if not bench.api_has("/api/v1/completions/{completion_id}/verify"):
+        bench.skip(section, "POST /api/v1/completions/{id}/verify is not in the API yet")
+        return
+    if not bench.api_has("/api/v1/me/points"):
+        bench.skip(section, "GET /api/v1/me/points is not in the API yet")
+        return
+    bench.sampler.phase = "verification"
+    items = [
+        {
+            "approve": {
+                "method": "POST",
+                "path": f"/api/v1/completions/{probe['completion_id']}/verify",
+                "token": dataset.staff_token,
+                "json": {"decision": "approve"},
+            },
+            "poll": {"path": "/api/v1/me/points", "token": probe["token"]},
+            "field": "lifetime",
+            "at_least": probe["expected_lifetime"],
+        }
+        for probe in dataset.probe_completions
+    ]
+    result = bench.loadgen({"mode": "verification", "items": items, "poll_interval_ms": 10})
+    records = result["results"]
+    visible = [r["visible_ms"] for r in records if "visible_ms" in r]
+    failed = [r for r in records if "visible_ms" not in r]
+    summary = latency_summary(visible)
+    summary["approve_p50_ms"] = percentile([r["approve_ms"] for r in records], 0.5)
+    summary["failed"] = len(failed)
+    summary["sample_failures"] = failed[:3]
+    bench.results["verification"] = summary
+    bench.rows.append(Row(section, "approval request p50", fmt_ms(summary["approve_p50_ms"])))
+    bench.rows.append(Row(section, "approval → points visible p50", fmt_ms(summary["p50_ms"])))
+    bench.rows.append(
+        Row(
+            section,
+            "approval → points visible p95",
+            fmt_ms(summary["p95_ms"]),
+            "≤ 1 s",
+            bool(visible) and not failed and summary["p95_ms"] <= 1000,
+        )
+    )
+    if failed:
+        bench.rows.append(Row(section, "points never seen (15 s)", str(len(failed)), "0", False))
+
+
+# --- 5. Memory ----------------------------------------------------------------------------------------------
+
+
+def memory(bench: Bench) -> None:
+    peaks = bench.sampler.peaks
+    overall = peaks.get("all", {})
+    bench.results["memory"] = {"peaks": peaks, "samples": bench.sampler.samples}
+    section = "5 memory (peak RSS)"
+    web = overall.get("web_worker_max", 0)
+    bench.rows.append(
+        Row(section, "one gunicorn worker", fmt_mb(web), "≤ 200 MB", bool(web) and web <= 200 * 1024 * 1024)
+    )
+    bench.rows.append(Row(section, "all gunicorn workers", fmt_mb(overall.get("web_workers_total"))))
+    bench.rows.append(Row(section, "one Celery process", fmt_mb(overall.get("celery_process_max"))))
+    bench.rows.append(Row(section, "Celery worker, all processes", fmt_mb(overall.get("celery_total"))))
+    for phase, values in sorted(peaks.items()):
+        if phase != "all":
+            bench.rows.append(
+                Row(section, f"one gunicorn worker during {phase}", fmt_mb(values.get("web_worker_max")))
+            )
