@@ -162,6 +162,16 @@ NINJA_NUM_PROXIES = env.int("NINJA_NUM_PROXIES", default=0)
 
 # A confirmed place can be given up online until this long before its shift starts.
 SIGNUP_CANCELLATION_CUTOFF_MINUTES = env.int("SIGNUP_CANCELLATION_CUTOFF_MINUTES", default=120)
+# Team places still unassigned this long before a shift go back to the public (and its waiting list).
+TEAM_PLACES_RELEASE_HOURS = env.int("TEAM_PLACES_RELEASE_HOURS", default=24)
+# Check-in on site: how long a QR code works, when check-in opens and closes, when an absence is a no-show.
+CHECKIN_TOKEN_MAX_AGE_SECONDS = env.int("CHECKIN_TOKEN_MAX_AGE_SECONDS", default=120)
+CHECKIN_OPENS_MINUTES_BEFORE_START = env.int("CHECKIN_OPENS_MINUTES_BEFORE_START", default=30)
+CHECKOUT_CLOSES_MINUTES_AFTER_END = env.int("CHECKOUT_CLOSES_MINUTES_AFTER_END", default=120)
+CHECKIN_REPEAT_GRACE_SECONDS = env.int("CHECKIN_REPEAT_GRACE_SECONDS", default=300)
+NO_SHOW_GRACE_MINUTES = env.int("NO_SHOW_GRACE_MINUTES", default=60)
+# An approval worth more points than this (hours × the call's points per hour) needs a second approver.
+VERIFICATION_SECOND_APPROVER_ABOVE_POINTS = env.int("VERIFICATION_SECOND_APPROVER_ABOVE_POINTS", default=200)
 
 # --- Auth --------------------------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
@@ -203,6 +213,10 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Hamyar <no-reply@ham
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Dotted path of the SMS backend class; the console backend prints messages to standard output.
 SMS_BACKEND = env.str("SMS_BACKEND", default="volunteers.sms.ConsoleSmsBackend")
+# For volunteers.sms.KavenegarSmsBackend: the account's API key and sender line.
+SMS_API_KEY = env.str("SMS_API_KEY", default="")
+SMS_SENDER = env.str("SMS_SENDER", default="")
+SMS_API_URL = env.str("SMS_API_URL", default="https://api.kavenegar.com/v1")
 
 # --- Wagtail -------------------------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = "Hamyar"

@@ -1,9 +1,13 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.test.utils import override_settings
 
-from campaigns.demo import demo_calls_load
+from achievements.demo import load as demo_history_load
+from campaigns.demo import demo_calls_load, demo_team_reservation_load
 from campaigns.services import departments_setup
 from cms.demo import demo_home_page_load
+from rewards.demo import load as demo_rewards_load
+from verification.demo import load as demo_reports_load
 from volunteers.demo import DEMO_PASSWORD, demo_people_load
 
 
@@ -23,11 +27,24 @@ class Command(BaseCommand):
                 "DEBUG is off: this looks like production, and demo accounts have a published password. "
                 "Pass --allow-without-debug to load them anyway."
             )
-        demo_home_page_load()
-        departments_setup()
-        calls = demo_calls_load()
-        people = demo_people_load()
+        # The demo history awards badges and levels; the demo people need not be told of them.
+        with override_settings(
+            EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend",
+            SMS_BACKEND="volunteers.sms.DummySmsBackend",
+        ):
+            demo_home_page_load()
+            departments_setup()
+            calls = demo_calls_load()
+            people = demo_people_load()
+            demo_team_reservation_load()
+            rewards = demo_rewards_load()
+            reports = demo_reports_load()
+            history = demo_history_load()
         self.stdout.write(f"Demo open calls: {len(calls.created)} created, {calls.existing} already there.")
+        self.stdout.write(
+            f"Demo rewards: {rewards['rewards_created']} created; reports waiting for verification: "
+            f"{reports} created; verified work for the leaderboards: {history} pieces added."
+        )
         self.stdout.write(
             self.style.SUCCESS(
                 "Demo data is loaded. Log in at /account/login/ (everyone) or /admin/ (staff) with:"

@@ -1,0 +1,78 @@
+"""The public pages in a real browser: a phone reader finds a call by district and service, in Persian
+(right to left, Persian digits) and in English (left to right), with no serious accessibility faults."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from campaigns.models import District
+from campaigns.tests.factories import add_shift, publish_call
+from tests.browser.conftest import blocking_accessibility_violations
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+PERSIAN_DIGITS = re.compile("[۰-۹]")
+
+
+@pytest.fixture
+def calls():
+    """Two calls in different districts and services, so that filtering has something to leave out."""
+    cleanup = publish_call(
+        title="پاک‌سازی بازار بزرگ",
+        title_en="Cleaning the Grand Bazaar",
+        district=District.objects.get(number=3),
+        service_slug="street-sweeping-and-cleaning",
+    )
+    add_shift(cleanup, capacity=12)
+    library = publish_call(
+        title="کتاب‌خوانی در کتابخانهٔ محله",
+        title_en="Reading hour at the neighbourhood library",
+        district=District.objects.get(number=5),
+        service_slug="libraries-and-reading-halls",
+    )
+    add_shift(library, capacity=8)
+    return cleanup, library
+
+
+def test_a_phone_reader_finds_a_call_by_district_and_service_in_persian(live_server, phone, calls):
+    cleanup, _ = calls
+    phone.goto(live_server.url + "/")
+    expect(phone.locator("html")).to_have_attribute("dir", "rtl")
+    expect(phone.locator("html")).to_have_attribute("lang", "fa")
+    assert blocking_accessibility_violations(phone) == []
+
+    phone.goto(live_server.url + "/calls/")
+    expect(phone.get_by_role("heading", level=2)).to_contain_text("۲")
+    assert blocking_accessibility_violations(phone) == []
+    phone.get_by_text("پالایه‌های بیشتر").click()
+    phone.get_by_label("منطقه").select_option(label=District.objects.get(number=3).name_fa)
+    phone.get_by_label("خدمت").select_option(value="street-sweeping-and-cleaning")
+    phone.get_by_role("button", name="نمایش فراخوان‌ها").click()
+
+    expect(phone.get_by_role("heading", level=2)).to_contain_text("۱")
+    expect(phone.get_by_role("link", name="پاک‌سازی بازار بزرگ")).to_be_visible()
+    expect(phone.get_by_text("کتاب‌خوانی در کتابخانهٔ محله")).to_have_count(0)
+    # The page does not scroll sideways on a phone.
+    assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+    phone.get_by_role("link", name="پاک‌سازی بازار بزرگ").click()
+    expect(phone.get_by_role("heading", level=1)).to_have_text("پاک‌سازی بازار بزرگ")
+    assert PERSIAN_DIGITS.search(phone.locator("main").inner_text())
+    assert not re.search("[0-9]", phone.locator(".shifts-table").first.inner_text())
+    assert blocking_accessibility_violations(phone) == []
+
+
+def test_the_same_pages_read_left_to_right_in_english(live_server, phone, calls):
+    phone.goto(live_server.url + "/en/calls/")
+    expect(phone.locator("html")).to_have_attribute("dir", "ltr")
+    expect(phone.locator("html")).to_have_attribute("lang", "en")
+    assert blocking_accessibility_violations(phone) == []
+
+    phone.get_by_role("link", name="Reading hour at the neighbourhood library").click()
+    expect(phone.get_by_role("heading", level=1)).to_have_text("Reading hour at the neighbourhood library")
+    assert not PERSIAN_DIGITS.search(phone.locator("main").inner_text())
+    assert blocking_accessibility_violations(phone) == []
+
+    phone.goto(live_server.url + "/en/")
+    assert blocking_accessibility_violations(phone) == []
