@@ -13,6 +13,7 @@ from campaigns.checkin_api import router as checkin_router
 from rewards.api import router as rewards_router
 from verification.api import router as verification_router
 from volunteers.api import router as volunteers_router
+from volunteers.dashboard_api import router as dashboard_router
 from volunteers.ngo_api import router as ngo_router
 
 from .errors import DomainError, error_body
@@ -39,6 +40,7 @@ api.add_router("/", rewards_router)
 api.add_router("/", achievements_router)
 api.add_router("/", checkin_router)
 api.add_router("/", ngo_router)
+api.add_router("/", dashboard_router)
 
 
 def _error_response(request: HttpRequest, status: int, code: str, message, details=None):

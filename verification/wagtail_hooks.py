@@ -5,7 +5,7 @@ from wagtail.admin.menu import MenuItem
 
 from campaigns.permissions import departments_for_staff
 
-from . import admin_views
+from . import admin_views, dashboard_panel
 
 admin_urlpatterns = [
     path("", admin_views.queue, name="queue"),
@@ -32,3 +32,10 @@ def register_verification_menu_item():
     return VerificationMenuItem(
         _("Verification"), reverse("verification_admin:queue"), icon_name="tasks", order=220
     )
+
+
+@hooks.register("construct_homepage_panels")
+def add_verification_dashboard_panel(request, panels):
+    panel = dashboard_panel.panel_for(request.user)
+    if panel is not None:
+        panels.append(panel)

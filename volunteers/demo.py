@@ -151,11 +151,17 @@ def demo_people_load() -> list[tuple[DemoPerson, object]]:
         registration_number=DEMO_NGO["registration_number"],
         defaults={**DEMO_NGO, "verified_at": timezone.now(), "verified_by": users["staff-urban"]},
     )
-    OrganisationMembership.objects.get_or_create(
+    # The demo "NGO manager" runs the NGO as its owner (owners manage too, and only they change roles), so
+    # the demo NGO has the owner every NGO must have. An older demo database made them a manager: promoted.
+    manager_membership, _ = OrganisationMembership.objects.get_or_create(
         organisation=organisation,
         user=users["ngo-manager"],
-        defaults={"role": OrganisationMembership.Role.MANAGER},
+        defaults={"role": OrganisationMembership.Role.OWNER},
     )
+    if not organisation.memberships.filter(role=OrganisationMembership.Role.OWNER).exists():
+        OrganisationMembership.objects.filter(pk=manager_membership.pk).update(
+            role=OrganisationMembership.Role.OWNER
+        )
     team, _ = Team.objects.get_or_create(organisation=organisation, name=DEMO_TEAM_NAME)
     for username in ("ngo-member-1", "ngo-member-2", "ngo-member-3"):
         OrganisationMembership.objects.get_or_create(organisation=organisation, user=users[username])

@@ -3,6 +3,7 @@ import hashlib
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -93,12 +94,25 @@ class Organisation(models.Model):
     verified_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # A rejection is kept, not deleted: the owners read the reason, correct the details and send the
+    # registration again, which clears these three fields and puts the NGO back in the staff queue.
+    rejected_at = models.DateTimeField(_("rejected at"), null=True, blank=True)
+    rejected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    rejection_reason = models.TextField(_("reason for rejection"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("NGO")
         verbose_name_plural = _("NGOs")
         ordering = ["name_fa"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(verified_at__isnull=True) | Q(rejected_at__isnull=True),
+                name="organisation_not_both_verified_and_rejected",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -110,6 +124,10 @@ class Organisation(models.Model):
     @property
     def is_verified(self) -> bool:
         return self.verified_at is not None
+
+    @property
+    def is_rejected(self) -> bool:
+        return self.rejected_at is not None
 
 
 class OrganisationMembership(models.Model):

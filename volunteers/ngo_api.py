@@ -124,11 +124,28 @@ def verify_organisation(request: HttpRequest, organisation_id: int):
     summary="Reject an NGO's registration (staff)",
 )
 def reject_organisation(request: HttpRequest, organisation_id: int, payload: OrganisationRejectIn):
-    """The registration is removed and its owners are told the reason; they may register again.
-    409 `organisation_already_verified` for a verified NGO."""
+    """The NGO is kept as rejected, leaves the queue, and its owners are told the reason; they may correct
+    it and resubmit. 409 `organisation_already_verified` or `organisation_already_rejected`."""
     organisation = selectors.organisation_get_for_verifier(organisation_id=organisation_id, user=request.auth)
     services.organisation_reject(organisation=organisation, rejected_by=request.auth, reason=payload.reason)
     return Status(204, None)
+
+
+@router.post(
+    "/organisations/{organisation_id}/resubmit",
+    response=OrganisationOut,
+    summary="Correct a rejected registration and send it again (owners)",
+)
+def resubmit_organisation(request: HttpRequest, organisation_id: int, payload: OrganisationIn):
+    """Clears the rejection and puts the NGO back in the staff queue. 403 `not_an_ngo_owner`; 409
+    `organisation_not_rejected`, `organisation_already_verified` or `registration_number_taken`."""
+    organisation, membership = selectors.organisation_get_for_member(
+        organisation_id=organisation_id, user=request.auth
+    )
+    organisation = services.organisation_resubmit(
+        organisation=organisation, actor=request.auth, **payload.dict()
+    )
+    return _organisation_out(organisation, membership.role)
 
 
 # --- Members -------------------------------------------------------------------------------------------

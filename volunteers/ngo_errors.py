@@ -13,6 +13,8 @@ class NgoErrorCode(StrEnum):
     INVALID_CONTACT = "invalid_contact"
     NOT_ALLOWED_TO_VERIFY = "not_allowed_to_verify"
     ALREADY_VERIFIED = "organisation_already_verified"
+    ALREADY_REJECTED = "organisation_already_rejected"
+    NOT_REJECTED = "organisation_not_rejected"
     REJECTION_REASON_REQUIRED = "rejection_reason_required"
     NOT_A_MANAGER = "not_an_ngo_manager"
     NOT_AN_OWNER = "not_an_ngo_owner"
@@ -67,6 +69,22 @@ class NotAllowedToVerify(PermissionDeniedError):
 class AlreadyVerified(ConflictError):
     def __init__(self):
         super().__init__(NgoErrorCode.ALREADY_VERIFIED, _("This NGO is already verified."))
+
+
+class AlreadyRejected(ConflictError):
+    def __init__(self):
+        super().__init__(
+            NgoErrorCode.ALREADY_REJECTED,
+            _("This NGO's registration is already rejected; it waits for its owners to correct it."),
+        )
+
+
+class NotRejected(ConflictError):
+    def __init__(self):
+        super().__init__(
+            NgoErrorCode.NOT_REJECTED,
+            _("Only a rejected registration can be corrected and sent again."),
+        )
 
 
 class RejectionReasonRequired(DomainError):

@@ -30,6 +30,11 @@ class OrganisationOut(Schema):
         description="False until municipal staff verify the NGO; until then it cannot reserve places."
     )
     verified_at: datetime.datetime | None
+    is_rejected: bool = Field(
+        description="True when staff rejected the registration; its owners may correct it and resubmit."
+    )
+    rejected_at: datetime.datetime | None
+    rejection_reason: str = Field(description="Why staff rejected it; empty unless rejected.")
     created_at: datetime.datetime
     my_role: str | None = Field(None, description="The caller's role: owner, manager, member, or null.")
 
@@ -40,6 +45,7 @@ class MyOrganisationOut(Schema):
     id: int
     name: str
     is_verified: bool
+    is_rejected: bool
     my_role: str
 
     @staticmethod
@@ -53,6 +59,10 @@ class MyOrganisationOut(Schema):
     @staticmethod
     def resolve_is_verified(membership) -> bool:
         return membership.organisation.is_verified
+
+    @staticmethod
+    def resolve_is_rejected(membership) -> bool:
+        return membership.organisation.is_rejected
 
     @staticmethod
     def resolve_my_role(membership) -> str:

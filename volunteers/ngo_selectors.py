@@ -132,9 +132,10 @@ def teams_managed_by(*, user) -> QuerySet[Team]:
 
 
 def organisations_awaiting_verification() -> QuerySet[Organisation]:
-    """NGOs not yet verified, the longest waiting first, each with its owners (`owner_memberships`)."""
+    """NGOs neither verified nor rejected, the longest waiting first, each with its owners
+    (`owner_memberships`). A rejected NGO comes back when its owners correct and resend it."""
     return (
-        Organisation.objects.filter(verified_at__isnull=True)
+        Organisation.objects.filter(verified_at__isnull=True, rejected_at__isnull=True)
         .order_by("created_at", "pk")
         .prefetch_related(
             Prefetch(

@@ -25,6 +25,7 @@ from . import ngo_selectors as selectors
 from .models import Invitation, Organisation, OrganisationMembership, Team, User
 from .ngo_errors import (
     AlreadyAMember,
+    AlreadyRejected,
     AlreadyVerified,
     InvalidContact,
     InvalidRole,
@@ -36,6 +37,7 @@ from .ngo_errors import (
     NotAManager,
     NotAMember,
     NotAnOwner,
+    NotRejected,
     OrganisationNotFound,
     RegistrationNumberTaken,
     RejectionReasonRequired,
@@ -55,6 +57,7 @@ INVITATION_MAX_USES = 500
 
 LOG_VERIFIED = "volunteers.organisation_verified"
 LOG_REJECTED = "volunteers.organisation_rejected"
+LOG_RESUBMITTED = "volunteers.organisation_resubmitted"
 
 
 def _person_language(user) -> str:
@@ -88,19 +91,18 @@ def registration_number_normalize(raw: str) -> str:
     return " ".join(ascii_digits(raw or "").upper().split())
 
 
-@transaction.atomic
-def organisation_register(
+def _details_clean(
     *,
-    user: User,
     name_fa: str,
     registration_number: str,
-    field_of_work: str = "",
-    name_en: str = "",
-    contact_phone: str = "",
-    contact_email: str = "",
-) -> Organisation:
-    """Registers an NGO with the person as its owner. It is unverified until municipal staff check it,
-    and cannot reserve places until then."""
+    field_of_work: str,
+    name_en: str,
+    contact_phone: str,
+    contact_email: str,
+    organisation: Organisation | None = None,
+) -> dict:
+    """The NGO's details as they are stored, or the error that refuses them; `organisation` is the NGO
+    being corrected, whose own number is not taken."""
     number = registration_number_normalize(registration_number)
     if not name_fa.strip() or not number:
         raise InvalidContact(_("Give the NGO's name and registration number."))
@@ -115,20 +117,47 @@ def organisation_register(
             ) from None
     if not contact_email and not contact_phone:
         raise InvalidContact(_("Give a phone number or an e-mail address to contact the NGO."))
-    if Organisation.objects.filter(registration_number__iexact=number).exists():
+    taken = Organisation.objects.filter(registration_number__iexact=number)
+    if organisation is not None:
+        taken = taken.exclude(pk=organisation.pk)
+    if taken.exists():
         raise RegistrationNumberTaken(number)
+    return {
+        "name_fa": name_fa.strip(),
+        "name_en": name_en.strip(),
+        "registration_number": number,
+        "field_of_work": field_of_work.strip(),
+        "contact_phone": contact_phone,
+        "contact_email": contact_email,
+    }
+
+
+@transaction.atomic
+def organisation_register(
+    *,
+    user: User,
+    name_fa: str,
+    registration_number: str,
+    field_of_work: str = "",
+    name_en: str = "",
+    contact_phone: str = "",
+    contact_email: str = "",
+) -> Organisation:
+    """Registers an NGO with the person as its owner. It is unverified until municipal staff check it,
+    and cannot reserve places until then."""
+    details = _details_clean(
+        name_fa=name_fa,
+        registration_number=registration_number,
+        field_of_work=field_of_work,
+        name_en=name_en,
+        contact_phone=contact_phone,
+        contact_email=contact_email,
+    )
     try:
         with transaction.atomic():
-            organisation = Organisation.objects.create(
-                name_fa=name_fa.strip(),
-                name_en=name_en.strip(),
-                registration_number=number,
-                field_of_work=field_of_work.strip(),
-                contact_phone=contact_phone,
-                contact_email=contact_email,
-            )
+            organisation = Organisation.objects.create(**details)
     except IntegrityError:  # registered by someone else a moment ago
-        raise RegistrationNumberTaken(number) from None
+        raise RegistrationNumberTaken(details["registration_number"]) from None
     OrganisationMembership.objects.create(organisation=organisation, user=user, role=Role.OWNER)
     return organisation
 
@@ -141,12 +170,7 @@ def _notify_owners(*, owners: list[User], organisation: Organisation, subject, t
             filled = {
                 **values,
                 "ngo": localized(organisation, "name"),
-                # A rejected NGO has no page left: its owners get the form to register again.
-                "url": _absolute(
-                    reverse("volunteers:ngo:dashboard", args=[organisation.pk])
-                    if organisation.pk is not None
-                    else reverse("volunteers:ngo:register")
-                ),
+                "url": _absolute(reverse("volunteers:ngo:dashboard", args=[organisation.pk])),
             }
             person_notify(
                 user=owner, subject=str(subject) % filled, text=str(text) % filled, language=language
@@ -161,6 +185,8 @@ def organisation_verify(*, organisation: Organisation, verified_by: User) -> Org
     locked = _lock(organisation)
     if locked.verified_at is not None:
         raise AlreadyVerified()
+    if locked.rejected_at is not None:  # staff wait for the owners' corrections
+        raise AlreadyRejected()
     locked.verified_at = timezone.now()
     locked.verified_by = verified_by
     locked.save(update_fields=["verified_at", "verified_by"])
@@ -183,12 +209,12 @@ def organisation_verify(*, organisation: Organisation, verified_by: User) -> Org
 
 
 @transaction.atomic
-def organisation_reject(*, organisation: Organisation, rejected_by: User, reason: str) -> None:
+def organisation_reject(*, organisation: Organisation, rejected_by: User, reason: str) -> Organisation:
     """Municipal staff turn down an NGO's registration and say why.
 
-    The registration is removed, so its registration number is free to be registered again with the
-    right details; its owners are told the reason, and the decision stays in the staff area's audit log.
-    (Organisation has no "rejected" state to keep the row in; removing it is the honest alternative.)
+    The NGO is kept, marked rejected with the reason, and leaves the staff queue; its owners are told
+    the reason and may correct the details and send it again (`organisation_resubmit`). The decision
+    also stays in the staff area's audit log.
     """
     if not selectors.can_verify_organisations(rejected_by):
         raise NotAllowedToVerify()
@@ -198,26 +224,76 @@ def organisation_reject(*, organisation: Organisation, rejected_by: User, reason
     locked = _lock(organisation)
     if locked.verified_at is not None:
         raise AlreadyVerified()
-    owners = list(selectors.organisation_owners(organisation=locked))
+    if locked.rejected_at is not None:
+        raise AlreadyRejected()
+    locked.rejected_at = timezone.now()
+    locked.rejected_by = rejected_by
+    locked.rejection_reason = reason
+    locked.save(update_fields=["rejected_at", "rejected_by", "rejection_reason"])
     log(
         instance=locked,
         action=LOG_REJECTED,
         user=rejected_by,
         data={"reason": reason, "registration_number": locked.registration_number},
     )
-    locked.delete()
+    owners = list(selectors.organisation_owners(organisation=locked))
     transaction.on_commit(
         lambda: _notify_owners(
             owners=owners,
             organisation=locked,
             subject=_("The registration of “%(ngo)s” was not accepted"),
             text=_(
-                "Municipal staff could not verify “%(ngo)s”, so its registration was removed. The reason "
-                "they gave: %(reason)s. You may register it again with corrected details: %(url)s"
+                "Municipal staff could not verify “%(ngo)s”. The reason they gave: %(reason)s. You may "
+                "correct its details and send it again: %(url)s"
             ),
             values={"reason": reason},
         )
     )
+    return locked
+
+
+@transaction.atomic
+def organisation_resubmit(
+    *,
+    organisation: Organisation,
+    actor: User,
+    name_fa: str,
+    registration_number: str,
+    field_of_work: str = "",
+    name_en: str = "",
+    contact_phone: str = "",
+    contact_email: str = "",
+) -> Organisation:
+    """An owner corrects a rejected registration and sends it again: the rejection is cleared (it stays
+    in the audit log) and the NGO is back in the staff queue."""
+    locked = _lock(organisation)
+    if not selectors.is_owner(selectors.membership_get(organisation=locked, user=actor)):
+        raise NotAnOwner(_("Only the NGO's owners may correct and resend its registration."))
+    if locked.verified_at is not None:
+        raise AlreadyVerified()
+    if locked.rejected_at is None:
+        raise NotRejected()
+    details = _details_clean(
+        name_fa=name_fa,
+        registration_number=registration_number,
+        field_of_work=field_of_work,
+        name_en=name_en,
+        contact_phone=contact_phone,
+        contact_email=contact_email,
+        organisation=locked,
+    )
+    for field, value in details.items():
+        setattr(locked, field, value)
+    locked.rejected_at = None
+    locked.rejected_by = None
+    locked.rejection_reason = ""
+    try:
+        with transaction.atomic():
+            locked.save(update_fields=[*details, "rejected_at", "rejected_by", "rejection_reason"])
+    except IntegrityError:  # the corrected number was registered by someone else a moment ago
+        raise RegistrationNumberTaken(details["registration_number"]) from None
+    log(instance=locked, action=LOG_RESUBMITTED, user=actor)
+    return locked
 
 
 # --- Roles and membership ------------------------------------------------------------------------------

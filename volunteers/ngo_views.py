@@ -10,6 +10,7 @@ import datetime
 import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -20,6 +21,7 @@ from django.views.decorators.http import require_POST
 
 from config.errors import DomainError
 
+from . import dashboard_selectors
 from . import ngo_selectors as selectors
 from . import ngo_services as services
 from .ngo_errors import InvalidRole, InvitationNotFound, OrganisationNotFound, RegistrationNumberTaken
@@ -104,6 +106,45 @@ def dashboard(request, organisation_id: int):
         context["team_form"] = TeamForm()
         context["role_choices"] = selectors.Role.choices
     return render(request, "volunteers/ngo/dashboard.html", context)
+
+
+@login_required
+def figures(request, organisation_id: int):
+    """The NGO's team work as charts, for its owners and managers (other members are refused)."""
+    organisation, membership = _member_or_404(request, organisation_id)
+    if not selectors.is_manager(membership):
+        raise PermissionDenied(_("Only the NGO's owners and managers may see its figures."))
+    page = dashboard_selectors.ngo_figures(organisation=organisation)
+    return render(request, "volunteers/ngo/figures.html", {"organisation": organisation, "page": page})
+
+
+REGISTRATION_FIELDS = list(OrganisationRegisterForm.base_fields)
+
+
+@login_required
+def resubmit(request, organisation_id: int):
+    """An owner corrects a rejected registration and sends it back to the staff queue."""
+    organisation, membership = _member_or_404(request, organisation_id)
+    if not selectors.is_owner(membership) or not organisation.is_rejected:
+        return _dashboard(organisation_id)
+    form = OrganisationRegisterForm(
+        request.POST or None, initial={field: getattr(organisation, field) for field in REGISTRATION_FIELDS}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.organisation_resubmit(organisation=organisation, actor=request.user, **form.cleaned_data)
+        except RegistrationNumberTaken as error:
+            form.add_error("registration_number", error.message)
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(
+                request,
+                _("The corrected registration of “%(ngo)s” is sent; municipal staff will check it again.")
+                % {"ngo": organisation.name},
+            )
+            return _dashboard(organisation_id)
+    return render(request, "volunteers/ngo/resubmit.html", {"form": form, "organisation": organisation})
 
 
 # --- Members -------------------------------------------------------------------------------------------

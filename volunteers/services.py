@@ -356,6 +356,31 @@ def code_login(*, phone: str, code: str, client_ip: str) -> User:
     return user
 
 
+# Expired codes are kept a day, so someone typing an old code still hears "expired", not "wrong".
+ONE_TIME_CODE_RETENTION = datetime.timedelta(days=1)
+ONE_TIME_CODE_DELETE_BATCH = 5000
+
+
+def one_time_codes_delete_expired(*, now: datetime.datetime | None = None) -> int:
+    """Deletes one-time codes that expired more than ONE_TIME_CODE_RETENTION ago and returns how many.
+
+    They prove nothing any more, and each holds a mobile number: keeping them would only keep personal
+    data. Works in batches so one run never holds a long lock; only the newest code of a number counts, and
+    a newer code always expires later than an older one, so deleting old ones never revives another.
+    """
+    cutoff = (now or timezone.now()) - ONE_TIME_CODE_RETENTION
+    deleted = 0
+    while True:
+        batch = list(
+            OneTimeCode.objects.filter(expires_at__lt=cutoff).values_list("pk", flat=True)[
+                :ONE_TIME_CODE_DELETE_BATCH
+            ]
+        )
+        if not batch:
+            return deleted
+        deleted += OneTimeCode.objects.filter(pk__in=batch).delete()[0]
+
+
 # --- Signing up -----------------------------------------------------------------------------------------
 
 

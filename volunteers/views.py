@@ -19,7 +19,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from cms.localization import localize_digits
 from config.errors import DomainError
 
-from . import selectors, services
+from . import dashboard_selectors, selectors, services
 from .auth import client_ip
 from .forms import CodeForm, EmailSignupForm, LoginForm, PhoneForm, PhoneSignupForm, ProfileForm
 from .models import OneTimeCode
@@ -182,6 +182,13 @@ def code_login_verify(request):
 @login_required
 def account(request):
     return render(request, "volunteers/account.html")
+
+
+@login_required
+def dashboard(request):
+    """The person's own figures as charts: verified hours per month, points by service, totals."""
+    page = dashboard_selectors.volunteer_dashboard(user=request.user)
+    return render(request, "volunteers/dashboard.html", {"page": page})
 
 
 @login_required

@@ -5,7 +5,7 @@ from wagtail.admin.menu import MenuItem
 
 from . import ngo_admin_views
 from .ngo_selectors import can_verify_organisations
-from .ngo_services import LOG_REJECTED, LOG_VERIFIED
+from .ngo_services import LOG_REJECTED, LOG_RESUBMITTED, LOG_VERIFIED
 
 
 @hooks.register("register_admin_urls")
@@ -37,3 +37,6 @@ def register_ngo_queue_menu_item():
 def register_ngo_log_actions(actions):
     actions.register_action(LOG_VERIFIED, _("Verify NGO"), _("NGO verified"))
     actions.register_action(LOG_REJECTED, _("Reject NGO"), _("NGO registration rejected"))
+    actions.register_action(
+        LOG_RESUBMITTED, _("Resubmit NGO"), _("NGO registration corrected and sent again")
+    )

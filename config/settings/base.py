@@ -129,6 +129,12 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # All periodic work is declared here, in one place; apps add their entries as they need them.
 CELERY_BEAT_SCHEDULE: dict = {
     "publish-scheduled-pages": {"task": "cms.tasks.publish_scheduled_pages_task", "schedule": 60.0},
+    # The listing's order by next shift: a call's schedule goes stale when its first counted shift ends.
+    "refresh-stale-call-schedules": {
+        "task": "campaigns.tasks.refresh_stale_call_schedules_task",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
     # A run that waited longer than the interval is dropped: the next one does the same work.
     "send-shift-reminders": {
         "task": "campaigns.tasks.send_shift_reminders_task",
@@ -155,6 +161,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": 3600.0,
         "options": {"expires": 3000},
     },
+    "delete-expired-one-time-codes": {
+        "task": "volunteers.tasks.delete_expired_one_time_codes_task",
+        "schedule": 3600.0,
+        "options": {"expires": 3000},
+    },
 }
 
 # Proxies in front of the app that append to X-Forwarded-For; rate limits key on the client's address.
@@ -172,6 +183,8 @@ CHECKIN_REPEAT_GRACE_SECONDS = env.int("CHECKIN_REPEAT_GRACE_SECONDS", default=3
 NO_SHOW_GRACE_MINUTES = env.int("NO_SHOW_GRACE_MINUTES", default=60)
 # An approval worth more points than this (hours × the call's points per hour) needs a second approver.
 VERIFICATION_SECOND_APPROVER_ABOVE_POINTS = env.int("VERIFICATION_SECOND_APPROVER_ABOVE_POINTS", default=200)
+# Earned points expire this many days after they were credited, oldest first (a beat task expires them).
+POINTS_EXPIRE_AFTER_DAYS = env.int("POINTS_EXPIRE_AFTER_DAYS", default=365)
 
 # --- Auth --------------------------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [

@@ -6,6 +6,7 @@ from django.test import override_settings
 from campaigns.models import Department
 from volunteers.demo import DEMO_PASSWORD
 from volunteers.models import Organisation, OrganisationMembership, Skill, Team
+from volunteers.ngo_selectors import organisation_owners
 
 pytestmark = pytest.mark.django_db
 
@@ -49,7 +50,10 @@ def test_demo_accounts_cover_each_kind_of_user(client):
         assert staff.count() == 1 and staff.get().is_staff
         assert approvers.count() == 1 and approvers.get().is_staff
     manager = OrganisationMembership.objects.get(user__username="ngo-manager")
-    assert manager.role == "manager" and manager.organisation.is_verified
+    assert manager.role == "owner" and manager.organisation.is_verified
+    assert [person.username for person in organisation_owners(organisation=manager.organisation)] == [
+        "ngo-manager"
+    ]
     assert manager.organisation.teams.get().members.count() == 3
     assert client.login(username="09120000001", password=DEMO_PASSWORD)
 

@@ -68,7 +68,13 @@ def test_registering_an_ngo_makes_me_its_owner_and_it_is_flagged_unverified():
     assert body["is_verified"] is False and body["verified_at"] is None
     assert body["my_role"] == "owner" and body["registration_number"] == "GR-100"
     assert client.get("/api/v1/me/organisations").json() == [
-        {"id": body["id"], "name": "انجمن سبز", "is_verified": False, "my_role": "owner"}
+        {
+            "id": body["id"],
+            "name": "انجمن سبز",
+            "is_verified": False,
+            "is_rejected": False,
+            "my_role": "owner",
+        }
     ]
 
     again = client_for(PersonFactory()).post(
@@ -132,7 +138,40 @@ def test_staff_reject_with_a_reason(ngo):
     assert (
         staff.post(url, {"reason": "Not in the register"}, content_type="application/json").status_code == 204
     )
-    assert not Organisation.objects.filter(pk=ngo.organisation.pk).exists()
+    queue = staff.get("/api/v1/organisations/awaiting-verification").json()
+    assert ngo.organisation.pk not in [item["id"] for item in queue]
+    response = staff.post(url, {"reason": "again"}, content_type="application/json")
+    assert response.status_code == 409
+    assert response.json()["error"]["code"] == "organisation_already_rejected"
+
+    # its owner reads why, corrects it and sends it again; it is back in the queue
+    owner = client_for(ngo.owner)
+    seen = owner.get(f"/api/v1/organisations/{ngo.organisation.pk}").json()
+    assert (seen["is_verified"], seen["is_rejected"]) == (False, True)
+    assert seen["rejection_reason"] == "Not in the register" and seen["rejected_at"]
+    mine = owner.get("/api/v1/me/organisations").json()
+    assert [(item["id"], item["is_rejected"]) for item in mine] == [(ngo.organisation.pk, True)]
+    corrected = {
+        "name_fa": "نام درست",
+        "registration_number": "REG-OK-1",
+        "field_of_work": "environment",
+        "contact_email": "ngo@example.org",
+    }
+    resubmit = f"/api/v1/organisations/{ngo.organisation.pk}/resubmit"
+    member = client_for(ngo.managers[0]).post(resubmit, corrected, content_type="application/json")
+    assert member.status_code == 403 and member.json()["error"]["code"] == "not_an_ngo_owner"
+    response = owner.post(resubmit, corrected, content_type="application/json")
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert (body["is_rejected"], body["rejection_reason"], body["registration_number"]) == (
+        False,
+        "",
+        "REG-OK-1",
+    )
+    queue = staff.get("/api/v1/organisations/awaiting-verification").json()
+    assert ngo.organisation.pk in [item["id"] for item in queue]
+    again = owner.post(resubmit, corrected, content_type="application/json")
+    assert again.status_code == 409 and again.json()["error"]["code"] == "organisation_not_rejected"
 
 
 def test_an_ngo_is_visible_to_its_members_and_staff_only(ngo):

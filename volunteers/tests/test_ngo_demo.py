@@ -3,7 +3,8 @@ from django.core.management import call_command
 from django.test import override_settings
 
 from volunteers import ngo_selectors as selectors
-from volunteers.models import Invitation, Organisation
+from volunteers.demo import DEMO_NGO
+from volunteers.models import Invitation, Organisation, OrganisationMembership
 from volunteers.ngo_demo import DEMO_INVITATION_CODE, DEMO_PENDING_NGO
 
 pytestmark = pytest.mark.django_db
@@ -22,3 +23,29 @@ def test_the_demo_has_an_open_invitation_and_an_ngo_to_verify():
     pending = Organisation.objects.get(registration_number=DEMO_PENDING_NGO["registration_number"])
     assert list(selectors.organisations_awaiting_verification()) == [pending]
     assert [person.username for person in selectors.organisation_owners(organisation=pending)] == ["citizen"]
+
+
+@override_settings(DEBUG=True)
+def test_the_demo_ngo_manager_owns_the_demo_ngo_even_in_an_older_demo_database():
+    call_command("load_demo")
+    demo_ngo = Organisation.objects.get(registration_number=DEMO_NGO["registration_number"])
+    assert [person.username for person in selectors.organisation_owners(organisation=demo_ngo)] == [
+        "ngo-manager"
+    ]
+    # an older demo database made them a plain manager, leaving the NGO without an owner
+    OrganisationMembership.objects.filter(organisation=demo_ngo, user__username="ngo-manager").update(
+        role=OrganisationMembership.Role.MANAGER
+    )
+    assert not selectors.organisation_owners(organisation=demo_ngo).exists()
+
+    call_command("load_demo")
+
+    roles = dict(
+        OrganisationMembership.objects.filter(organisation=demo_ngo).values_list("user__username", "role")
+    )
+    assert roles == {
+        "ngo-manager": "owner",
+        "ngo-member-1": "member",
+        "ngo-member-2": "member",
+        "ngo-member-3": "member",
+    }

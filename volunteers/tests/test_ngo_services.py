@@ -141,7 +141,9 @@ def test_people_who_are_not_staff_cannot_verify_or_reject():
     assert not ngo.organisation.is_verified
 
 
-def test_rejecting_removes_the_registration_and_tells_the_owner_why(django_capture_on_commit_callbacks):
+def test_rejecting_keeps_the_ngo_out_of_the_queue_and_tells_the_owner_why(
+    django_capture_on_commit_callbacks,
+):
     ngo = make_ngo(registration_number="R-9")
     pk = ngo.organisation.pk
     staff = staff_person()
@@ -157,16 +159,80 @@ def test_rejecting_removes_the_registration_and_tells_the_owner_why(django_captu
             organisation=ngo.organisation, rejected_by=staff, reason="The number is not in the register"
         )
 
-    assert not Organisation.objects.filter(pk=pk).exists()
-    assert not OrganisationMembership.objects.filter(organisation_id=pk).exists()
+    organisation = Organisation.objects.get(pk=pk)
+    assert organisation.is_rejected and not organisation.is_verified
+    assert organisation.rejected_by == staff
+    assert organisation.rejection_reason == "The number is not in the register"
+    assert OrganisationMembership.objects.filter(organisation_id=pk, user=ngo.owner).exists()
+    assert pk not in {waiting.pk for waiting in selectors.organisations_awaiting_verification()}
     assert len(mail.outbox) == 1 and "The number is not in the register" in mail.outbox[0].body
-    assert "/account/ngo/register/" in mail.outbox[0].body
+    assert f"/account/ngo/{pk}/" in mail.outbox[0].body
     entry = ModelLogEntry.objects.get(action=services.LOG_REJECTED, object_id=str(pk))
     assert entry.data["reason"] == "The number is not in the register" and entry.user == staff
-    # the number is free to register again, correctly this time
-    services.organisation_register(
-        user=ngo.owner, name_fa="دوباره", registration_number="R-9", contact_phone="1"
+    # staff wait for the owner's corrections: neither a second rejection nor a verification meanwhile
+    assert (
+        code_of(
+            lambda: services.organisation_reject(organisation=organisation, rejected_by=staff, reason="x")
+        )
+        == "organisation_already_rejected"
     )
+    assert (
+        code_of(lambda: services.organisation_verify(organisation=organisation, verified_by=staff))
+        == "organisation_already_rejected"
+    )
+    assert len(mail.outbox) == 1
+
+
+def test_the_owner_corrects_a_rejected_ngo_and_it_is_back_in_the_queue():
+    ngo = make_ngo(registration_number="R-9")
+    other = make_ngo(registration_number="R-10")
+    staff = staff_person()
+    organisation = services.organisation_reject(
+        organisation=ngo.organisation, rejected_by=staff, reason="typo"
+    )
+    details = {"name_fa": "نام درست", "registration_number": "r-11", "contact_email": "NGO@example.org"}
+
+    # only an owner may resend it, and not with another NGO's number
+    assert (
+        code_of(lambda: services.organisation_resubmit(organisation=organisation, actor=staff, **details))
+        == "not_an_ngo_owner"
+    )
+    assert (
+        code_of(
+            lambda: services.organisation_resubmit(
+                organisation=organisation, actor=ngo.owner, **{**details, "registration_number": "R-10"}
+            )
+        )
+        == "registration_number_taken"
+    )
+
+    services.organisation_resubmit(organisation=organisation, actor=ngo.owner, **details)
+
+    organisation.refresh_from_db()
+    assert (organisation.name_fa, organisation.registration_number, organisation.contact_email) == (
+        "نام درست",
+        "R-11",
+        "ngo@example.org",
+    )
+    assert (
+        not organisation.is_rejected
+        and organisation.rejected_by is None
+        and organisation.rejection_reason == ""
+    )
+    assert {waiting.pk for waiting in selectors.organisations_awaiting_verification()} == {
+        organisation.pk,
+        other.organisation.pk,
+    }
+    assert ModelLogEntry.objects.filter(
+        action=services.LOG_RESUBMITTED, object_id=str(organisation.pk), user=ngo.owner
+    ).exists()
+    # sending it again before anyone rejected it once more is refused
+    assert (
+        code_of(lambda: services.organisation_resubmit(organisation=organisation, actor=ngo.owner, **details))
+        == "organisation_not_rejected"
+    )
+    services.organisation_verify(organisation=organisation, verified_by=staff)
+    assert Organisation.objects.get(pk=organisation.pk).is_verified
 
 
 def test_a_verified_ngo_cannot_be_rejected():

@@ -367,8 +367,50 @@ def test_staff_verify_and_reject_from_the_staff_area(client, django_capture_on_c
             reverse("volunteers_ngo_reject", args=[to_reject.organisation.pk]), {"reason": "Unknown number"}
         )
     assert response["Location"] == reverse("volunteers_ngo_queue")
-    assert not Organisation.objects.filter(pk=to_reject.organisation.pk).exists()
+    rejected = Organisation.objects.get(pk=to_reject.organisation.pk)
+    assert rejected.is_rejected and rejected.rejection_reason == "Unknown number"
     assert "Unknown number" in mail.outbox[-1].body
+    queue = client.get(reverse("volunteers_ngo_queue"))
+    assert {organisation.pk for organisation in queue.context["organisations"]} == set()
+
+
+def test_the_owner_sees_why_the_ngo_was_rejected_and_sends_it_again(client):
+    ngo = make_ngo()
+    services.organisation_reject(
+        organisation=ngo.organisation, rejected_by=staff_person(), reason="Wrong number"
+    )
+
+    # a plain member is told it was rejected, but only owners get the reason and the form
+    client.force_login(ngo.members[0])
+    page = client.get(url("dashboard", ngo.organisation.pk))
+    assert "Wrong number" not in text_of(page)
+    assert client.get(url("resubmit", ngo.organisation.pk))["Location"] == url(
+        "dashboard", ngo.organisation.pk
+    )
+
+    client.force_login(ngo.owner)
+    page = client.get(url("dashboard", ngo.organisation.pk))
+    assert "Wrong number" in text_of(page)
+    assert url("resubmit", ngo.organisation.pk) in page.content.decode()
+    form = client.get(url("resubmit", ngo.organisation.pk))
+    assert form.status_code == 200
+    assert form.context["form"].initial["registration_number"] == ngo.organisation.registration_number
+
+    response = client.post(
+        url("resubmit", ngo.organisation.pk),
+        {
+            "name_fa": "نام درست",
+            "registration_number": "NEW-1",
+            "field_of_work": "culture",
+            "contact_phone": "1",
+        },
+    )
+
+    assert response["Location"] == url("dashboard", ngo.organisation.pk)
+    ngo.organisation.refresh_from_db()
+    assert not ngo.organisation.is_rejected and ngo.organisation.registration_number == "NEW-1"
+    assert ngo.organisation.pk in {waiting.pk for waiting in selectors.organisations_awaiting_verification()}
+    assert "Wrong number" not in text_of(client.get(url("dashboard", ngo.organisation.pk)))
 
 
 def test_the_queue_is_for_municipal_staff_only(client):

@@ -1,0 +1,12 @@
+"""Periodic housekeeping for people's accounts."""
+
+from celery import shared_task
+
+from . import services
+
+
+@shared_task(acks_late=True)
+def delete_expired_one_time_codes_task() -> int:
+    """Deletes one-time codes long past their expiry; beat runs it hourly. Idempotent (a second run finds
+    nothing left to delete), so it may be acked late."""
+    return services.one_time_codes_delete_expired()
