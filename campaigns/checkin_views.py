@@ -4,14 +4,16 @@ an error page, and says what the person can do next."""
 
 import math
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import reverse, translate_url
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -61,6 +63,11 @@ def scan(request, token: str):
     back here."""
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
+    # The QR code's link is in the site's default language; someone who reads another gets their own.
+    if request.method == "GET" and get_language() == settings.LANGUAGE_CODE:
+        in_their_language = translate_url(request.get_full_path(), request.user.preferred_language)
+        if in_their_language != request.get_full_path():
+            return redirect(in_their_language)
     if request.method == "POST":
         latitude, longitude = _position(request)
         try:

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .photos import MAX_PHOTOS
+from .photos import MAX_PHOTO_BYTES, MAX_PHOTOS
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -49,6 +49,7 @@ class CompletionReportForm(forms.Form):
         ]
 
     max_photos = MAX_PHOTOS
+    max_photo_megabytes = MAX_PHOTO_BYTES // 2**20
 
 
 class DecisionForm(forms.Form):

@@ -14,6 +14,8 @@ from django.http import FileResponse, Http404
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from cms.localization import format_number
+
 from .errors import ReportRefused, VerificationErrorCode
 
 MAX_PHOTOS = 4
@@ -37,7 +39,7 @@ def photos_check_count(count: int) -> None:
     if count > MAX_PHOTOS:
         raise ReportRefused(
             VerificationErrorCode.TOO_MANY_PHOTOS,
-            _("Send at most %(max)s photos.") % {"max": MAX_PHOTOS},
+            _("Send at most %(max)s photos.") % {"max": format_number(MAX_PHOTOS)},
         )
 
 
@@ -48,13 +50,15 @@ def photo_clean(upload) -> ContentFile:
     if upload.size is not None and upload.size > MAX_PHOTO_BYTES:
         raise ReportRefused(
             VerificationErrorCode.PHOTO_TOO_LARGE,
-            _("“%(name)s” is larger than %(size)s MB.") % {"name": name, "size": MAX_PHOTO_BYTES // 2**20},
+            _("“%(name)s” is larger than %(size)s MB.")
+            % {"name": name, "size": format_number(MAX_PHOTO_BYTES // 2**20)},
         )
     data = upload.read()
     if len(data) > MAX_PHOTO_BYTES:
         raise ReportRefused(
             VerificationErrorCode.PHOTO_TOO_LARGE,
-            _("“%(name)s” is larger than %(size)s MB.") % {"name": name, "size": MAX_PHOTO_BYTES // 2**20},
+            _("“%(name)s” is larger than %(size)s MB.")
+            % {"name": name, "size": format_number(MAX_PHOTO_BYTES // 2**20)},
         )
     try:
         with warnings.catch_warnings():
