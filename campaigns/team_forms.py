@@ -10,6 +10,9 @@ from cms.localization import ascii_digits, format_date, format_number
 class PlacesField(forms.IntegerField):
     """A number of places, typed with Persian or Western digits."""
 
+    # A number input refuses Persian digits in the browser, so this is text with a numeric keyboard.
+    widget = forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "size": 4})
+
     def to_python(self, value):
         return super().to_python(ascii_digits(value).strip() if isinstance(value, str) else value)
 

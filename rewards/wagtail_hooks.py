@@ -250,3 +250,11 @@ def register_budget_report_menu_item():
         name="rewards-budget",
         order=261,
     )
+
+
+@hooks.register("register_admin_menu_item")
+def register_counter_menu_item():
+    # The counter is a page of the public site, made for a counter's screen; staff reach it from here.
+    return BudgetMenuItem(
+        _("Voucher counter"), reverse("rewards:counter"), icon_name="tick", name="voucher-counter", order=262
+    )
