@@ -61,3 +61,13 @@ def signup_status_for(context, shift, is_accepting_signups=None):
         ),
         "next_url": request.get_full_path() if request else shift.call.url,
     }
+
+
+@register.filter
+def split_by_ended(shifts) -> dict:
+    """`{% with split=shifts|split_by_ended %}`: the shifts still to come (in order) and the ended ones, so
+    the page can put what a reader can still sign up for first and fold away the past."""
+    upcoming, past = [], []
+    for shift in shifts:
+        (past if shift.has_ended else upcoming).append(shift)
+    return {"upcoming": upcoming, "past": past}

@@ -112,7 +112,9 @@ def test_someone_not_logged_in_gets_a_link_to_log_in_and_come_back(client):
     assert split_link(link["href"]) == ("/account/login/", page_url(call))
     assert not soup.select(".shift-signup form")
     assert cell(soup, full).select_one("a.button")["href"] == link["href"]
-    assert not cell(soup, past).select(".shift-signup")  # an ended shift offers nothing
+    # An ended shift offers nothing: it is only listed, folded away under the open ones.
+    assert cell(soup, past) is None
+    assert len(soup.select("details.call-past-shifts li.shift--past")) == 1
 
 
 def test_the_log_in_link_brings_the_person_back_to_the_call(client, person):

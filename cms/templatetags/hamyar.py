@@ -1,6 +1,7 @@
 """Template filters for showing things in the reader's language; loaded everywhere as a builtin."""
 
 from django import template
+from django.utils.html import format_html
 
 from cms import localization
 
@@ -36,3 +37,12 @@ def jdate(value, arg: str = "") -> str:
         return ""
     options = set(arg.split(",")) if arg else set()
     return localization.format_date(value, with_time="time" in options, with_weekday="weekday" in options)
+
+
+@register.filter
+def bdi(value) -> str:
+    """`{% blocktranslate with name=person.display_name|bdi %}`: isolates an inserted name or title, so a
+    Persian title next to English words (or the reverse) does not reorder the sentence around it."""
+    if value in (None, ""):
+        return ""
+    return format_html("<bdi>{}</bdi>", value)
