@@ -438,6 +438,34 @@ class CallClosure(models.Model):
         return f"{self.call} closed at {self.closed_at:%Y-%m-%d %H:%M}"
 
 
+class CallSchedule(models.Model):
+    """What the listing sorts and shows a call by, kept on a small row of its own: the start of its next
+    shift and the free places over its shifts that have not ended.
+
+    Rewritten (campaigns.services.call_schedule_refresh) whenever a shift is saved or deleted and by every
+    service that changes a shift's counters, in the same transaction. Time alone also changes it: from
+    `valid_until` (the end of the first of the counted shifts) it is stale, and beat rewrites it within a
+    minute; until then the listing reads the exact figures for a stale row itself and only its place in the
+    order lags. Kept apart from the page's row so that sign-ups never wait for Wagtail saving the call.
+    """
+
+    call = models.OneToOneField(
+        OpenCallPage, on_delete=models.CASCADE, primary_key=True, related_name="schedule"
+    )
+    next_shift_starts_at = models.DateTimeField(null=True)
+    free_places = models.PositiveIntegerField(default=0)
+    valid_until = models.DateTimeField(null=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["next_shift_starts_at", "call"], name="call_schedule_order"),
+            models.Index(fields=["valid_until"], name="call_schedule_valid_until"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.call_id}: {self.next_shift_starts_at}, {self.free_places} free"
+
+
 class Shift(models.Model):
     """A time slot of a call with a fixed number of places.
 
@@ -450,7 +478,12 @@ class Shift(models.Model):
     code does.
     """
 
-    COUNTER_FIELDS = ("confirmed_count", "team_reserved_count", "team_unassigned_count")
+    COUNTER_FIELDS = (
+        "confirmed_count",
+        "team_reserved_count",
+        "team_unassigned_count",
+        "waitlist_last_position",
+    )
 
     call = models.ForeignKey(
         OpenCallPage, on_delete=models.CASCADE, related_name="shifts", verbose_name=_("call")
@@ -482,6 +515,11 @@ class Shift(models.Model):
     )
     team_unassigned_count = models.PositiveIntegerField(
         _("team places not yet assigned"), default=0, editable=False
+    )
+    # The place in line given last: the next person waits at this + 1. Read and raised under the row lock,
+    # so that joining the waiting list needs no MAX over the sign-ups.
+    waitlist_last_position = models.PositiveIntegerField(
+        _("last place in line given"), default=0, editable=False
     )
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -106,26 +106,44 @@ class CallFilters:
     text: str = ""
 
 
+def _schedule_annotations(*, now, stale: Q | None) -> dict:
+    """`next_shift_starts_at`, `free_places` and `is_closed`: worked out from the shifts where `stale`
+    holds (everywhere when it is None), read from the call's CallSchedule elsewhere."""
+    upcoming = Shift.objects.filter(call=OuterRef("pk"), ends_at__gt=now)
+    next_start = Subquery(upcoming.order_by("starts_at").values("starts_at")[:1])
+    free = Coalesce(
+        Subquery(
+            upcoming.values("call")
+            .annotate(total=Sum(F("capacity") - F("confirmed_count") - F("team_unassigned_count")))
+            .values("total")[:1]
+        ),
+        0,
+    )
+    if stale is not None:
+        next_start = Case(When(stale, then=next_start), default=F("schedule__next_shift_starts_at"))
+        free = Case(When(stale, then=free), default=F("schedule__free_places"), output_field=IntegerField())
+    return {
+        "next_shift_starts_at": next_start,
+        "free_places": free,
+        "is_closed": Exists(CallClosure.objects.filter(call=OuterRef("pk"))),
+    }
+
+
 def call_list(*, filters: CallFilters = CallFilters(), now=None) -> QuerySet[OpenCallPage]:
     """Live, public calls that match the filters, soonest next shift first (calls with no shift ahead
-    come last), each annotated with `next_shift_starts_at` and `free_places` over its upcoming shifts."""
+    come last), each annotated with `next_shift_starts_at` and `free_places` over its upcoming shifts.
+
+    Both are read from the call's CallSchedule row, so the first page is an index scan rather than a sort
+    of every call; for the few rows a shift ending has made stale (until beat rewrites them) they are
+    worked out from the shifts, and only such a row's place in the order lags by up to a minute.
+    """
     now = now or timezone.now()
     upcoming = Shift.objects.filter(call=OuterRef("pk"), ends_at__gt=now)
     calls = (
         _public_calls(now=now)
+        .filter(schedule__isnull=False)
         .select_related("service__department", "district")
-        .annotate(
-            next_shift_starts_at=Subquery(upcoming.order_by("starts_at").values("starts_at")[:1]),
-            free_places=Coalesce(
-                Subquery(
-                    upcoming.values("call")
-                    .annotate(total=Sum(F("capacity") - F("confirmed_count") - F("team_unassigned_count")))
-                    .values("total")[:1]
-                ),
-                0,
-            ),
-            is_closed=Exists(CallClosure.objects.filter(call=OuterRef("pk"))),
-        )
+        .annotate(**_schedule_annotations(now=now, stale=Q(schedule__valid_until__lte=now)))
     )
     if filters.department:
         calls = calls.filter(service__department__slug=filters.department)
@@ -141,8 +159,10 @@ def call_list(*, filters: CallFilters = CallFilters(), now=None) -> QuerySet[Ope
             in_range = in_range.filter(starts_at__date__lte=filters.date_to)
         calls = calls.filter(Exists(in_range))
     if filters.has_free_places:
+        # A shift ending only takes places away, so a schedule with none free is right even when stale.
         calls = calls.filter(
             Exists(upcoming.filter(capacity__gt=F("confirmed_count") + F("team_unassigned_count"))),
+            schedule__free_places__gt=0,
             is_closed=False,
         )
     if filters.open_to_teams:
@@ -150,17 +170,24 @@ def call_list(*, filters: CallFilters = CallFilters(), now=None) -> QuerySet[Ope
     if filters.age is not None:
         calls = calls.filter(min_age__lte=filters.age)
     if filters.text.strip():
-        matching_ids = [
-            page.pk for page in OpenCallPage.objects.live().search(filters.text.strip())[:MAX_SEARCH_MATCHES]
-        ]
-        calls = calls.filter(pk__in=matching_ids)
-    return calls.order_by(F("next_shift_starts_at").asc(nulls_last=True), "-first_published_at", "pk")
+        # The listing orders matches by their next shift, so ranking them by relevance is wasted work.
+        matches = OpenCallPage.objects.live().search(filters.text.strip(), order_by_relevance=False)
+        calls = calls.filter(pk__in=[page.pk for page in matches[:MAX_SEARCH_MATCHES]])
+    return calls.order_by(
+        F("schedule__next_shift_starts_at").asc(nulls_last=True), "-first_published_at", "pk"
+    )
 
 
 def call_get(*, call_id: int) -> OpenCallPage:
     """A live, public call by id; drafts and private calls do not exist for the public."""
+    now = timezone.now()
+    calls = (
+        _public_calls(now=now)
+        .select_related("service__department", "district")
+        .annotate(**_schedule_annotations(now=now, stale=None))
+    )
     try:
-        return call_list().get(pk=call_id)
+        return calls.get(pk=call_id)
     except OpenCallPage.DoesNotExist:
         raise CallNotFound(call_id) from None
 

@@ -3,16 +3,16 @@ import datetime
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
-from django.db import transaction
-from django.db.models import F, Max
+from django.db import connection, transaction
+from django.db.models import F
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import GroupApprovalTask, GroupPagePermission, Page, Workflow, WorkflowPage, WorkflowTask
 
 from cms.localization import format_date
 from cms.models import HomePage
-from volunteers.notifications import person_notify
+from volunteers.notifications import person_language, person_notify
 
 from .errors import (
     CampaignErrorCode,
@@ -24,6 +24,7 @@ from .errors import (
 from .models import (
     CallClosure,
     CallIndexPage,
+    CallSchedule,
     Department,
     DepartmentCallsPage,
     OpenCallPage,
@@ -132,11 +133,44 @@ def departments_setup() -> list[DepartmentCallsPage]:
     return [department_section_ensure(department=department) for department in Department.objects.all()]
 
 
+# --- What the listing shows of a call -------------------------------------------------------------------
+
+_SCHEDULE_REFRESH_SQL = """
+    INSERT INTO campaigns_callschedule (call_id, next_shift_starts_at, free_places, valid_until)
+    SELECT %(call)s, MIN(starts_at), COALESCE(SUM(capacity - confirmed_count - team_unassigned_count), 0),
+           MIN(ends_at)
+    FROM campaigns_shift WHERE call_id = %(call)s AND ends_at > %(now)s
+    ON CONFLICT (call_id) DO UPDATE SET next_shift_starts_at = EXCLUDED.next_shift_starts_at,
+        free_places = EXCLUDED.free_places, valid_until = EXCLUDED.valid_until
+"""
+
+
+def call_schedule_refresh(*, call_id: int, now=None) -> None:
+    """Rewrites the call's CallSchedule from its shifts; in the transaction that changed them."""
+    with connection.cursor() as cursor:
+        cursor.execute(_SCHEDULE_REFRESH_SQL, {"call": call_id, "now": now or timezone.now()})
+
+
+def call_schedules_refresh_stale(*, now=None) -> int:
+    """Rewrites the schedules that a shift ending has made stale; beat runs it every minute."""
+    now = now or timezone.now()
+    stale = list(CallSchedule.objects.filter(valid_until__lte=now).values_list("call_id", flat=True)[:5000])
+    for call_id in stale:
+        call_schedule_refresh(call_id=call_id, now=now)
+    return len(stale)
+
+
+def _shift_places_changed(shift: Shift, now) -> None:
+    call_schedule_refresh(call_id=shift.call_id, now=now)
+
+
 # --- Sign-ups -------------------------------------------------------------------------------------------
-# Every change to who holds a place on a shift locks the shift's row first, then (where needed) the
-# reservation's and sign-ups' rows, then the person's: always in that order, so two of them never wait
-# for each other. The shift's counters are changed with UPDATE … SET x = x ± n under that lock, and its
-# check constraints refuse anything that would put more people on it than it has places.
+# Every change to who holds a place on a shift locks the person's row first (when a person is placed),
+# then the shift's, then (where needed) the reservation's and sign-ups' rows: always in that order, so
+# two of them never wait for each other. Checks about the person run before the shift's lock, so that
+# the lock every sign-up for the shift queues on covers only the count, the counter and the insert. The
+# shift's counters are changed with UPDATE … SET x = x ± n under that lock, and its check constraints
+# refuse anything that would put more people on it than it has places.
 
 
 def _call_is_open(call: OpenCallPage) -> bool:
@@ -158,6 +192,10 @@ def _person_lock(person) -> None:
 def _check_shift_takes_signups(shift: Shift, now) -> None:
     if not _call_is_open(shift.call):
         raise SignUpRefused(CampaignErrorCode.CALL_CLOSED, _("This call is closed to new sign-ups."))
+    _check_shift_times(shift, now)
+
+
+def _check_shift_times(shift: Shift, now) -> None:
     if shift.ends_at <= now:
         raise SignUpRefused(CampaignErrorCode.SHIFT_OVER, _("This shift is already over."))
     if shift.signup_deadline <= now:
@@ -269,11 +307,12 @@ def _check_personal_rules(*, shift: Shift, person, is_self: bool) -> None:
 def signup_create(*, shift: Shift, volunteer) -> SignUp:
     """Places the volunteer on the shift, or at the end of its waiting list when it is full.
 
-    The shift's row is locked first, so concurrent sign-ups are taken one at a time: the confirmed count
-    is read and raised under the lock and can never pass the capacity (a check constraint backs this).
-    Team places not assigned yet are not free: they count as taken.
+    The person's row is locked and the rules about them checked first; then the shift's row is locked, so
+    concurrent sign-ups are taken one at a time: the confirmed count is read and raised under the lock and
+    can never pass the capacity (a check constraint backs this). Team places not assigned yet are not
+    free: they count as taken.
     """
-    shift = _shift_locked(shift.pk)
+    shift = Shift.objects.select_related("call").get(pk=shift.pk)
     now = timezone.now()
     _check_shift_takes_signups(shift, now)
     if not shift.call.open_to_individuals:
@@ -291,25 +330,28 @@ def signup_create(*, shift: Shift, volunteer) -> SignUp:
         )
     _check_personal_rules(shift=shift, person=volunteer, is_self=True)
 
+    shift = _shift_locked(shift.pk)
+    # Arrival is when the lock is granted: `created_at` then follows the order places are given in. Times
+    # may have been edited since the unlocked read; the closure was checked above, as call_close takes no
+    # shift lock for it to wait on.
+    now = timezone.now()
+    _check_shift_times(shift, now)
     if shift.taken_places < shift.capacity:
         Shift.objects.filter(pk=shift.pk).update(confirmed_count=F("confirmed_count") + 1)
-        return SignUp.objects.create(
+        signup = SignUp.objects.create(
             shift=shift, volunteer=volunteer, status=SignUp.Status.CONFIRMED, created_at=now
         )
+        _shift_places_changed(shift, now)
+        return signup
+    position = shift.waitlist_last_position + 1
+    Shift.objects.filter(pk=shift.pk).update(waitlist_last_position=position)
     return SignUp.objects.create(
         shift=shift,
         volunteer=volunteer,
         status=SignUp.Status.WAITLISTED,
-        waitlist_position=_next_waitlist_position(shift),
+        waitlist_position=position,
         created_at=now,
     )
-
-
-def _next_waitlist_position(shift: Shift) -> int:
-    last = SignUp.objects.filter(shift=shift, status=SignUp.Status.WAITLISTED).aggregate(
-        last=Max("waitlist_position")
-    )["last"]
-    return (last or 0) + 1
 
 
 def _waitlist_promote(*, shift_id: int, now) -> list[int]:
@@ -361,6 +403,7 @@ def _confirmed_place_given_up(*, shift: Shift, signup: SignUp, now) -> None:
     else:
         Shift.objects.filter(pk=shift.pk).update(confirmed_count=F("confirmed_count") - 1)
     _waitlist_promote(shift_id=shift.pk, now=now)
+    _shift_places_changed(shift, now)
 
 
 def _signup_mark_cancelled(signup: SignUp, *, now, cancelled_by=None, reason: str = "") -> None:
@@ -446,17 +489,13 @@ def signup_notify_promoted(*, signup_id: int) -> bool:
     if not claimed:
         return False
     signup = SignUp.objects.select_related("volunteer", "shift__call").get(pk=signup_id)
-    language = _notice_language(signup.volunteer)
-    person_notify(
-        user=signup.volunteer,
-        subject=_("You have a place"),
-        text=_("A place freed up on “%(call)s” on %(date)s and it is now yours. See you there!")
-        % {
+    language = person_language(signup.volunteer)
+    with translation.override(language):  # `%` renders the text now: in the person's language
+        text = _("A place freed up on “%(call)s” on %(date)s and it is now yours. See you there!") % {
             "call": signup.shift.call.title,
             "date": format_date(signup.shift.starts_at, with_time=True, language=language),
-        },
-        language=language,
-    )
+        }
+    person_notify(user=signup.volunteer, subject=_("You have a place"), text=text, language=language)
     return True
 
 
@@ -471,20 +510,18 @@ def signup_notify_cancelled_by_staff(*, signup_id: int) -> bool:
     if not claimed:
         return False
     signup = SignUp.objects.select_related("volunteer", "shift__call").get(pk=signup_id)
-    language = _notice_language(signup.volunteer)
-    person_notify(
-        user=signup.volunteer,
-        subject=_("Your sign-up was cancelled"),
-        text=_(
+    language = person_language(signup.volunteer)
+    with translation.override(language):  # `%` renders the text now: in the person's language
+        text = _(
             "The organisers cancelled your sign-up for “%(call)s” on %(date)s. Reason: %(reason)s. "
             "See other open calls on Hamyar."
-        )
-        % {
+        ) % {
             "call": signup.shift.call.title,
             "date": format_date(signup.shift.starts_at, with_time=True, language=language),
             "reason": signup.cancellation_reason,
-        },
-        language=language,
+        }
+    person_notify(
+        user=signup.volunteer, subject=_("Your sign-up was cancelled"), text=text, language=language
     )
     return True
 
@@ -574,6 +611,7 @@ def team_reservation_create(*, shift: Shift, team, places: int, reserved_by) -> 
         team_reserved_count=F("team_reserved_count") + places,
         team_unassigned_count=F("team_unassigned_count") + places,
     )
+    _shift_places_changed(shift, now)
     return TeamReservation.objects.create(
         shift=shift, team=team, places=places, reserved_by=reserved_by, created_at=now
     )
@@ -623,6 +661,7 @@ def team_reservation_resize(*, reservation: TeamReservation, places: int, change
         )
         if change < 0:
             _waitlist_promote(shift_id=shift.pk, now=now)
+        _shift_places_changed(shift, now)
     reservation.refresh_from_db()
     return reservation
 
@@ -632,6 +671,7 @@ def team_reservation_assign(*, reservation: TeamReservation, member, assigned_by
     """Gives one of the team's unassigned places to a member of the team: a confirmed sign-up, made under
     the same rules about the person as signing up (age, skills, no overlapping shift)."""
     _check_team_manager(team=reservation.team, user=assigned_by)
+    _person_lock(member)
     shift, reservation = _reservation_locked(reservation)
     now = timezone.now()
     _check_shift_takes_signups(shift, now)
@@ -646,7 +686,6 @@ def team_reservation_assign(*, reservation: TeamReservation, member, assigned_by
             CampaignErrorCode.NO_UNASSIGNED_PLACES,
             _("Every place of this reservation is assigned; reserve more places or unassign someone first."),
         )
-    _person_lock(member)
     if SignUp.objects.filter(shift=shift, volunteer=member, status__in=SignUp.ACTIVE_STATUSES).exists():
         raise SignUpConflict(
             CampaignErrorCode.ALREADY_SIGNED_UP,
@@ -691,7 +730,7 @@ def team_reservation_release(*, reservation_id: int, now=None) -> int | None:
     waiting list in order. Returns how many places were released, or None when it was already done."""
     now = now or timezone.now()
     shift_id = TeamReservation.objects.values_list("shift_id", flat=True).get(pk=reservation_id)
-    _shift_locked(shift_id)
+    shift = _shift_locked(shift_id)
     reservation = TeamReservation.objects.select_for_update().get(pk=reservation_id)
     if reservation.released_at is not None:
         return None
@@ -705,6 +744,7 @@ def team_reservation_release(*, reservation_id: int, now=None) -> int | None:
             team_unassigned_count=F("team_unassigned_count") - released,
         )
         _waitlist_promote(shift_id=shift_id, now=now)
+        _shift_places_changed(shift, now)
         if reservation.reserved_by_id:
             from .tasks import notify_team_places_released_task
 

@@ -70,3 +70,10 @@ def release_unassigned_team_places_task() -> int:
     empty), so overlapping runs and redeliveries release nothing twice.
     """
     return services.team_places_release_due()
+
+
+@shared_task
+def refresh_stale_call_schedules_task() -> int:
+    """Rewrites the listing's schedules of calls whose first counted shift has ended; beat runs it every
+    minute. Idempotent: it only recomputes from the shifts."""
+    return services.call_schedules_refresh_stale()
