@@ -17,10 +17,11 @@ import jdatetime
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Case, F, Q, Sum, Value, When
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from cms.localization import ascii_digits, format_date
+from cms.localization import ascii_digits, format_date, format_number
+from volunteers.notifications import person_language
 
 from .errors import (
     NotCounterStaff,
@@ -276,14 +277,14 @@ def _verification_points_credit(*, verification_id: int, now) -> Credit | None:
 
     expires_at = now + points_expire_after()
     earned = within_room(base)
-    note = (
-        str(
-            _("capped by “%(rule)s” (%(points)s of %(full)s)")
-            % {"rule": cap_name, "points": earned, "full": base}
-        )
-        if earned < base
-        else ""
-    )[:200]
+    note = ""
+    if earned < base:
+        # Stored text, read by the volunteer on their ledger: written in their language, not the task's.
+        with translation.override(person_language(signup.volunteer)):
+            note = str(
+                _("capped by “%(rule)s” (%(points)s of %(full)s)")
+                % {"rule": cap_name, "points": format_number(earned), "full": format_number(base)}
+            )[:200]
     credit = Credit(
         earn=_entry_write(
             account,

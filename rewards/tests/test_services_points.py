@@ -185,7 +185,8 @@ def test_a_daily_cap_limits_earn_and_bonus_and_its_reversal_takes_back_exactly_w
     # then 30 + 20 fit, the second shift's 30 do not
     assert (first.earn.amount, [b.amount for b in first.bonuses]) == (30, [20])
     assert (second.earn.amount, second.bonuses) == (0, [])
-    assert "capped" in second.earn.note
+    # the note says why, in the volunteer's language (the site's default: Persian)
+    assert "سقف" in second.earn.note and "(۰ از ۳۰)" in second.earn.note, second.earn.note
 
     # and revoking the first frees the day: its reversal takes back 50, and the second's own reversal 0
     reversal = services.verification_points_reverse(
