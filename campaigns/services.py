@@ -10,7 +10,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import GroupApprovalTask, GroupPagePermission, Page, Workflow, WorkflowPage, WorkflowTask
 
-from cms.localization import format_date
+from cms.localization import format_date, format_number
 from cms.models import HomePage
 from volunteers.notifications import person_language, person_notify
 
@@ -476,10 +476,6 @@ def signup_staff_cancel(*, signup: SignUp, cancelled_by, reason: str) -> SignUp:
     return signup
 
 
-def _notice_language(user) -> str:
-    return getattr(user, "preferred_language", None) or settings.LANGUAGE_CODE
-
-
 def signup_notify_promoted(*, signup_id: int) -> bool:
     """Tells a person their place in line became a place on the shift, exactly once: the conditional
     UPDATE claims the notice, so a retried or repeated task sends nothing more."""
@@ -564,7 +560,7 @@ def _check_room_for_team_places(*, shift: Shift, places: int, now) -> None:
                 "Team places on this shift can no longer be reserved: from %(hours)s hours before a shift, "
                 "places are for individual sign-ups only."
             )
-            % {"hours": settings.TEAM_PLACES_RELEASE_HOURS},
+            % {"hours": format_number(settings.TEAM_PLACES_RELEASE_HOURS)},
         )
     if places > shift.team_places_left:
         raise SignUpRefused(
@@ -783,22 +779,23 @@ def team_places_notify_released(*, reservation_id: int) -> bool:
     reservation = TeamReservation.objects.select_related("reserved_by", "team", "shift__call").get(
         pk=reservation_id
     )
-    language = _notice_language(reservation.reserved_by)
-    person_notify(
-        user=reservation.reserved_by,
-        subject=_("Unassigned team places were released"),
-        text=_(
+    language = person_language(reservation.reserved_by)
+    with translation.override(language):  # `%` renders the text now: in the person's language
+        text = _(
             "%(count)s places that “%(team)s” held on “%(call)s” on %(date)s were not assigned to anyone "
             "%(hours)s hours before the shift, so they went back to the public. Members you assigned keep "
             "their places."
-        )
-        % {
-            "count": reservation.released_places,
+        ) % {
+            "count": format_number(reservation.released_places),
             "team": reservation.team.name,
             "call": reservation.shift.call.title,
             "date": format_date(reservation.shift.starts_at, with_time=True, language=language),
-            "hours": settings.TEAM_PLACES_RELEASE_HOURS,
-        },
+            "hours": format_number(settings.TEAM_PLACES_RELEASE_HOURS),
+        }
+    person_notify(
+        user=reservation.reserved_by,
+        subject=_("Unassigned team places were released"),
+        text=text,
         language=language,
     )
     return True

@@ -1,11 +1,21 @@
-"""Waitlist-promotion and staff-cancellation notices are written in the language of the person told,
-whatever language the worker that sends them runs in."""
+"""Waitlist-promotion, staff-cancellation and team-places-released notices are written in the language of
+the person told, whatever language the worker that sends them runs in."""
+
+import datetime
 
 import pytest
-from django.utils import translation
+from django.utils import timezone, translation
 
-from campaigns.services import signup_cancel, signup_create, signup_staff_cancel
+from campaigns.models import Shift
+from campaigns.services import (
+    signup_cancel,
+    signup_create,
+    signup_staff_cancel,
+    team_reservation_create,
+    team_reservation_release,
+)
 from campaigns.tests.factories import PersonFactory, add_shift, publish_call
+from campaigns.tests.teams import Ngo
 
 pytestmark = pytest.mark.django_db
 
@@ -49,3 +59,24 @@ def test_the_staff_cancellation_notice_is_in_the_persons_language(
     assert [message.to for message in mailoutbox] == [[english_reader.email]]
     body = mailoutbox[0].body
     assert body.startswith("The organisers cancelled your sign-up") and "Reason: Site flooded." in body
+
+
+def test_the_team_places_released_notice_is_in_the_managers_language(
+    settings, django_capture_on_commit_callbacks, mailoutbox
+):
+    settings.TEAM_PLACES_RELEASE_HOURS = 24
+    ngo = Ngo()
+    ngo.manager.preferred_language = "en"
+    ngo.manager.save(update_fields=["preferred_language"])
+    shift = add_shift(publish_call(), capacity=5, team_places=3, starts_in=datetime.timedelta(days=3))
+    reservation = team_reservation_create(shift=shift, team=ngo.team, places=3, reserved_by=ngo.manager)
+    starts_at = timezone.now() + datetime.timedelta(hours=20)
+    Shift.objects.filter(pk=shift.pk).update(
+        starts_at=starts_at, ends_at=starts_at + datetime.timedelta(hours=3)
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        team_reservation_release(reservation_id=reservation.pk)
+
+    [notice] = [message for message in mailoutbox if message.to == [ngo.manager.email]]
+    assert notice.body.startswith("3 places that") and "24 hours before the shift" in notice.body
