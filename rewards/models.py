@@ -243,7 +243,8 @@ class Voucher(models.Model):
     # What was agreed when it was issued; later edits of the reward do not change a voucher in a pocket.
     points_price = models.PositiveIntegerField(_("points paid"))
     value_rials = models.PositiveBigIntegerField(_("value (rials)"), default=0)
-    terms = models.TextField(_("terms"), blank=True)
+    terms_fa = models.TextField(_("terms (Persian)"), blank=True)
+    terms_en = models.TextField(_("terms (English)"), blank=True)
     # The Jalali month ("1404-05") whose budget it was issued from.
     budget_month = models.CharField(_("budget month"), max_length=7, db_index=True)
     issued_at = models.DateTimeField(_("issued at"), default=timezone.now)
@@ -280,6 +281,10 @@ class Voucher(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("rewards:voucher", kwargs={"code": self.code})
+
+    @property
+    def terms(self) -> str:
+        return localized(self, "terms")
 
 
 class LedgerEntry(models.Model):

@@ -2,6 +2,7 @@
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from campaigns.tests.factories import PersonFactory
 from rewards import services
@@ -106,3 +107,18 @@ def test_staff_cancel_a_voucher_from_its_page_and_the_points_come_back(client):
     voucher.refresh_from_db()
     assert voucher.status == "cancelled"
     assert person.points_account.__class__.objects.get(user=person).balance == 100
+
+
+def test_a_voucher_shows_its_terms_in_the_readers_language_whichever_language_it_was_redeemed_in(client):
+    person = with_points(300)
+    reward = reward_create(points_price=100)
+    with translation.override("en"):
+        voucher = services.reward_redeem(reward_id=reward.pk, user=person)
+    client.force_login(person)
+
+    persian = client.get(voucher.get_absolute_url()).content.decode()
+    with translation.override("en"):
+        english = client.get(voucher.get_absolute_url()).content.decode()
+
+    assert reward.terms_fa in persian and reward.terms_en not in persian
+    assert reward.terms_en in english
