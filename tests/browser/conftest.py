@@ -55,7 +55,7 @@ def browser(django_db_setup):
     playwright.stop()
 
 
-def _new_page(browser, *, viewport: dict, locale: str):
+def new_page(browser, *, viewport: dict, locale: str):
     context = browser.new_context(
         viewport=viewport,
         locale=locale,
@@ -81,7 +81,7 @@ def _only_local_requests(route):
 @pytest.fixture
 def phone(browser) -> Iterator:
     """A page on a 390×844 phone screen whose browser prefers Persian."""
-    page = _new_page(browser, viewport=PHONE, locale="fa-IR")
+    page = new_page(browser, viewport=PHONE, locale="fa-IR")
     yield page
     page.context.close()
 
@@ -89,7 +89,7 @@ def phone(browser) -> Iterator:
 @pytest.fixture
 def desk(browser) -> Iterator:
     """A page on a desk-sized screen, for staff at their desks and counters."""
-    page = _new_page(browser, viewport=DESK, locale="fa-IR")
+    page = new_page(browser, viewport=DESK, locale="fa-IR")
     yield page
     page.context.close()
 

@@ -53,12 +53,12 @@ def fa_number(value) -> str:
 @pytest.fixture
 def open_page(browser):
     """Opens more browsers (another phone, another desk) for other people in the same journey."""
-    from tests.browser.conftest import DESK, PHONE, _new_page
+    from tests.browser.conftest import DESK, PHONE, new_page
 
     pages = []
 
     def opener(*, desk: bool = False):
-        page = _new_page(browser, viewport=DESK if desk else PHONE, locale="fa-IR")
+        page = new_page(browser, viewport=DESK if desk else PHONE, locale="fa-IR")
         pages.append(page)
         return page
 
