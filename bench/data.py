@@ -206,6 +206,7 @@ def generate(volumes: Volumes, *, seed: int = SEED, log=print) -> Dataset:  # no
         Service,
         Shift,
         SignUp,
+        call_search_vectors_refresh,
     )
     from campaigns.services import department_section_ensure
     from volunteers.models import ApiToken
@@ -756,6 +757,9 @@ def generate(volumes: Volumes, *, seed: int = SEED, log=print) -> Dataset:  # no
         reset_sequences(LeaderboardScore)
     _search_index(OpenCallPage, log=log)
     lap("search index of the calls")
+    # COPY sends no signals: the listing's search vectors are written as saving each call would have.
+    call_search_vectors_refresh(calls=OpenCallPage.objects.all())
+    lap("listing search vectors of the calls")
     if _call_schedules(now=timezone.now()):
         lap("listing schedules of the calls")
     with connection.cursor() as cursor:

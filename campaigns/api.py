@@ -1,6 +1,11 @@
+import functools
+
+from django.core.cache import cache
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
+from django.utils import translation
 from ninja import Query, Router, Status
+from ninja.decorators import decorate_view
 from ninja.pagination import PageNumberPagination, paginate
 
 from volunteers.auth import api_auth
@@ -52,14 +57,47 @@ class CallPagination(PageNumberPagination):
     Input = CallPageIn
 
     def paginate_queryset(self, queryset: QuerySet, pagination: CallPageIn, request: HttpRequest, **params):
-        count = self._items_count(queryset)
+        count = self.items_count(queryset, **params)
         offset = (pagination.page - 1) * pagination.page_size
         items = queryset[offset : offset + pagination.page_size] if offset < count else []
         return {self.items_attribute: items, "count": count}
 
+    def items_count(self, queryset: QuerySet, **params) -> int:
+        return self._items_count(queryset)
+
+
+class OpenCallPagination(CallPagination):
+    """CallPagination whose count is the listing's, cached per filter set (`selectors.call_list_count`)."""
+
+    def items_count(self, queryset: QuerySet, *, filters: CallFilter, **params) -> int:
+        return selectors.call_list_count(filters=filters.to_call_filters())
+
+
+def cached_for_every_reader(run):
+    """Answers an operation whose response is the same for every reader from the cache while the calls and
+    their free places stay as they were (selectors.call_list_response_key): the listing is the most
+    visited part of the API."""
+
+    @functools.wraps(run)
+    def cached_run(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        key = selectors.call_list_response_key(
+            surface="api", path=request.get_full_path(), language=translation.get_language()
+        )
+        cached = cache.get(key) if key else None
+        if cached is not None:
+            content, content_type = cached
+            return HttpResponse(content, content_type=content_type)
+        response = run(request, *args, **kwargs)
+        if key and response.status_code == 200 and not response.streaming:
+            cache.set(key, (response.content, response["Content-Type"]), selectors.CALL_COUNT_SECONDS)
+        return response
+
+    return cached_run
+
 
 @router.get("/calls", response=list[CallOut], tags=["Open calls"], summary="Open calls, filtered, in pages")
-@paginate(CallPagination)
+@decorate_view(cached_for_every_reader)
+@paginate(OpenCallPagination)
 def list_calls(request: HttpRequest, filters: Query[CallFilter]):
     """Published, public calls with the web listing's filters, soonest next shift first; `count` is the
     number of matching calls on all pages."""

@@ -3,9 +3,10 @@ from decimal import Decimal
 
 from django import forms
 from django.conf import settings
+from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import connection, models
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -288,6 +289,9 @@ class OpenCallPage(Page):
     )
     contact_name = models.CharField(_("contact person"), max_length=120, blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=20, blank=True)
+    # The words the listing finds the call by (see call_search_vectors_refresh below); filled on PostgreSQL.
+    # Not in revisions (serialize=False): it follows the live text, not a draft's.
+    search_vector = SearchVectorField(null=True, editable=False, serialize=False)
 
     content_panels = [
         FieldPanel("title"),
@@ -417,6 +421,41 @@ class OpenCallPage(Page):
             ),
             "team_reserve_form": TeamReserveForm(shifts=shifts, teams=teams) if shifts else None,
         }
+
+
+# The listing's text search (campaigns.selectors.call_list) reads OpenCallPage.search_vector. The words come
+# from three tables (Wagtail keeps the Persian title on the page's row, and the service's and district's
+# names are theirs), so no generated column can hold them: this rewrites the vectors from the rows as they
+# are in the database. Signals call it whenever a call, its page, its service or its district is saved;
+# code that writes calls in bulk without saving them (like bench/data.py's COPY) must call it afterwards.
+# 'simple': PostgreSQL has no Persian stemmer, and lower-casing is all that English titles need.
+TEXT_SEARCH_CONFIG = "simple"
+CALL_SEARCHED_FIELDS = (
+    "title",
+    "title_en",
+    "summary_fa",
+    "summary_en",
+    "address_fa",
+    "address_en",
+    "service__short_name_fa",
+    "service__short_name_en",
+    "district__name_fa",
+    "district__name_en",
+)
+
+
+def call_search_vectors_refresh(*, calls) -> int:
+    """Rewrites the search vector of each call of the queryset from its current text, in one UPDATE; how
+    many calls it rewrote. Nothing on other databases than PostgreSQL, where the listing searches the
+    texts themselves."""
+    if connection.vendor != "postgresql":
+        return 0
+    vector = (
+        OpenCallPage.objects.filter(pk=models.OuterRef("pk"))
+        .annotate(vector=SearchVector(*CALL_SEARCHED_FIELDS, config=TEXT_SEARCH_CONFIG))
+        .values("vector")
+    )
+    return calls.order_by().update(search_vector=models.Subquery(vector[:1]))
 
 
 class CallClosure(models.Model):

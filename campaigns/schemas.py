@@ -8,6 +8,7 @@ from pydantic import ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
 from cms.localization import ascii_digits
+from cms.selectors import page_absolute_url
 
 from . import selectors
 from .models import DelphiRound, Department, OpenCallPage, Service, Shift, SignUp
@@ -204,8 +205,7 @@ class CallOut(Schema):
 
     @staticmethod
     def resolve_url(call: OpenCallPage, context) -> str:
-        request = context["request"]
-        return request.build_absolute_uri(call.get_url(request=request))
+        return page_absolute_url(call, context["request"])
 
 
 class CallDetailOut(CallOut):
@@ -257,8 +257,7 @@ class SignUpCallOut(Schema):
     def resolve_url(call: OpenCallPage, context) -> str | None:
         if not call.live:
             return None
-        request = context["request"]
-        return request.build_absolute_uri(call.get_url(request=request))
+        return page_absolute_url(call, context["request"])
 
 
 class SignUpTeamOut(Schema):

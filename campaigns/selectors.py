@@ -1,10 +1,18 @@
 import csv
+import dataclasses
 import datetime
+import hashlib
 import io
+import json
+import unicodedata
+import uuid
 from dataclasses import dataclass
 
 import jdatetime
+from django.contrib.postgres.search import SearchQuery
+from django.core.cache import cache
 from django.core.exceptions import ObjectDoesNotExist
+from django.db import connection, transaction
 from django.db.models import (
     BooleanField,
     Case,
@@ -22,8 +30,10 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
+from django.db.models.lookups import StartsWith
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
+from wagtail.models import PageViewRestriction
 
 from .errors import (
     CallNotFound,
@@ -37,6 +47,8 @@ from .errors import (
     TeamNotFound,
 )
 from .models import (
+    CALL_SEARCHED_FIELDS,
+    TEXT_SEARCH_CONFIG,
     CallClosure,
     DelphiRound,
     Department,
@@ -82,13 +94,26 @@ def department_list_with_services() -> QuerySet[Department]:
 
 # --- Open calls -----------------------------------------------------------------------------------------
 
-MAX_SEARCH_MATCHES = 2000
-
 
 def _public_calls(*, now) -> QuerySet[OpenCallPage]:
     """Calls anyone may see: live, public (no view restriction), not past their expiry. An alias is a second
     place for the same call, and an expired call waits only for beat to unpublish it: neither counts."""
-    return OpenCallPage.objects.live().public().filter(alias_of__isnull=True).exclude(expire_at__lte=now)
+    return OpenCallPage.objects.filter(_public_call_condition(now=now))
+
+
+def _public_call_condition(*, now, of: str = "") -> Q:
+    """The condition of _public_calls, on the call itself or, with `of`, on the call a relation leads to.
+
+    "Public" is Wagtail's `.public()` (no restriction on the page or above it) as a NOT EXISTS on the tree
+    path: `.public()` reads every view restriction in a query of its own first.
+    """
+    prefix = f"{of}__" if of else ""
+    restricted = PageViewRestriction.objects.filter(StartsWith(OuterRef(f"{prefix}path"), F("page__path")))
+    return (
+        ~Q(Exists(restricted))
+        & Q(**{f"{prefix}live": True, f"{prefix}alias_of__isnull": True})
+        & ~Q(**{f"{prefix}expire_at__lte": now})
+    )
 
 
 @dataclass(frozen=True)
@@ -129,6 +154,10 @@ def _schedule_annotations(*, now, stale: Q | None) -> dict:
     }
 
 
+# What no listing shows, and costs to send and decode for every call of a page.
+CALL_LISTING_DEFERRED_FIELDS = ("body_fa", "body_en", "search_vector")
+
+
 def call_list(*, filters: CallFilters = CallFilters(), now=None) -> QuerySet[OpenCallPage]:
     """Live, public calls that match the filters, soonest next shift first (calls with no shift ahead
     come last), each annotated with `next_shift_starts_at` and `free_places` over its upcoming shifts.
@@ -142,7 +171,12 @@ def call_list(*, filters: CallFilters = CallFilters(), now=None) -> QuerySet[Ope
     calls = (
         _public_calls(now=now)
         .filter(schedule__isnull=False)
-        .select_related("service__department", "district")
+        # Joined into this query, the catalogue's three tables made PostgreSQL spend longer planning it
+        # than running it; two small queries of their own cost less.
+        .prefetch_related(
+            Prefetch("service", queryset=Service.objects.select_related("department")), "district"
+        )
+        .defer(*CALL_LISTING_DEFERRED_FIELDS)
         .annotate(**_schedule_annotations(now=now, stale=Q(schedule__valid_until__lte=now)))
     )
     if filters.department:
@@ -170,12 +204,122 @@ def call_list(*, filters: CallFilters = CallFilters(), now=None) -> QuerySet[Ope
     if filters.age is not None:
         calls = calls.filter(min_age__lte=filters.age)
     if filters.text.strip():
-        # The listing orders matches by their next shift, so ranking them by relevance is wasted work.
-        matches = OpenCallPage.objects.live().search(filters.text.strip(), order_by_relevance=False)
-        calls = calls.filter(pk__in=[page.pk for page in matches[:MAX_SEARCH_MATCHES]])
+        calls = _calls_matching_text(calls, filters.text)
     return calls.order_by(
         F("schedule__next_shift_starts_at").asc(nulls_last=True), "-first_published_at", "pk"
     )
+
+
+# Counting every matching call is most of a listing request's database time, and the same filter sets come
+# back again and again, so counts are cached per filter set under the versions of what they depend on.
+# Whatever changes which calls are listed (a call or page saved, published, unpublished or deleted, a shift
+# saved or deleted, a view restriction, the catalogue) sets a new "calls" version; a change of free places
+# or of a closure sets a new "places" version, which only the free-places filter reads. The new value is
+# set once the change is committed, so no count from before it can be cached under it. Time passing
+# changes counts too (a shift ends, a call expires): CALL_COUNT_SECONDS bounds that lag.
+CALL_COUNT_SECONDS = 30
+CALLS_VERSION_KEY = "campaigns:call-list:calls-version"
+PLACES_VERSION_KEY = "campaigns:call-list:places-version"
+
+
+def _count_versions(keys: list[str]) -> list[str] | None:
+    versions = cache.get_many(keys)
+    for key in keys:
+        if key not in versions:
+            # A value never used before: counts cached under a version the cache forgot stay unreachable.
+            cache.add(key, uuid.uuid4().hex, timeout=None)
+            versions[key] = cache.get(key)
+    if any(versions[key] is None for key in keys):
+        return None
+    return [versions[key] for key in keys]
+
+
+def call_list_count(*, filters: CallFilters = CallFilters()) -> int:
+    """How many calls `call_list(filters=filters)` lists, cached per filter set (see above)."""
+    if connection.in_atomic_block:
+        # The transaction may have changed calls that nobody else sees yet, or ever will.
+        return call_list(filters=filters).count()
+    keys = [CALLS_VERSION_KEY, PLACES_VERSION_KEY] if filters.has_free_places else [CALLS_VERSION_KEY]
+    versions = _count_versions(keys)
+    if versions is None:
+        return call_list(filters=filters).count()
+    described = {**dataclasses.asdict(filters), "text": _search_words(filters.text)}
+    digest = hashlib.sha256(json.dumps(described, default=str, sort_keys=True).encode()).hexdigest()
+    key = f"campaigns:call-list:count:{':'.join(versions)}:{digest}"
+    count = cache.get(key)
+    if count is None:
+        count = call_list(filters=filters).count()
+        cache.set(key, count, CALL_COUNT_SECONDS)
+    return count
+
+
+def call_list_response_key(*, surface: str, path: str, language: str) -> str | None:
+    """The cache key of one listing response that is the same for every reader (`path` with its query
+    string, in `language`), under both versions above: a change of calls or of free places makes it
+    unreachable once committed, and time passing at most CALL_COUNT_SECONDS later. None inside a
+    transaction, or when the cache is down: then nothing is cached."""
+    if connection.in_atomic_block:
+        return None
+    versions = _count_versions([CALLS_VERSION_KEY, PLACES_VERSION_KEY])
+    if versions is None:
+        return None
+    digest = hashlib.sha256("\n".join([surface, language, path]).encode()).hexdigest()
+    return f"campaigns:call-list:response:{':'.join(versions)}:{digest}"
+
+
+def call_list_counts_expire(*, free_places_only: bool = False) -> None:
+    """Makes the listing's cached counts unreachable once the current transaction commits (at once outside
+    one). `free_places_only`: only free places or closures changed, which only one filter reads."""
+    key = PLACES_VERSION_KEY if free_places_only else CALLS_VERSION_KEY
+    # robust: the change is committed by then; a cache that is down must not turn it into an error.
+    transaction.on_commit(lambda: cache.set(key, uuid.uuid4().hex, timeout=None), robust=True)
+
+
+SEARCH_WORDS_MAX = 8
+
+
+def _search_words(text: str) -> list[str]:
+    """The words of a search as typed, split at spaces and trimmed of punctuation around them. Quotes and
+    backslashes separate words too (they would end a quoted word of PostgreSQL's query syntax), and so do
+    invisible characters: PostgreSQL splits words at a zero-width non-joiner, and refuses a NUL."""
+    separated = "".join(
+        " " if char in "'\\" or unicodedata.category(char)[0] == "C" else char for char in text
+    )
+    words = []
+    for token in separated.split():
+        letters = [i for i, char in enumerate(token) if unicodedata.category(char)[0] in "LN"]
+        if letters:
+            # Combining marks (the hamza of «منطقهٔ») belong to the word they follow.
+            end = letters[-1] + 1
+            while end < len(token) and unicodedata.category(token[end])[0] == "M":
+                end += 1
+            words.append(token[letters[0] : end])
+    return words[:SEARCH_WORDS_MAX]
+
+
+def _calls_matching_text(calls: QuerySet[OpenCallPage], text: str) -> QuerySet[OpenCallPage]:
+    """The calls with every word of `text` in their title, English title, summaries, address, service's
+    short name or district's name; the last word may be the start of a word ("کارگا" finds "کارگاه").
+
+    On PostgreSQL this is one condition on the call's search vector, with a GIN index, inside the
+    listing's own query: PostgreSQL then walks the calls in order and stops at the page's end when a word
+    is common, and starts from the index when it is rare. Elsewhere (SQLite, the newcomer's default) a
+    word is found anywhere inside those texts.
+    """
+    words = _search_words(text)
+    if not words:
+        return calls.none()
+    if connection.vendor == "postgresql":
+        terms = [f"'{word}'" for word in words]
+        terms[-1] += ":*"
+        query = SearchQuery(" & ".join(terms), search_type="raw", config=TEXT_SEARCH_CONFIG)
+        return calls.filter(search_vector=query)
+    for word in words:
+        found = Q()
+        for field in CALL_SEARCHED_FIELDS:
+            found |= Q(**{f"{field}__icontains": word})
+        calls = calls.filter(found)
+    return calls
 
 
 def call_get(*, call_id: int) -> OpenCallPage:
@@ -201,13 +345,14 @@ def call_is_accepting_signups(*, call: OpenCallPage) -> bool:
     return call.live and not CallClosure.objects.filter(call=call).exists()
 
 
-def call_map_points(*, calls) -> list[dict]:
+def call_map_points(*, calls, request) -> list[dict]:
     """What the map needs of each call on the current page of results: position, title and link."""
     return [
         {
             "id": call.pk,
             "title": call.localized_title,
-            "url": call.url,
+            # With the request, Wagtail reads the sites' root paths once for the page, not once per call.
+            "url": call.get_url(request),
             "lat": float(call.latitude),
             "lng": float(call.longitude),
             "service": call.service.short_name,
@@ -221,9 +366,16 @@ def call_map_points(*, calls) -> list[dict]:
 
 
 def shift_get_for_signup(*, shift_id: int) -> Shift:
-    """A shift of a call the public can see: live, public, not expired. Others do not exist for sign-ups."""
+    """A shift of a call the public can see: live, public, not expired. Others do not exist for sign-ups.
+    One query, with the call loaded."""
     try:
-        return Shift.objects.get(pk=shift_id, call__in=_public_calls(now=timezone.now()))
+        # The call's condition joined in, rather than `call__in=_public_calls(…)`: composing that subquery
+        # costs this hot path about 2 ms of CPU per sign-up.
+        return (
+            Shift.objects.select_related("call")
+            .filter(_public_call_condition(now=timezone.now(), of="call"))
+            .get(pk=shift_id)
+        )
     except Shift.DoesNotExist:
         raise ShiftNotFound(shift_id) from None
 

@@ -149,6 +149,9 @@ def call_schedule_refresh(*, call_id: int, now=None) -> None:
     """Rewrites the call's CallSchedule from its shifts; in the transaction that changed them."""
     with connection.cursor() as cursor:
         cursor.execute(_SCHEDULE_REFRESH_SQL, {"call": call_id, "now": now or timezone.now()})
+    from .selectors import call_list_counts_expire  # the listing caches what shows free places
+
+    call_list_counts_expire(free_places_only=True)
 
 
 def call_schedules_refresh_stale(*, now=None) -> int:

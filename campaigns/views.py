@@ -1,8 +1,13 @@
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import Http404, QueryDict
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
+from django.utils import translation
+from django.utils.functional import cached_property
 from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
 
 from cms.localization import ascii_digits
 
@@ -64,6 +69,18 @@ CALLS_PER_PAGE = 12
 NON_FILTER_PARAMETERS = ("page",)
 
 
+class CountedPaginator(Paginator):
+    """A Paginator told the number of items rather than counting them (the listing's count is cached)."""
+
+    def __init__(self, object_list, per_page, *, count: int, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self._known_count = count
+
+    @cached_property
+    def count(self) -> int:
+        return self._known_count
+
+
 def _filter_querystring(query: QueryDict) -> str:
     """The filters of the request as a query string without the page number and empty fields, so
     that pagination links, the map and a shared link keep the same filters."""
@@ -81,24 +98,40 @@ def call_listing(request, *, index_page):
     Everything lives in the query string, so a filtered list can be bookmarked and shared; a filter
     with an error is shown next to its field and left out, and page numbers out of range show the
     nearest page rather than an error.
+
+    The results (cards, map, pages) are the same for every reader of the same address and language, so
+    they are rendered once and kept until the calls or their free places change
+    (selectors.call_list_response_key); the rest of the page, with the reader's own parts, is not.
     """
     form = CallFilterForm(request.GET)
-    calls = selectors.call_list(filters=form.to_filters())
-    paginator = Paginator(calls, CALLS_PER_PAGE)
+    context = index_page.get_context(request)
+    context.update({"form": form, "filter_querystring": _filter_querystring(request.GET)})
+    key = selectors.call_list_response_key(
+        surface="html results", path=request.get_full_path(), language=translation.get_language()
+    )
+    results_html = cache.get(key) if key else None
+    if results_html is None:
+        context.update(_call_listing_results(request, form=form))
+        results_html = render_to_string(RESULTS_TEMPLATE, context, request=request)
+        if key:
+            cache.set(key, str(results_html), selectors.CALL_COUNT_SECONDS)
+    context["results_html"] = mark_safe(results_html)  # noqa: S308 - rendered by our template above
+    return TemplateResponse(request, index_page.get_template(request), context)
+
+
+RESULTS_TEMPLATE = "campaigns/includes/call_results.html"
+
+
+def _call_listing_results(request, *, form) -> dict:
+    filters = form.to_filters()
+    calls = selectors.call_list(filters=filters)
+    paginator = CountedPaginator(calls, CALLS_PER_PAGE, count=selectors.call_list_count(filters=filters))
     page_obj = paginator.get_page(ascii_digits(request.GET.get("page", "")))
     calls_on_page = list(page_obj.object_list)
-    filter_querystring = _filter_querystring(request.GET)
-
-    context = index_page.get_context(request)
-    context.update(
-        {
-            "form": form,
-            "page_obj": page_obj,
-            "paginator": paginator,
-            "page_range": paginator.get_elided_page_range(page_obj.number, on_each_side=1, on_ends=1),
-            "calls": calls_on_page,
-            "map_points": selectors.call_map_points(calls=calls_on_page),
-            "filter_querystring": filter_querystring,
-        }
-    )
-    return TemplateResponse(request, index_page.get_template(request), context)
+    return {
+        "page_obj": page_obj,
+        "paginator": paginator,
+        "page_range": paginator.get_elided_page_range(page_obj.number, on_each_side=1, on_ends=1),
+        "calls": calls_on_page,
+        "map_points": selectors.call_map_points(calls=calls_on_page, request=request),
+    }
