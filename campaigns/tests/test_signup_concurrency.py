@@ -102,7 +102,33 @@ def assert_places_then_line_in_arrival_order(shift: Shift, *, people: int, place
     return signups
 
 
-def test_fifty_parallel_sign_ups_fill_ten_places_and_line_up_the_rest_in_arrival_order():
+@pytest.fixture(params=["one statement", "step by step"])
+def placing(request, monkeypatch) -> list[str]:
+    """Which way signup_create gives places: PostgreSQL's single statement, or the step-by-step way that
+    SQLite uses (and that PostgreSQL falls back to when the statement refuses), forced here so that both
+    are proven under concurrency. Yields the ways each sign-up actually took."""
+    from campaigns import services
+
+    taken: list[str] = []
+    in_one_statement = services._signup_place_in_one_statement
+
+    def one_statement(**kwargs):
+        taken.append("one statement")
+        return in_one_statement(**kwargs)
+
+    def refused(**kwargs):
+        taken.append("step by step")
+        return None
+
+    monkeypatch.setattr(
+        services,
+        "_signup_place_in_one_statement",
+        one_statement if request.param == "one statement" else refused,
+    )
+    return taken
+
+
+def test_fifty_parallel_sign_ups_fill_ten_places_and_line_up_the_rest_in_arrival_order(placing, request):
     # given
     shift = add_shift(publish_call(), capacity=PLACES)
     people = PersonFactory.create_batch(PEOPLE)
@@ -116,6 +142,8 @@ def test_fifty_parallel_sign_ups_fill_ten_places_and_line_up_the_rest_in_arrival
     assert {(signup.pk, signup.status, signup.waitlist_position) for signup in made} == {
         (signup.pk, signup.status, signup.waitlist_position) for signup in signups
     }
+
+    assert placing == [request.node.callspec.params["placing"]] * PEOPLE
 
     # and when one confirmed person cancels, the first in line, and only they, get the place
     first_in_line = signups[PLACES]
