@@ -1,8 +1,11 @@
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
+from django.utils import translation
 from ninja import Query, Router, Schema
+from ninja.decorators import decorate_view
 from pydantic import Field
 
+from config.cached_answers import cached_answer
 from volunteers.auth import api_auth
 
 from . import selectors
@@ -21,12 +24,20 @@ class LeaderboardQuery(Schema):
     limit: int = Field(50, ge=1, le=100, description="How many places from the top, 1–100.")
 
 
+def _anonymous_board_key(request: HttpRequest) -> str | None:
+    # A reader with a token or a session gets their own standing in the answer: nothing shared for them.
+    if "authorization" in request.headers or request.user.is_authenticated:
+        return None
+    return selectors.leaderboard_answer_key(path=request.get_full_path(), language=translation.get_language())
+
+
 @router.get(
     "/leaderboards/{kind}",
     response=LeaderboardOut,
     auth=[*api_auth, _anyone],
     summary="A leaderboard: individuals, teams (NGOs) or districts",
 )
+@decorate_view(cached_answer(_anonymous_board_key, selectors.BOARD_ANSWER_SECONDS))
 def get_leaderboard(request: HttpRequest, kind: str, query: Query[LeaderboardQuery]):
     """The top `limit` of `individuals`, `teams` (NGOs, by work on their teams' reserved places) or
     `districts` (by the district of the call the work was for), for `period=month` (this Jalali month) or

@@ -8,10 +8,14 @@ points), a few thousand rows at most whatever the number of people or ledger ent
 from __future__ import annotations
 
 import dataclasses
+import hashlib
+import uuid
 from collections.abc import Iterable
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from django.db import connection
 from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
@@ -434,3 +438,27 @@ def monthly_points(*, user_id: int, months: int = 6) -> list[MonthBar]:
         MonthBar(key, month_label(key), points.get(key, 0), max(points.get(key, 0), 0) * 100 // tallest)
         for key in keys
     ]
+
+
+# --- Answers kept for anonymous readers ---------------------------------------------------------------------
+# A board read anonymously is the same for everyone, so the API keeps it (config.cached_answers) under a
+# version that services.leaderboard_answers_expire replaces, once committed, whenever a board can change:
+# points counted, a person's choice to appear or their name or pseudonym, a team's, NGO's or district's
+# name, an account deleted. Time alone changes which month "this month" is: BOARD_ANSWER_SECONDS bounds it.
+BOARD_ANSWER_SECONDS = 30
+BOARDS_VERSION_KEY = "achievements:boards-version"
+
+
+def leaderboard_answer_key(*, path: str, language: str) -> str | None:
+    """The cache key of an anonymous reader's answer for `path` (with its query string) in `language`;
+    None inside a transaction or when the cache is down, and then nothing is kept."""
+    if connection.in_atomic_block:
+        return None
+    version = cache.get(BOARDS_VERSION_KEY)
+    if version is None:
+        cache.add(BOARDS_VERSION_KEY, uuid.uuid4().hex, timeout=None)
+        version = cache.get(BOARDS_VERSION_KEY)
+        if version is None:
+            return None
+    digest = hashlib.sha256(f"{language}\n{path}".encode()).hexdigest()
+    return f"achievements:board-answer:{version}:{digest}"

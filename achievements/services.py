@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime
 import logging
+import uuid
 from collections import defaultdict
 from collections.abc import Iterable
 from typing import NamedTuple
 
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone, translation
@@ -16,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import Badge, BadgeAward, LeaderboardBucket, LeaderboardScore, LevelAttainment
 from .periods import periods_of
-from .selectors import Attribution, attributions_for, badge_facts, level_at
+from .selectors import BOARDS_VERSION_KEY, Attribution, attributions_for, badge_facts, level_at
 
 logger = logging.getLogger(__name__)
 User = get_user_model()
@@ -141,6 +143,7 @@ def points_recorded(
         )
         _record_move(moves, board=board, period=period, before=before, after=before + amount, listed=listed)
     _bucket_moves(moves)
+    leaderboard_answers_expire()
     if amount > 0:
         # The person's all-time row is locked by now, so concurrent credits for the same person evaluate
         # their badges one after the other; the unique constraint on awards backs that up.
@@ -253,6 +256,14 @@ def leaderboard_visibility_sync(*, user_id: int, visibility: str) -> None:
             key = (Board.INDIVIDUAL.value, period, points)
             moves[key] = moves.get(key, 0) + (1 if listed else -1)
     _bucket_moves(moves)
+    leaderboard_answers_expire()
+
+
+def leaderboard_answers_expire() -> None:
+    """Makes the boards kept for anonymous readers unreachable once the current transaction commits (at
+    once outside one); see selectors.leaderboard_answer_key."""
+    # robust: the change is committed by then; a cache that is down must not turn it into an error.
+    transaction.on_commit(lambda: cache.set(BOARDS_VERSION_KEY, uuid.uuid4().hex, timeout=None), robust=True)
 
 
 # --- Rebuilding the tallies from the ledger ----------------------------------------------------------------
@@ -334,6 +345,7 @@ def leaderboards_rebuild(*, entries: Iterable[LedgerEntry] | None = None) -> dic
     for start in range(0, len(stale), 2000):
         LeaderboardScore.objects.filter(pk__in=stale[start : start + 2000]).delete()
     _buckets_rebuild()
+    leaderboard_answers_expire()
     return {"created": len(to_create), "updated": len(to_update), "deleted": len(stale)}
 
 

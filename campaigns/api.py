@@ -1,6 +1,3 @@
-import functools
-
-from django.core.cache import cache
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
@@ -8,6 +5,7 @@ from ninja import Query, Router, Status
 from ninja.decorators import decorate_view
 from ninja.pagination import PageNumberPagination, paginate
 
+from config.cached_answers import cached_answer
 from volunteers.auth import api_auth
 
 from . import selectors, services
@@ -73,30 +71,14 @@ class OpenCallPagination(CallPagination):
         return selectors.call_list_count(filters=filters.to_call_filters())
 
 
-def cached_for_every_reader(run):
-    """Answers an operation whose response is the same for every reader from the cache while the calls and
-    their free places stay as they were (selectors.call_list_response_key): the listing is the most
-    visited part of the API."""
-
-    @functools.wraps(run)
-    def cached_run(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        key = selectors.call_list_response_key(
-            surface="api", path=request.get_full_path(), language=translation.get_language()
-        )
-        cached = cache.get(key) if key else None
-        if cached is not None:
-            content, content_type = cached
-            return HttpResponse(content, content_type=content_type)
-        response = run(request, *args, **kwargs)
-        if key and response.status_code == 200 and not response.streaming:
-            cache.set(key, (response.content, response["Content-Type"]), selectors.CALL_COUNT_SECONDS)
-        return response
-
-    return cached_run
+def _listing_answer_key(request: HttpRequest) -> str | None:
+    return selectors.call_list_response_key(
+        surface="api", path=request.get_full_path(), language=translation.get_language()
+    )
 
 
 @router.get("/calls", response=list[CallOut], tags=["Open calls"], summary="Open calls, filtered, in pages")
-@decorate_view(cached_for_every_reader)
+@decorate_view(cached_answer(_listing_answer_key, selectors.CALL_COUNT_SECONDS))
 @paginate(OpenCallPagination)
 def list_calls(request: HttpRequest, filters: Query[CallFilter]):
     """Published, public calls with the web listing's filters, soonest next shift first; `count` is the
