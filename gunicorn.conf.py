@@ -47,6 +47,10 @@ keepalive = 5
 # Recycle workers now and then so a slow leak cannot grow forever; jitter keeps them from restarting at once.
 max_requests = env_int("GUNICORN_MAX_REQUESTS", 1000)
 max_requests_jitter = env_int("GUNICORN_MAX_REQUESTS_JITTER", 100)
+# Django and Wagtail are imported once, in the master: a recycled worker is forked ready in milliseconds
+# instead of importing them again for a second or two while requests queue for it. Nothing opens a
+# connection at import time, so no socket is shared across the fork. New code needs a restart, not a HUP.
+preload_app = os.environ.get("GUNICORN_PRELOAD", "1") != "0"
 
 # The worker heartbeat file lives in memory: on an overlay file system its writes can stall a worker.
 # Gunicorn creates it there with mkstemp, so a shared directory is safe.
