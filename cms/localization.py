@@ -8,6 +8,7 @@ import datetime
 from decimal import Decimal
 
 import jdatetime
+from django.urls import reverse, translate_url
 from django.utils import timezone, translation
 
 PERSIAN_DIGITS = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
@@ -95,3 +96,22 @@ def format_date(
     if with_time and isinstance(value, datetime.datetime):
         text = f"{text}, {value:%H:%M}"
     return text
+
+
+def url_in_language(request, language_code: str) -> str:
+    """The address of the request's page in `language_code`, with its query string; the home page in that
+    language when the address has no counterpart there (a page that does not exist, say).
+
+    A link rather than a form posting to `set_language`: the language of a page is its address prefix
+    (/en/), so a link says everything, works without a session, and leaves the page free of a CSRF token,
+    the same for every reader.
+    """
+    with translation.override(language_code):
+        home = reverse("wagtail_serve", args=[""])
+    if request is None:
+        return home
+    current = request.get_full_path()
+    translated = translate_url(current, language_code)
+    if translated == current and translation.get_language() != language_code:
+        return home
+    return translated

@@ -46,3 +46,10 @@ def bdi(value) -> str:
     if value in (None, ""):
         return ""
     return format_html("<bdi>{}</bdi>", value)
+
+
+@register.simple_tag(takes_context=True)
+def url_in_language(context, language_code: str) -> str:
+    """`{% url_in_language "en" %}`: this page's address, query string included, in another language;
+    the home page in that language when this address has no counterpart there (a 404, say)."""
+    return localization.url_in_language(context.get("request"), language_code)
