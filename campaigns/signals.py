@@ -6,6 +6,7 @@ from wagtail.signals import page_unpublished, post_page_move
 from .models import (
     CALL_SEARCHED_FIELDS,
     CallClosure,
+    CallIndexPage,
     Department,
     District,
     OpenCallPage,
@@ -39,10 +40,13 @@ def give_a_new_call_its_schedule(sender, instance, created, **kwargs):
 
 # The listing's cached counts (campaigns.selectors.call_list_count) are forgotten on every change of which
 # calls are listed: pages saved (publishing and unpublishing save them), moved or deleted, view
-# restrictions, shifts (the date filters), the catalogue (filters by slug and number). Changes of free
+# restrictions, shifts (the date filters), the catalogue (filters by slug and number); the listing page's
+# own title and intro (the page kept whole for readers without a session shows them). Changes of free
 # places go through call_schedule_refresh, which forgets the counts that depend on them.
 @receiver(post_save, sender=OpenCallPage)
 @receiver(post_delete, sender=OpenCallPage)
+@receiver(post_save, sender=CallIndexPage)
+@receiver(post_delete, sender=CallIndexPage)
 @receiver(post_save, sender=Page)
 @receiver(post_delete, sender=Page)
 @receiver(post_page_move)

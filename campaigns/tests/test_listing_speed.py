@@ -8,8 +8,12 @@ import json
 
 import pytest
 from bs4 import BeautifulSoup
+from django.contrib import messages
+from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
 from django.db import connection, transaction
+from django.http import HttpResponse
+from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -432,3 +436,81 @@ def test_the_web_listing_shows_a_change_of_free_places_at_once(client, empty_cac
 
     assert calls_read > 0
     assert after.select(".call-list > li") == []
+
+
+# --- The whole page, kept for readers without a session ------------------------------------------------
+
+
+@committed
+def test_a_reader_without_a_session_gets_the_kept_page_and_a_new_call_shows_at_once(client, empty_cache):
+    listing_url = call_index_ensure().url
+    add_shift(make_call(title="کارگاه سفالگری"), capacity=3)
+    first, _, first_calls_read = web_listing(client, listing_url)
+    with CaptureQueriesContext(connection) as again_queries:
+        again, _, _ = web_listing(client, listing_url)
+
+    assert first_calls_read > 0
+    # not even the filter form's choices are read again: the page is the one kept
+    assert not any("campaigns_department" in query["sql"] for query in again_queries.captured_queries)
+    assert again.content == first.content
+    assert "Cookie" in again["Vary"]
+    # nothing in it belongs to a reader: no CSRF token, no cookie handed out
+    assert b"csrfmiddlewaretoken" not in again.content and not again.cookies
+
+    add_shift(make_call(title="کارگاه نجاری"), capacity=3)
+    after, _, after_calls_read = web_listing(client, listing_url)
+    assert after_calls_read > 0
+    assert "کارگاه نجاری" in after.content.decode()
+
+
+@committed
+def test_the_kept_page_follows_the_listing_pages_own_intro(client, empty_cache):
+    index = call_index_ensure()
+    web_listing(client, index.url)
+    index.intro_fa = "همه‌ی فراخوان‌های باز شهر"
+    index.save_revision().publish()
+
+    page, _, _ = web_listing(client, index.url)
+
+    assert "همه‌ی فراخوان‌های باز شهر" in page.content.decode()
+
+
+@committed
+def test_a_signed_in_reader_or_one_with_a_message_waiting_never_gets_the_kept_page(client, empty_cache):
+    listing_url = call_index_ensure().url
+    web_listing(client, listing_url)  # kept for readers without a session
+
+    client.force_login(PersonFactory())
+    page, _, _ = web_listing(client, listing_url)
+    header = BeautifulSoup(page.content, "html.parser").select_one("header")
+    assert header.find("a", href=reverse("volunteer:my_shifts")) is not None
+
+    client.logout()
+    client.cookies.clear()
+    # a message left for the next page by a reader without a session travels in a cookie
+    storage = CookieStorage(RequestFactory().get("/"))
+    storage.add(messages.SUCCESS, "پیامک فرستاده شد.")
+    carrier = HttpResponse()
+    storage.update(carrier)
+    client.cookies[CookieStorage.cookie_name] = carrier.cookies[CookieStorage.cookie_name].value
+    with_message, _, _ = web_listing(client, listing_url)
+    assert "پیامک فرستاده شد." in with_message.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("path", "expected", "status"),
+    [
+        ("/calls/?q=%DA%A9%D8%A7%D8%B1&page=2", "/en/calls/?q=%DA%A9%D8%A7%D8%B1&page=2", 200),
+        ("/en/calls/?district=3", "/calls/?district=3", 200),
+        ("/leaderboards/", "/en/leaderboards/", 200),
+        ("/no-such-page/", "/en/no-such-page/", 404),  # the same "not found", in English
+    ],
+)
+def test_the_language_switcher_links_to_the_same_page_in_the_other_language(client, path, expected, status):
+    call_index_ensure()
+    response = client.get(path)
+
+    switcher = BeautifulSoup(response.content, "html.parser").select_one("a.language-switcher")
+    assert switcher["href"] == expected
+    assert client.get(expected).status_code == status
