@@ -154,8 +154,14 @@ def _schedule_annotations(*, now, stale: Q | None) -> dict:
     }
 
 
-# What no listing shows, and costs to send and decode for every call of a page.
-CALL_LISTING_DEFERRED_FIELDS = ("body_fa", "body_en", "search_vector")
+# What the listings show of a call (the cards, the map, the API's CallOut), its page's address and the
+# order; the rest of its ~100 columns (the body, the search vector, Wagtail's page fields) cost time to
+# select, send and decode for every call of a page, and to compile into every listing query.
+CALL_LISTING_FIELDS = (
+    "title", "slug", "url_path", "path", "depth", "live", "first_published_at", "content_type",
+    "title_en", "summary_fa", "summary_en", "address_fa", "address_en", "latitude", "longitude",
+    "min_age", "open_to_individuals", "open_to_teams", "points_per_hour", "service", "district",
+)  # fmt: skip
 
 
 def call_list(*, filters: CallFilters = CallFilters(), now=None) -> QuerySet[OpenCallPage]:
@@ -176,7 +182,7 @@ def call_list(*, filters: CallFilters = CallFilters(), now=None) -> QuerySet[Ope
         .prefetch_related(
             Prefetch("service", queryset=Service.objects.select_related("department")), "district"
         )
-        .defer(*CALL_LISTING_DEFERRED_FIELDS)
+        .only(*CALL_LISTING_FIELDS)
         .annotate(**_schedule_annotations(now=now, stale=Q(schedule__valid_until__lte=now)))
     )
     if filters.department:

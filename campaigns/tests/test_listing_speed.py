@@ -321,6 +321,32 @@ def test_a_page_of_calls_costs_the_same_queries_at_every_page_size_and_with_a_se
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("language", ["fa", "en"])
+def test_a_web_page_of_cards_costs_the_same_queries_with_one_call_or_a_full_page(client, language):
+    """The listing, the home page and a service's page read each call's shown fields in the one query:
+    a field a card shows but the listing does not select would cost a query per card."""
+    prefix = "/en" if language == "en" else ""
+    listing_url = prefix + call_index_ensure().url
+    service_url = prefix + reverse("campaigns:service_detail", args=["street-sweeping-and-cleaning"])
+    add_shift(make_call(latitude="32.654600", longitude="51.668000"), capacity=4)
+    addresses = (listing_url, f"{prefix}/", service_url)
+
+    def queries(url: str) -> int:
+        cache.clear()
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(url)
+        assert response.status_code == 200
+        return len(captured)
+
+    with_one = {url: queries(url) for url in addresses}
+    for _ in range(12):
+        add_shift(make_call(latitude="32.654600", longitude="51.668000"), capacity=4)
+    with_many = {url: queries(url) for url in addresses}
+
+    assert with_many == with_one
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["fa", "en"])
 def test_the_map_links_each_call_to_the_same_address_as_its_card(client, language):
     calls = [make_call(latitude="32.654600", longitude="51.668000") for _ in range(3)]
     listing = call_index_ensure()
