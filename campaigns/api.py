@@ -70,6 +70,11 @@ class OpenCallPagination(CallPagination):
     def items_count(self, queryset: QuerySet, *, filters: CallFilter, **params) -> int:
         return selectors.call_list_count(filters=filters.to_call_filters())
 
+    def paginate_queryset(self, queryset: QuerySet, pagination: CallPageIn, request: HttpRequest, **params):
+        page = super().paginate_queryset(queryset, pagination, request, **params)
+        page[self.items_attribute] = selectors.calls_with_catalogue(page[self.items_attribute])
+        return page
+
 
 def _listing_answer_key(request: HttpRequest) -> str | None:
     return selectors.call_list_response_key(

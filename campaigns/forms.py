@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cms.localization import ascii_digits, is_persian, persian_digits
 
-from .models import Department, District, Service
+from . import selectors
 from .selectors import CallFilters
 
 # Year, month and day separated by "-", "/", "." or the Arabic decimal separator "٫" that Persian keyboards
@@ -114,19 +114,20 @@ class CallFilterForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # Choices are built per request so that their names follow the reader's language.
+        kept = selectors.catalogue()
         self.fields["department"].choices = [
             ("", _("All departments")),
-            *((department.slug, department.name) for department in Department.objects.all()),
+            *((department.slug, department.name) for department in kept.departments),
         ]
         services_by_department: dict[str, list[tuple[str, str]]] = {}
-        for service in Service.objects.select_related("department"):
+        for service in kept.services:
             services_by_department.setdefault(service.department.name, []).append(
                 (service.slug, service.short_name)
             )
         self.fields["service"].choices = [("", _("All services")), *services_by_department.items()]
         self.fields["district"].choices = [
             ("", _("All districts")),
-            *((str(district.number), district.name) for district in District.objects.all()),
+            *((str(district.number), district.name) for district in kept.districts),
         ]
         # Today, written the way the reader would type it, shows the expected form of a date.
         for name in ("date_from", "date_to"):

@@ -32,6 +32,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import StartsWith
 from django.utils import timezone, translation
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import PageViewRestriction
 
@@ -52,6 +53,7 @@ from .models import (
     CallClosure,
     DelphiRound,
     Department,
+    District,
     OpenCallPage,
     Service,
     Shift,
@@ -167,6 +169,7 @@ CALL_LISTING_FIELDS = (
 def call_list(*, filters: CallFilters = CallFilters(), now=None) -> QuerySet[OpenCallPage]:
     """Live, public calls that match the filters, soonest next shift first (calls with no shift ahead
     come last), each annotated with `next_shift_starts_at` and `free_places` over its upcoming shifts.
+    Pass the calls shown to `calls_with_catalogue` for their service, department and district.
 
     Both are read from the call's CallSchedule row, so the first page is an index scan rather than a sort
     of every call; for the few rows a shift ending has made stale (until beat rewrites them) they are
@@ -177,11 +180,6 @@ def call_list(*, filters: CallFilters = CallFilters(), now=None) -> QuerySet[Ope
     calls = (
         _public_calls(now=now)
         .filter(schedule__isnull=False)
-        # Joined into this query, the catalogue's three tables made PostgreSQL spend longer planning it
-        # than running it; two small queries of their own cost less.
-        .prefetch_related(
-            Prefetch("service", queryset=Service.objects.select_related("department")), "district"
-        )
         .only(*CALL_LISTING_FIELDS)
         .annotate(**_schedule_annotations(now=now, stale=Q(schedule__valid_until__lte=now)))
     )
@@ -214,6 +212,59 @@ def call_list(*, filters: CallFilters = CallFilters(), now=None) -> QuerySet[Ope
     return calls.order_by(
         F("schedule__next_shift_starts_at").asc(nulls_last=True), "-first_published_at", "pk"
     )
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """The departments, services (each with its department) and districts, in their own orders."""
+
+    departments: list[Department]
+    services: list[Service]
+    districts: list[District]
+
+    @cached_property
+    def services_by_id(self) -> dict[int, Service]:
+        return {service.pk: service for service in self.services}
+
+    @cached_property
+    def districts_by_id(self) -> dict[int, District]:
+        return {district.pk: district for district in self.districts}
+
+
+# This process's copy of the catalogue, under the "calls" version it was read at (see below): every change
+# of a department, service or district sets a new one, so a copy is never read after such a change commits.
+_catalogue_kept: dict[str, Catalogue] = {}
+
+
+def catalogue() -> Catalogue:
+    """The catalogue every listing names its calls by and the filter form offers, read from the database
+    once per process and change rather than in two or three queries on every request."""
+    versions = None if connection.in_atomic_block else _count_versions([CALLS_VERSION_KEY])
+    if versions and (kept := _catalogue_kept.get(versions[0])) is not None:
+        return kept
+    read = Catalogue(
+        departments=list(Department.objects.all()),
+        services=list(Service.objects.select_related("department")),
+        districts=list(District.objects.all()),
+    )
+    if versions:
+        _catalogue_kept.clear()
+        _catalogue_kept[versions[0]] = read
+    return read
+
+
+def calls_with_catalogue(calls) -> list[OpenCallPage]:
+    """The calls (of a page of `call_list`) as a list, each with its service, the service's department and
+    its district from `catalogue()`: no query per call, nor one per relation per page."""
+    kept = catalogue()
+    listed = list(calls)
+    for call in listed:
+        # A call of a service or district newer than the copy (only inside a transaction) reads its own.
+        if (service := kept.services_by_id.get(call.service_id)) is not None:
+            call.service = service
+        if (district := kept.districts_by_id.get(call.district_id)) is not None:
+            call.district = district
+    return listed
 
 
 # Counting every matching call is most of a listing request's database time, and the same filter sets come

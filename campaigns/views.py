@@ -52,7 +52,7 @@ SERVICE_PAGE_CALLS = 6
 def service_calls_upcoming(*, service, limit: int = SERVICE_PAGE_CALLS) -> list:
     """The service's live calls that still have a shift ahead, soonest first, for its catalogue page."""
     calls = selectors.call_list(filters=selectors.CallFilters(service=service.slug))
-    return list(calls.filter(next_shift_starts_at__isnull=False)[:limit])
+    return selectors.calls_with_catalogue(calls.filter(next_shift_starts_at__isnull=False)[:limit])
 
 
 def call_listing_url(request, *, service=None) -> str | None:
@@ -168,7 +168,7 @@ def _call_listing_results(request, *, form) -> dict:
     calls = selectors.call_list(filters=filters)
     paginator = CountedPaginator(calls, CALLS_PER_PAGE, count=selectors.call_list_count(filters=filters))
     page_obj = paginator.get_page(ascii_digits(request.GET.get("page", "")))
-    calls_on_page = list(page_obj.object_list)
+    calls_on_page = selectors.calls_with_catalogue(page_obj.object_list)
     return {
         "page_obj": page_obj,
         "paginator": paginator,

@@ -18,7 +18,7 @@ def _calls_taking_signups(*, now) -> QuerySet[OpenCallPage]:
 def upcoming_calls(*, limit: int = HOME_PAGE_CALLS, now=None) -> list[OpenCallPage]:
     """The calls whose next shift comes soonest, for the home page."""
     now = now or timezone.now()
-    return list(_calls_taking_signups(now=now)[:limit])
+    return campaign_selectors.calls_with_catalogue(_calls_taking_signups(now=now)[:limit])
 
 
 def headline_numbers(*, now=None) -> dict[str, int]:

@@ -464,6 +464,31 @@ def test_the_web_listing_shows_a_change_of_free_places_at_once(client, empty_cac
     assert after.select(".call-list > li") == []
 
 
+# --- The catalogue, kept by each process -------------------------------------------------------------------
+
+
+@committed
+def test_the_catalogue_is_read_once_and_again_after_a_service_is_renamed(client, empty_cache):
+    add_shift(make_call(), capacity=3)
+    service = Service.objects.get(slug="street-sweeping-and-cleaning")
+    assert listed_services(client, page_size=5) == {service.short_name_en}
+
+    with CaptureQueriesContext(connection) as again:
+        assert listed_services(client, page_size=6) == {service.short_name_en}
+    assert not any("campaigns_service" in query["sql"] for query in again.captured_queries)
+
+    service.short_name_en = "Sweeping"
+    service.save()
+
+    assert listed_services(client, page_size=7) == {"Sweeping"}
+
+
+def listed_services(client, **params) -> set[str]:
+    response = client.get("/api/v1/calls", params, headers={"accept-language": "en"})
+    assert response.status_code == 200
+    return {item["service"]["short_name"] for item in response.json()["items"]}
+
+
 # --- The whole page, kept for readers without a session ------------------------------------------------
 
 
