@@ -4,7 +4,9 @@ its GIL) with the stack it measures.
     python -m bench.loadgen SPEC.json RESULT.json
 
 SPEC: {"base_url", "headers", "concurrency", "requests": [{"method", "path", "token"?, "json"?}],
-"warmup": [...], "mode": "requests" | "verification", "items": [...] (verification only)}.
+"warmup": [...], "mode": "requests" | "verification", "items": [...] (verification only), "cpu_of":
+{name: pid}?}. With `cpu_of`, the result's "cpu_s" holds the CPU seconds each of those servers and this
+process used over the timed requests (after the warm-up).
 Every request of `requests` is sent once; `concurrency` of them are in flight at any moment (all of them at
 once when it equals their number). The result holds one record per request: HTTP status, latency in
 milliseconds, start and end relative to the moment the first request left.
@@ -19,6 +21,8 @@ import sys
 import time
 
 import aiohttp
+
+from bench import cpu
 
 BODY_KEPT = 300  # characters of an unexpected answer kept for the report
 
@@ -94,11 +98,14 @@ async def run_requests(spec: dict) -> dict:
 
         clients = [asyncio.create_task(client()) for _ in range(concurrency)]
         await asyncio.sleep(0)
+        cpu_before = cpu.snapshot(spec.get("cpu_of", {}))
         t0 = time.perf_counter()
         go.set()
         await asyncio.gather(*clients)
         wall = time.perf_counter() - t0
-    return {"wall_s": wall, "concurrency": concurrency, "results": results}
+        cpu_after = cpu.snapshot(spec.get("cpu_of", {}))
+    cpu_s = {name: cpu_after[name] - cpu_before[name] for name in cpu_after}
+    return {"wall_s": wall, "concurrency": concurrency, "results": results, "cpu_s": cpu_s}
 
 
 async def run_verification(spec: dict) -> dict:

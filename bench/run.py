@@ -180,6 +180,14 @@ def stack_environment(*, database_url: str, redis_url: str, workdir: Path) -> di
     return environment
 
 
+def postmaster_pid(data_dir: Path) -> int | None:
+    """The PostgreSQL server's main process, whose children are the connections' backends."""
+    try:
+        return int((data_dir / "postmaster.pid").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
 def manage(environment: dict[str, str], *command: str, log_file: Path) -> None:
     with open(log_file, "ab") as output:
         finished = subprocess.run(
@@ -302,6 +310,8 @@ def main(argv: list[str] | None = None) -> int:  # noqa: PLR0915
             latency_concurrency=args.latency_concurrency,
             requests_per_case=requests_per_case,
             log=log,
+            gunicorn_pid=gunicorn.pid,
+            postgres_pid=postmaster_pid(postgres.data_dir),
         )
         if "signup" in scenarios:
             signup_burst(bench, levels)

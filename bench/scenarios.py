@@ -37,12 +37,21 @@ class Bench:
     rows: list[Row] = field(default_factory=list)
     results: dict = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    gunicorn_pid: int | None = None
+    postgres_pid: int | None = None
     _runs: int = 0
 
     def loadgen(self, spec: dict) -> dict:
-        """Runs one load in a new bench.loadgen process and returns its result."""
+        """Runs one load in a new bench.loadgen process and returns its result, with the CPU seconds that
+        gunicorn's workers, PostgreSQL's backends and the load generator used over the timed requests."""
         self._runs += 1
-        spec = {"base_url": self.base_url, "headers": self.headers, **spec}
+        servers = {"gunicorn": self.gunicorn_pid, "postgres": self.postgres_pid}
+        spec = {
+            "base_url": self.base_url,
+            "headers": self.headers,
+            "cpu_of": {name: pid for name, pid in servers.items() if pid},
+            **spec,
+        }
         spec_path = self.workdir / f"load-{self._runs}.json"
         result_path = self.workdir / f"load-{self._runs}.result.json"
         spec_path.write_text(json.dumps(spec))
@@ -87,6 +96,7 @@ def _summary(result: dict, ok_statuses=(200,)) -> dict:
         concurrency=result["concurrency"],
         statuses=_status_counts(records),
         sample_errors=[r["body"] for r in records if r["status"] not in ok_statuses and r.get("body")][:3],
+        cpu_s=result.get("cpu_s", {}),
     )
     return summary
 
@@ -164,6 +174,9 @@ def signup_burst(bench: Bench, levels: list[str]) -> None:
             )
         )
         rows.append(Row(section, "throughput ÷ bare view", f"{ratio:.0%}", "≥ 40%", ratio >= 0.40))
+        parts = "gunicorn / PostgreSQL / load generator"
+        rows.append(Row(section, f"CPU per bare request: {parts}", _cpu_per(bare)))
+        rows.append(Row(section, f"CPU per sign-up: {parts}", _cpu_per(signups)))
         rows.append(
             Row(section, "latency p50 / p95", f"{fmt_ms(signups['p50_ms'])} / {fmt_ms(signups['p95_ms'])}")
         )
@@ -181,6 +194,15 @@ def signup_burst(bench: Bench, levels: list[str]) -> None:
                 check["ok"],
             )
         )
+
+
+def _cpu_per(summary: dict) -> str:
+    """CPU milliseconds per timed request of each part of the stack ("?" where it was not measured)."""
+    cpu, requests = summary.get("cpu_s", {}), summary["requests"]
+    return " / ".join(
+        f"{cpu[part] * 1000 / requests:.2f} ms" if part in cpu and requests else "?"
+        for part in ("gunicorn", "postgres", "loadgen")
+    )
 
 
 def signup_outcome(*, shift_id: int, volunteers: int, places: int) -> dict:
