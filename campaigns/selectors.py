@@ -324,6 +324,14 @@ def call_list_response_key(*, surface: str, path: str, language: str) -> str | N
     return f"campaigns:call-list:response:{':'.join(versions)}:{digest}"
 
 
+def page_response_key(request, *, surface: str) -> str | None:
+    """`call_list_response_key` of a whole web page that shows calls, free places or the catalogue (the
+    listing, the home page), per absolute address and language."""
+    return call_list_response_key(
+        surface=surface, path=request.build_absolute_uri(), language=translation.get_language()
+    )
+
+
 def call_list_counts_expire(*, free_places_only: bool = False) -> None:
     """Makes the listing's cached counts unreachable once the current transaction commits (at once outside
     one). `free_places_only`: only free places or closures changed, which only one filter reads."""

@@ -1,18 +1,18 @@
-from django.conf import settings
-from django.contrib.messages.storage.cookie import CookieStorage
+import functools
+
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse, QueryDict
+from django.http import Http404, QueryDict
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.utils import translation
-from django.utils.cache import patch_vary_headers
 from django.utils.functional import cached_property
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 
 from cms.localization import ascii_digits
+from config.cached_answers import page_kept_for_readers_without_session
 
 from . import selectors
 from .catalogue import catalogue_data
@@ -68,7 +68,6 @@ def call_listing_url(request, *, service=None) -> str | None:
 
 
 CALLS_PER_PAGE = 12
-MESSAGES_COOKIE_NAME = CookieStorage.cookie_name
 # Query parameters that are not filters: the page number is set per pagination link.
 NON_FILTER_PARAMETERS = ("page",)
 
@@ -108,13 +107,15 @@ def call_listing(request, *, index_page):
     (selectors.call_list_response_key); the rest of the page, with the reader's own parts, is not. A reader
     without a session (most visitors) has no parts of their own: the whole page is kept for them.
     """
-    page_key = _shared_page_key(request)
-    page_html = cache.get(page_key) if page_key else None
-    if page_html is not None:
-        response = HttpResponse(page_html)
-        patch_vary_headers(response, ["Cookie"])
-        return response
+    return page_kept_for_readers_without_session(
+        request,
+        key_for=functools.partial(selectors.page_response_key, surface="listing page"),
+        seconds=selectors.CALL_COUNT_SECONDS,
+        render=lambda: _call_listing_page(request, index_page=index_page),
+    )
 
+
+def _call_listing_page(request, *, index_page):
     form = CallFilterForm(request.GET)
     context = index_page.get_context(request)
     context.update({"form": form, "filter_querystring": _filter_querystring(request.GET)})
@@ -128,36 +129,7 @@ def call_listing(request, *, index_page):
         if key:
             cache.set(key, str(results_html), selectors.CALL_COUNT_SECONDS)
     context["results_html"] = mark_safe(results_html)  # noqa: S308 - rendered by our template above
-    response = TemplateResponse(request, index_page.get_template(request), context)
-    if page_key:
-        response.add_post_render_callback(lambda rendered: _keep_shared_page(request, rendered, page_key))
-    return response
-
-
-def _shared_page_key(request) -> str | None:
-    """Where the whole listing page is kept for readers who would all get the same one: no session (so
-    anonymous, and no messages waiting in it), no messages in a cookie, not a preview. None for others."""
-    if getattr(request, "is_preview", False) or request.method != "GET":
-        return None
-    if settings.SESSION_COOKIE_NAME in request.COOKIES or MESSAGES_COOKIE_NAME in request.COOKIES:
-        return None
-    return selectors.call_list_response_key(
-        surface="html page", path=request.build_absolute_uri(), language=translation.get_language()
-    )
-
-
-def _keep_shared_page(request, response, key: str) -> None:
-    # A page that asked for a CSRF token, or sets a cookie, belongs to this reader alone.
-    session = getattr(request, "session", None)
-    if (
-        response.status_code != 200
-        or response.cookies
-        or request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
-        or (session is not None and session.modified)
-    ):
-        return
-    cache.set(key, response.content.decode(response.charset), selectors.CALL_COUNT_SECONDS)
-    patch_vary_headers(response, ["Cookie"])
+    return TemplateResponse(request, index_page.get_template(request), context)
 
 
 RESULTS_TEMPLATE = "campaigns/includes/call_results.html"

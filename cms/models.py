@@ -1,3 +1,5 @@
+import functools
+
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -6,6 +8,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 
 from cms.localization import localized
+from config.cached_answers import page_kept_for_readers_without_session
 
 
 class HomePage(Page):
@@ -44,6 +47,18 @@ class HomePage(Page):
     @property
     def intro(self) -> str:
         return localized(self, "intro")
+
+    def serve(self, request, *args, **kwargs):
+        # The front page shows calls, free places and the catalogue: kept whole for readers without a
+        # session under the listing's versions, which its own edits replace too (cms.signals).
+        from campaigns import selectors as campaign_selectors
+
+        return page_kept_for_readers_without_session(
+            request,
+            key_for=functools.partial(campaign_selectors.page_response_key, surface="home page"),
+            seconds=campaign_selectors.CALL_COUNT_SECONDS,
+            render=lambda: super(HomePage, self).serve(request, *args, **kwargs),
+        )
 
     def get_context(self, request, *args, **kwargs):
         from cms import selectors
