@@ -1,3 +1,4 @@
+from django.core.cache import cache
 from django.db.models import Exists, F, OuterRef, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -22,18 +23,33 @@ def upcoming_calls(*, limit: int = HOME_PAGE_CALLS, now=None) -> list[OpenCallPa
 
 
 def headline_numbers(*, now=None) -> dict[str, int]:
-    """The figures the home page leads with. Later capabilities add volunteers and hours."""
+    """The figures the home page leads with. Later capabilities add volunteers and hours.
+
+    Counting every open call and its free places is most of a home page's database time, so the figures
+    are kept like the listing's counts: under its versions, which any change of calls, free places or the
+    catalogue replaces, for CALL_COUNT_SECONDS at most. With `now` given they are always counted."""
+    key = (
+        None
+        if now
+        else campaign_selectors.call_list_response_key(surface="headline numbers", path="", language="")
+    )
+    if key and (kept := cache.get(key)) is not None:
+        return kept
     now = now or timezone.now()
     open_calls = _calls_taking_signups(now=now)
+    # Places held for NGO teams are not free for anyone else, as in the listing.
     free_places = Shift.objects.filter(starts_at__gt=now, call__in=open_calls.values("pk")).aggregate(
-        total=Coalesce(Sum(F("capacity") - F("confirmed_count")), 0)
+        total=Coalesce(Sum(F("capacity") - F("confirmed_count") - F("team_unassigned_count")), 0)
     )["total"]
-    return {
+    numbers = {
         "services": Service.objects.filter(is_active=True).count(),
         "departments": campaign_selectors.department_list_with_services().count(),
         "open_calls": open_calls.count(),
         "free_places": free_places,
     }
+    if key:
+        cache.set(key, numbers, campaign_selectors.CALL_COUNT_SECONDS)
+    return numbers
 
 
 def catalogue_by_department():

@@ -4,7 +4,8 @@ import pytest
 from bs4 import BeautifulSoup
 
 from campaigns.models import CallClosure
-from campaigns.services import call_index_ensure
+from campaigns.services import call_index_ensure, team_reservation_create
+from campaigns.tests.teams import Ngo
 from campaigns.tests.test_views_calls import persian_outside_requests, publish_call  # noqa: F401
 from cms import selectors
 
@@ -71,3 +72,14 @@ def test_without_calls_the_home_page_says_so(client):
 
     assert soup.select_one(".upcoming-calls .empty")
     assert not soup.select(".upcoming-calls .call-card")
+
+
+def test_places_held_for_ngo_teams_are_not_counted_as_free():
+    call = publish_call(title="تیمی", shifts=[(2, 10, 0)], open_to_teams=True)
+    shift = call.shifts.get()
+    shift.team_places = 4
+    shift.save()
+    ngo = Ngo()
+    team_reservation_create(shift=shift, team=ngo.team, places=4, reserved_by=ngo.manager)
+
+    assert selectors.headline_numbers()["free_places"] == 6

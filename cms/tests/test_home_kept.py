@@ -74,3 +74,23 @@ def test_a_signed_in_reader_gets_a_home_page_of_their_own(client):
 
     header = BeautifulSoup(page.content, "html.parser").select_one("header")
     assert header.find("a", href=reverse("volunteer:my_shifts")) is not None
+
+
+@committed
+def test_a_signed_in_readers_home_page_counts_the_headline_once_and_again_after_a_place_is_taken(client):
+    call_index_ensure()
+    shift = add_shift(make_call(), capacity=3)
+    client.force_login(PersonFactory())
+
+    def counted(response_queries) -> bool:  # the headline's sum of free places over open calls
+        return any(
+            query["sql"].startswith("SELECT COALESCE(SUM(") for query in response_queries.captured_queries
+        )
+
+    first, first_queries = home(client)
+    again, again_queries = home(client)
+    signup_create(shift=shift, volunteer=PersonFactory())
+    after, after_queries = home(client)
+
+    assert counted(first_queries) and not counted(again_queries) and counted(after_queries)
+    assert "۳" in figures(again) and "۲" in figures(after)
