@@ -5,7 +5,7 @@ from ninja import Query, Router, Schema
 from ninja.decorators import decorate_view
 from pydantic import Field
 
-from config.cached_answers import cached_answer
+from core.cached_answers import cached_answer
 from volunteers.auth import api_auth
 
 from . import selectors

@@ -8,4 +8,9 @@ class AchievementsConfig(AppConfig):
     verbose_name = _("Badges, levels and leaderboards")
 
     def ready(self):
-        from . import signals  # noqa: F401
+        from rewards import events as rewards_events
+
+        from . import services, signals  # noqa: F401  (signals: model signals register on import)
+
+        rewards_events.points_recorded.subscribe(services.points_recorded)
+        rewards_events.redemption_requested.subscribe(services.reward_level_check)

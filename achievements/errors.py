@@ -2,7 +2,7 @@ from enum import StrEnum
 
 from django.utils.translation import gettext_lazy as _
 
-from config.errors import DomainError, NotFoundError
+from core.errors import DomainError, NotFoundError
 
 
 class AchievementErrorCode(StrEnum):

@@ -1,9 +1,9 @@
 """Levels, badges and leaderboard tallies.
 
-Everything here is fed by `achievements.services.points_recorded`, which rewards calls inside the
-transaction that writes a ledger entry changing someone's lifetime points. Leaderboards are read from
-denormalised tallies (`LeaderboardScore`), never by summing the ledger per request: with a million ledger
-entries a top-50 is then an index scan and a person's rank one indexed COUNT.
+Everything here is fed by `achievements.services.points_recorded`, which hears rewards' "points recorded"
+event inside the transaction that writes a ledger entry changing someone's lifetime points. Leaderboards are
+read from denormalised tallies (`LeaderboardScore`), never by summing the ledger per request: with a million
+ledger entries a top-50 is then an index scan and a person's rank one indexed COUNT.
 """
 
 from django.conf import settings
@@ -13,7 +13,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cms.localization import localized
+from core.localization import localized
 
 from .icons import BADGE_ICON_CHOICES
 

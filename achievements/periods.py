@@ -9,7 +9,7 @@ import datetime
 import jdatetime
 from django.utils import timezone
 
-from cms.localization import JALALI_MONTHS_FA, is_persian, localize_digits
+from core.localization import JALALI_MONTHS_FA, is_persian, localize_digits
 
 ALL_TIME = "all"
 

@@ -441,7 +441,7 @@ def monthly_points(*, user_id: int, months: int = 6) -> list[MonthBar]:
 
 
 # --- Answers kept for anonymous readers ---------------------------------------------------------------------
-# A board read anonymously is the same for everyone, so the API keeps it (config.cached_answers) under a
+# A board read anonymously is the same for everyone, so the API keeps it (core.cached_answers) under a
 # version that services.leaderboard_answers_expire replaces, once committed, whenever a board can change:
 # points counted, a person's choice to appear or their name or pseudonym, a team's, NGO's or district's
 # name, an account deleted. Time alone changes which month "this month" is: BOARD_ANSWER_SECONDS bounds it.

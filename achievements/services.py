@@ -12,13 +12,25 @@ from typing import NamedTuple
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F
-from django.utils import timezone, translation
+from django.db.models import Count, F
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from rewards.errors import RedemptionRefused, RewardErrorCode
+from rewards.selectors import lifetime_ledger_entries
+
+from . import tasks
 from .models import Badge, BadgeAward, LeaderboardBucket, LeaderboardScore, LevelAttainment
 from .periods import periods_of
-from .selectors import BOARDS_VERSION_KEY, Attribution, attributions_for, badge_facts, level_at
+from .selectors import (
+    BOARDS_VERSION_KEY,
+    Attribution,
+    attributions_for,
+    badge_facts,
+    level_at,
+    level_for,
+    lifetime_points,
+)
 
 logger = logging.getLogger(__name__)
 User = get_user_model()
@@ -112,6 +124,17 @@ def _record_move(moves: dict, *, board: str, period: str, before: int, after: in
 
 
 @transaction.atomic
+def reward_level_check(*, reward, user) -> None:
+    """Refuses a reward kept for a higher level than the person's (rewards asks before redeeming)."""
+    if not reward.min_level_points:
+        return
+    level = level_for(user)
+    if level is None or level.min_points < reward.min_level_points:
+        raise RedemptionRefused(
+            RewardErrorCode.LEVEL_TOO_LOW, _("This reward is for volunteers of a higher level; keep going!")
+        )
+
+
 def points_recorded(
     *, user_id: int, amount: int, occurred_at: datetime.datetime, verification_id: int | None = None
 ) -> None:
@@ -152,8 +175,6 @@ def points_recorded(
 
 
 def _level_reached(*, user_id: int, verification_id: int | None) -> None:
-    from .selectors import lifetime_points
-
     level = level_at(lifetime_points(user_id))
     if level is None or level.min_points == 0:
         return  # the starting level is where everybody begins: nothing to congratulate
@@ -162,9 +183,7 @@ def _level_reached(*, user_id: int, verification_id: int | None) -> None:
             attainment = LevelAttainment.objects.create(user_id=user_id, level=level)
     except IntegrityError:
         return
-    from .tasks import notify_level_reached_task
-
-    transaction.on_commit(lambda: notify_level_reached_task.delay(attainment.pk))
+    transaction.on_commit(lambda: tasks.notify_level_reached_task.delay(attainment.pk))
 
 
 def badges_award(*, user_id: int, verification_id: int | None = None) -> list[BadgeAward]:
@@ -189,52 +208,9 @@ def badges_award(*, user_id: int, verification_id: int | None = None) -> list[Ba
             continue  # a concurrent credit awarded it first
         awarded.append(award)
     if awarded:
-        from .tasks import notify_badge_award_task
-
         award_ids = [award.pk for award in awarded]
-        transaction.on_commit(lambda: [notify_badge_award_task.delay(pk) for pk in award_ids])
+        transaction.on_commit(lambda: [tasks.notify_badge_award_task.delay(pk) for pk in award_ids])
     return awarded
-
-
-@transaction.atomic
-def badge_award_notify(*, award_id: int) -> bool:
-    """Tells the person about a badge, once: the conditional update claims the notice, and a failure to
-    send rolls the claim back so that a retry sends it."""
-    from volunteers.notifications import person_language, person_notify
-
-    claimed = BadgeAward.objects.filter(pk=award_id, notified_at__isnull=True).update(
-        notified_at=timezone.now()
-    )
-    if not claimed:
-        return False
-    award = BadgeAward.objects.select_related("user", "badge").get(pk=award_id)
-    language = person_language(award.user)
-    with translation.override(language):
-        text = _("Well done! You earned the “%(badge)s” badge. See your badges on Hamyar.") % {
-            "badge": award.badge.name
-        }
-    person_notify(user=award.user, subject=_("You earned a badge on Hamyar"), text=text, language=language)
-    return True
-
-
-@transaction.atomic
-def level_reached_notify(*, attainment_id: int) -> bool:
-    """Congratulates the person on a new level, once (see `badge_award_notify`)."""
-    from volunteers.notifications import person_language, person_notify
-
-    claimed = LevelAttainment.objects.filter(pk=attainment_id, notified_at__isnull=True).update(
-        notified_at=timezone.now()
-    )
-    if not claimed:
-        return False
-    attainment = LevelAttainment.objects.select_related("user", "level").get(pk=attainment_id)
-    language = person_language(attainment.user)
-    with translation.override(language):
-        text = _("Congratulations! You reached the “%(level)s” level.") % {"level": attainment.level.name}
-    person_notify(
-        user=attainment.user, subject=_("You reached a new level on Hamyar"), text=text, language=language
-    )
-    return True
 
 
 @transaction.atomic
@@ -351,8 +327,6 @@ def leaderboards_rebuild(*, entries: Iterable[LedgerEntry] | None = None) -> dic
 
 def _buckets_rebuild() -> None:
     """Recounts every bucket from the tallies (themselves just rebuilt)."""
-    from django.db.models import Count
-
     LeaderboardBucket.objects.all().delete()
     counts = (
         LeaderboardScore.objects.filter(listed=True, points__gt=0)
@@ -367,7 +341,5 @@ def _buckets_rebuild() -> None:
 
 def ledger_entries() -> Iterable[LedgerEntry]:
     """The entries that changed lifetime points (earns, bonuses, reversals), from rewards' ledger."""
-    from rewards.selectors import lifetime_ledger_entries
-
     for entry in lifetime_ledger_entries():
         yield LedgerEntry(*entry)

@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from . import services
+from . import notices
 
 
 @shared_task(
@@ -12,7 +12,7 @@ from . import services
 )
 def notify_badge_award_task(award_id: int) -> bool:
     """Tells a person about a badge they earned; idempotent (the award row's claim makes it once)."""
-    return services.badge_award_notify(award_id=award_id)
+    return notices.badge_award_notify(award_id=award_id)
 
 
 @shared_task(
@@ -24,4 +24,4 @@ def notify_badge_award_task(award_id: int) -> bool:
 )
 def notify_level_reached_task(attainment_id: int) -> bool:
     """Congratulates a person on a new level; idempotent like `notify_badge_award_task`."""
-    return services.level_reached_notify(attainment_id=attainment_id)
+    return notices.level_reached_notify(attainment_id=attainment_id)

@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from config.errors import DomainError
+from core.errors import DomainError
 
 from . import selectors
 from .models import LeaderboardScore

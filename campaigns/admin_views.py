@@ -14,7 +14,7 @@ from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import ListingButton
 
-from config.errors import DomainError
+from core.errors import DomainError
 
 from . import selectors, services
 from .api import roster_csv_response

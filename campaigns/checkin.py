@@ -25,7 +25,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
-from cms.localization import format_date
+from core.localization import format_date
 
 from .checkin_errors import (
     CheckInConflict,

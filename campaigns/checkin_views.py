@@ -17,8 +17,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from cms.localization import ascii_digits
-from config.errors import DomainError, NotFoundError, PermissionDeniedError
+from core.errors import DomainError, NotFoundError, PermissionDeniedError
+from core.localization import ascii_digits
 
 from . import checkin
 from .models import SignUp

@@ -13,7 +13,7 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.widgets import Button
 
-from cms.localization import format_date
+from core.localization import format_date
 
 from . import checkin
 from .models import OpenCallPage, Shift

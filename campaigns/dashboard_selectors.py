@@ -5,7 +5,7 @@ import datetime
 
 from django.db.models import Sum
 
-from cms.charts import Datum
+from core.charts import Datum
 
 from .models import TeamReservation
 

@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cms.localization import ascii_digits, is_persian, persian_digits
+from core.localization import ascii_digits, is_persian, persian_digits
 
 from . import selectors
 from .selectors import CallFilters

@@ -17,7 +17,7 @@ from wagtail.fields import StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
-from cms.localization import format_date, is_persian, localized
+from core.localization import format_date, is_persian, localized
 
 from .blocks import CallBodyBlock
 from .panels import OpenCallPageForm, ShiftsPanel

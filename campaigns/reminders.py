@@ -27,7 +27,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from cms.localization import format_date
+from core.localization import format_date
 from volunteers.notifications import person_notify
 
 from .models import CalendarFeed, CallClosure, OpenCallPage, Shift, ShiftReminder, SignUp

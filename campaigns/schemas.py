@@ -7,8 +7,8 @@ from ninja import Field, Schema
 from pydantic import ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
-from cms.localization import ascii_digits
-from cms.selectors import page_absolute_url
+from core.absolute_urls import page_absolute_url
+from core.localization import ascii_digits
 
 from . import selectors
 from .models import DelphiRound, Department, OpenCallPage, Service, Shift, SignUp

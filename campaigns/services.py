@@ -5,14 +5,14 @@ from django.contrib.auth.models import Group, Permission
 from django.db import connection, transaction
 from django.db.models import F
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import GroupApprovalTask, GroupPagePermission, Page, Workflow, WorkflowPage, WorkflowTask
 
-from cms.localization import format_date, format_number
 from cms.models import HomePage
-from volunteers.notifications import person_language, person_notify
+from core.localization import format_date, format_number
 
+from . import notices
 from .errors import (
     CampaignErrorCode,
     SignUpConflict,
@@ -31,6 +31,7 @@ from .models import (
     SignUp,
     TeamReservation,
 )
+from .selectors import call_list_counts_expire
 
 # Page permissions on the department's section: editors draft and submit, approvers also publish.
 EDITOR_PAGE_PERMISSIONS = ("add_page", "change_page")
@@ -148,7 +149,6 @@ def call_schedule_refresh(*, call_id: int, now=None) -> None:
     """Rewrites the call's CallSchedule from its shifts; in the transaction that changed them."""
     with connection.cursor() as cursor:
         cursor.execute(_SCHEDULE_REFRESH_SQL, {"call": call_id, "now": now or timezone.now()})
-    from .selectors import call_list_counts_expire  # the listing caches what shows free places
 
     call_list_counts_expire(free_places_only=True)
 
@@ -532,10 +532,8 @@ def _waitlist_promote(*, shift_id: int, now) -> list[int]:
         status=SignUp.Status.CONFIRMED, waitlist_position=None, promoted_at=now
     )
     Shift.objects.filter(pk=shift_id).update(confirmed_count=F("confirmed_count") + len(first_in_line))
-    from .tasks import notify_signup_promoted_task
-
     for signup_id in first_in_line:
-        notify_signup_promoted_task.delay_on_commit(signup_id)
+        notices.notify_signup_promoted_task.delay_on_commit(signup_id)
     return first_in_line
 
 
@@ -626,56 +624,8 @@ def signup_staff_cancel(*, signup: SignUp, cancelled_by, reason: str) -> SignUp:
     _signup_mark_cancelled(signup, now=now, cancelled_by=cancelled_by, reason=reason)
     if was_confirmed:
         _confirmed_place_given_up(shift=shift, signup=signup, now=now)
-    from .tasks import notify_signup_cancelled_by_staff_task
-
-    notify_signup_cancelled_by_staff_task.delay_on_commit(signup.pk)
+    notices.notify_signup_cancelled_by_staff_task.delay_on_commit(signup.pk)
     return signup
-
-
-def signup_notify_promoted(*, signup_id: int) -> bool:
-    """Tells a person their place in line became a place on the shift, exactly once: the conditional
-    UPDATE claims the notice, so a retried or repeated task sends nothing more."""
-    claimed = SignUp.objects.filter(
-        pk=signup_id, status=SignUp.Status.CONFIRMED, promotion_notified_at__isnull=True
-    ).update(promotion_notified_at=timezone.now())
-    if not claimed:
-        return False
-    signup = SignUp.objects.select_related("volunteer", "shift__call").get(pk=signup_id)
-    language = person_language(signup.volunteer)
-    with translation.override(language):  # `%` renders the text now: in the person's language
-        text = _("A place freed up on “%(call)s” on %(date)s and it is now yours. See you there!") % {
-            "call": signup.shift.call.title,
-            "date": format_date(signup.shift.starts_at, with_time=True, language=language),
-        }
-    person_notify(user=signup.volunteer, subject=_("You have a place"), text=text, language=language)
-    return True
-
-
-def signup_notify_cancelled_by_staff(*, signup_id: int) -> bool:
-    """Tells a person that staff cancelled their sign-up, and why; exactly once (a conditional UPDATE)."""
-    claimed = SignUp.objects.filter(
-        pk=signup_id,
-        status=SignUp.Status.CANCELLED,
-        cancelled_by__isnull=False,
-        cancellation_notified_at__isnull=True,
-    ).update(cancellation_notified_at=timezone.now())
-    if not claimed:
-        return False
-    signup = SignUp.objects.select_related("volunteer", "shift__call").get(pk=signup_id)
-    language = person_language(signup.volunteer)
-    with translation.override(language):  # `%` renders the text now: in the person's language
-        text = _(
-            "The organisers cancelled your sign-up for “%(call)s” on %(date)s. Reason: %(reason)s. "
-            "See other open calls on Hamyar."
-        ) % {
-            "call": signup.shift.call.title,
-            "date": format_date(signup.shift.starts_at, with_time=True, language=language),
-            "reason": signup.cancellation_reason,
-        }
-    person_notify(
-        user=signup.volunteer, subject=_("Your sign-up was cancelled"), text=text, language=language
-    )
-    return True
 
 
 # --- Team reservations ----------------------------------------------------------------------------------
@@ -899,9 +849,7 @@ def team_reservation_release(*, reservation_id: int, now=None) -> int | None:
         _waitlist_promote(shift_id=shift_id, now=now)
         _shift_places_changed(shift, now)
         if reservation.reserved_by_id:
-            from .tasks import notify_team_places_released_task
-
-            notify_team_places_released_task.delay_on_commit(reservation.pk)
+            notices.notify_team_places_released_task.delay_on_commit(reservation.pk)
     return released
 
 
@@ -919,43 +867,6 @@ def team_places_release_due(*, now=None) -> int:
         if team_reservation_release(reservation_id=reservation_id, now=now) is not None:
             released += 1
     return released
-
-
-def team_places_notify_released(*, reservation_id: int) -> bool:
-    """Tells the manager who reserved the places that the unassigned ones went back to the public;
-    exactly once (a conditional UPDATE claims the notice)."""
-    claimed = TeamReservation.objects.filter(
-        pk=reservation_id,
-        released_at__isnull=False,
-        released_places__gt=0,
-        reserved_by__isnull=False,
-        release_notified_at__isnull=True,
-    ).update(release_notified_at=timezone.now())
-    if not claimed:
-        return False
-    reservation = TeamReservation.objects.select_related("reserved_by", "team", "shift__call").get(
-        pk=reservation_id
-    )
-    language = person_language(reservation.reserved_by)
-    with translation.override(language):  # `%` renders the text now: in the person's language
-        text = _(
-            "%(count)s places that “%(team)s” held on “%(call)s” on %(date)s were not assigned to anyone "
-            "%(hours)s hours before the shift, so they went back to the public. Members you assigned keep "
-            "their places."
-        ) % {
-            "count": format_number(reservation.released_places),
-            "team": reservation.team.name,
-            "call": reservation.shift.call.title,
-            "date": format_date(reservation.shift.starts_at, with_time=True, language=language),
-            "hours": format_number(settings.TEAM_PLACES_RELEASE_HOURS),
-        }
-    person_notify(
-        user=reservation.reserved_by,
-        subject=_("Unassigned team places were released"),
-        text=text,
-        language=language,
-    )
-    return True
 
 
 # --- Closing and unpublishing calls -------------------------------------------------------------------
@@ -979,42 +890,6 @@ def call_reopen(*, call: OpenCallPage) -> None:
 
 def call_stopped_taking_part(*, call: OpenCallPage) -> None:
     """The call was closed or unpublished: tell its volunteers, once the change is committed."""
-    from .tasks import notify_call_stopped_task
-
-    notify_call_stopped_task.delay_on_commit(call.pk)
+    notices.notify_call_stopped_task.delay_on_commit(call.pk)
 
 
-def signups_notify_call_stopped(*, call_id: int) -> int:
-    """Tells each person still signed up for an upcoming shift of the call, exactly once.
-
-    The conditional UPDATE claims a person's notice before it is sent, so two runs of this (a retry, or
-    closing and then unpublishing) can never both send it. Returns how many people were told.
-    """
-    call = OpenCallPage.objects.get(pk=call_id)
-    to_tell = SignUp.objects.filter(
-        shift__call_id=call_id,
-        shift__ends_at__gt=timezone.now(),
-        status__in=SignUp.ACTIVE_STATUSES,
-        call_stopped_notified_at__isnull=True,
-    ).select_related("volunteer", "shift")
-    told = 0
-    for signup in to_tell:
-        claimed = SignUp.objects.filter(pk=signup.pk, call_stopped_notified_at__isnull=True).update(
-            call_stopped_notified_at=timezone.now()
-        )
-        if not claimed:
-            continue
-        person_notify(
-            user=signup.volunteer,
-            subject=_("A call you signed up for has stopped"),
-            text=_(
-                "“%(call)s” no longer takes part, so your shift on %(date)s will not go ahead as planned. "
-                "Sorry for the change; see other open calls on Hamyar."
-            )
-            % {
-                "call": call.title,
-                "date": format_date(signup.shift.starts_at, with_time=True, language="fa"),
-            },
-        )
-        told += 1
-    return told

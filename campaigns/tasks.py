@@ -1,26 +1,6 @@
 from celery import shared_task
 
-from . import services
-
-
-@shared_task(
-    acks_late=True, autoretry_for=(ConnectionError,), retry_backoff=True, retry_jitter=True, max_retries=5
-)
-def notify_call_stopped_task(call_id: int) -> int:
-    """Tells everyone signed up for a call's upcoming shifts that it no longer takes part.
-
-    Idempotent (each person is told once, however often this runs), so it may be acked late and retried.
-    """
-    return services.signups_notify_call_stopped(call_id=call_id)
-
-
-@shared_task(
-    acks_late=True, autoretry_for=(ConnectionError,), retry_backoff=True, retry_jitter=True, max_retries=5
-)
-def notify_signup_promoted_task(signup_id: int) -> bool:
-    """Tells a person on the waiting list that a place freed up and is now theirs; idempotent (claimed
-    once)."""
-    return services.signup_notify_promoted(signup_id=signup_id)
+from . import checkin, reminders, services
 
 
 @shared_task(acks_late=True)
@@ -31,8 +11,6 @@ def send_shift_reminders_task() -> int:
     redelivery after a worker died (acks_late) or a manual run send nothing twice. It has no retries of
     its own: a reminder that fails to send is left for the next run, five minutes later.
     """
-    from . import reminders
-
     return reminders.shift_reminders_send()
 
 
@@ -40,25 +18,7 @@ def send_shift_reminders_task() -> int:
 def mark_no_shows_task() -> int:
     """Marks people who never checked in to a shift that ended a while ago as no-shows; beat runs it
     every 10 minutes. Idempotent (one conditional UPDATE per shift): a redelivery marks no one twice."""
-    from . import checkin
-
     return checkin.signups_mark_no_shows()
-
-
-@shared_task(
-    acks_late=True, autoretry_for=(ConnectionError,), retry_backoff=True, retry_jitter=True, max_retries=5
-)
-def notify_signup_cancelled_by_staff_task(signup_id: int) -> bool:
-    """Tells a person that staff cancelled their sign-up, with the reason. Idempotent (claimed once)."""
-    return services.signup_notify_cancelled_by_staff(signup_id=signup_id)
-
-
-@shared_task(
-    acks_late=True, autoretry_for=(ConnectionError,), retry_backoff=True, retry_jitter=True, max_retries=5
-)
-def notify_team_places_released_task(reservation_id: int) -> bool:
-    """Tells the manager who reserved team places that the unassigned ones went back to the public."""
-    return services.team_places_notify_released(reservation_id=reservation_id)
 
 
 @shared_task(acks_late=True)

@@ -4,7 +4,7 @@ and changing how many the team holds. They only read and check input; the rules 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from cms.localization import ascii_digits, format_date, format_number
+from core.localization import ascii_digits, format_date, format_number
 
 
 class PlacesField(forms.IntegerField):

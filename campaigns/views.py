@@ -11,8 +11,8 @@ from django.utils.functional import cached_property
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 
-from cms.localization import ascii_digits
-from config.cached_answers import page_kept_for_readers_without_session
+from core.cached_answers import page_kept_for_readers_without_session
+from core.localization import ascii_digits
 
 from . import selectors
 from .catalogue import catalogue_data

@@ -20,8 +20,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from cms.localization import ascii_digits, format_date, format_number
-from config.errors import DomainError
+from core.errors import DomainError
+from core.localization import ascii_digits, format_date, format_number
 
 from . import selectors, services
 from .api import roster_csv_response

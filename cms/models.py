@@ -7,8 +7,8 @@ from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
-from cms.localization import localized
-from config.cached_answers import page_kept_for_readers_without_session
+from core.cached_answers import page_kept_for_readers_without_session
+from core.localization import localized
 
 
 class HomePage(Page):

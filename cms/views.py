@@ -2,7 +2,7 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from config.errors import error_body
+from core.errors import error_body
 
 
 def _wants_json(request) -> bool:

@@ -4,8 +4,8 @@ import dataclasses
 
 from django.db.models import Sum
 
-from cms.charts import Datum
-from cms.localization import localized
+from core.charts import Datum
+from core.localization import localized
 
 from .models import LedgerEntry, PointsAccount
 

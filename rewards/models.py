@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cms.localization import localized
+from core.localization import localized
 
 
 class PointsAccount(models.Model):

@@ -2,7 +2,7 @@ import datetime
 
 from ninja import Field, Schema
 
-from cms.localization import format_date
+from core.localization import format_date
 
 from .models import LedgerEntry, Reward, Voucher
 from .qr import voucher_qr_data_uri

@@ -4,13 +4,19 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+import jdatetime
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from .errors import RewardNotFound, VoucherNotFound
+from campaigns.permissions import departments_for_staff
+
+from .errors import (
+    RewardNotFound,
+    VoucherNotFound,
+)
+from .ledger import EntryFacts, lots_remaining
 from .models import LedgerEntry, PointsAccount, Reward, Voucher
-from .services import account_lots, counter_departments, jalali_month_key
 
 Kind = LedgerEntry.Kind
 
@@ -175,8 +181,6 @@ def budget_report(*, departments) -> list[BudgetRow]:
 
 
 def budget_used_this_month(*, reward: Reward) -> int:
-    from .services import reward_budget_used
-
     return reward_budget_used(reward=reward, month=jalali_month_key(timezone.now()))
 
 
@@ -210,3 +214,45 @@ def lifetime_ledger_entries():
             yield (user_id, amount - unrecovered, occurred_at, revoked_approval.get(verification_id))
         else:
             yield (user_id, amount, occurred_at, verification_id)
+
+
+def jalali_month_key(moment: datetime.datetime) -> str:
+    """ "1404-05" for a moment in Mordad 1404 (Tehran time): the months budgets are counted in."""
+    jalali = jdatetime.date.fromgregorian(date=timezone.localtime(moment).date())
+    return f"{jalali.year:04d}-{jalali.month:02d}"
+
+
+
+def account_lots(account: PointsAccount) -> dict:
+    """What is left of each of the account's lots (see rewards.ledger)."""
+    rows = LedgerEntry.objects.filter(account=account).values_list(
+        "pk", "kind", "amount", "expires_at", "verification_id", "lot_id", "verification__revokes_id"
+    )
+    return lots_remaining(
+        EntryFacts(
+            id=pk,
+            kind=kind,
+            amount=amount,
+            expires_at=expires_at,
+            verification_id=verification_id,
+            lot_id=lot_id,
+            revoked_approval_id=revokes_id if kind == Kind.REVERSAL else None,
+        )
+        for pk, kind, amount, expires_at, verification_id, lot_id, revokes_id in rows
+    )
+
+
+
+def reward_budget_used(*, reward: Reward, month: str) -> int:
+    """Vouchers (or rials) of the reward's budget issued in the month; cancelled vouchers give theirs back."""
+    issued = Voucher.objects.filter(reward=reward, budget_month=month).exclude(
+        status=Voucher.Status.CANCELLED
+    )
+    if reward.budget_kind == Reward.BudgetKind.VALUE:
+        return issued.aggregate(total=Sum("value_rials"))["total"] or 0
+    return issued.count()
+
+
+
+def counter_departments(*, user):
+    return departments_for_staff(user=user)

@@ -20,9 +20,11 @@ from django.db.models import Case, F, Q, Sum, Value, When
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from cms.localization import ascii_digits, format_date, format_number
+from core.localization import ascii_digits, format_date, format_number
+from verification.models import Verification
 from volunteers.notifications import person_language
 
+from . import events
 from .errors import (
     NotCounterStaff,
     RedemptionRefused,
@@ -31,8 +33,9 @@ from .errors import (
     VoucherNotFound,
     VoucherUnusable,
 )
-from .ledger import EntryFacts, lots_remaining, totals
+from .ledger import totals
 from .models import EarningRule, LedgerEntry, PointsAccount, Reward, Voucher
+from .selectors import account_lots, counter_departments, jalali_month_key, reward_budget_used
 
 logger = logging.getLogger(__name__)
 Kind = LedgerEntry.Kind
@@ -70,13 +73,11 @@ def _entry_write(account: PointsAccount, *, kind: str, amount: int, occurred_at,
 
 
 def _lifetime_recorded(*, account: PointsAccount, amount: int, occurred_at, verification_id: int) -> None:
-    """Tells achievements (levels, badges, leaderboards) about a change of lifetime points, in the same
-    transaction, so that its tallies commit or roll back with the ledger."""
+    """Tells the apps above (levels, badges, leaderboards) about a change of lifetime points, in the same
+    transaction, so that their tallies commit or roll back with the ledger."""
     if not amount:
         return
-    from achievements.services import points_recorded
-
-    points_recorded(
+    events.points_recorded.send(
         user_id=account.user_id, amount=amount, occurred_at=occurred_at, verification_id=verification_id
     )
 
@@ -132,12 +133,6 @@ def _local_jalali_month_bounds(moment: datetime.datetime) -> tuple[datetime.date
         return datetime.datetime.combine(day.togregorian(), datetime.time.min, tzinfo=tz)
 
     return midnight(first), midnight(following)
-
-
-def jalali_month_key(moment: datetime.datetime) -> str:
-    """ "1404-05" for a moment in Mordad 1404 (Tehran time): the months budgets are counted in."""
-    jalali = jdatetime.date.fromgregorian(date=timezone.localtime(moment).date())
-    return f"{jalali.year:04d}-{jalali.month:02d}"
 
 
 def _credited_in(account: PointsAccount, *, rule: EarningRule, start, end) -> int:
@@ -221,8 +216,6 @@ def verification_points_credit(
 
 @transaction.atomic
 def _verification_points_credit(*, verification_id: int, now) -> Credit | None:
-    from verification.models import Verification
-
     approval = (
         Verification.objects.select_related(
             "completion__signup__shift__call__service", "completion__signup__volunteer"
@@ -331,8 +324,6 @@ def verification_points_reverse(
 
 @transaction.atomic
 def _verification_points_reverse(*, revocation_id: int, now) -> LedgerEntry | None:
-    from verification.models import Verification
-
     revocation = (
         Verification.objects.select_related("revokes__completion__signup")
         .filter(pk=revocation_id, decision=Verification.Decision.REVOKE)
@@ -364,25 +355,6 @@ def _verification_points_reverse(*, revocation_id: int, now) -> LedgerEntry | No
 
 
 # --- Expiry -------------------------------------------------------------------------------------------------
-
-
-def account_lots(account: PointsAccount) -> dict:
-    """What is left of each of the account's lots (see rewards.ledger)."""
-    rows = LedgerEntry.objects.filter(account=account).values_list(
-        "pk", "kind", "amount", "expires_at", "verification_id", "lot_id", "verification__revokes_id"
-    )
-    return lots_remaining(
-        EntryFacts(
-            id=pk,
-            kind=kind,
-            amount=amount,
-            expires_at=expires_at,
-            verification_id=verification_id,
-            lot_id=lot_id,
-            revoked_approval_id=revokes_id if kind == Kind.REVERSAL else None,
-        )
-        for pk, kind, amount, expires_at, verification_id, lot_id, revokes_id in rows
-    )
 
 
 @transaction.atomic
@@ -458,28 +430,6 @@ def reward_check_available(*, reward: Reward, now) -> None:
         raise _refused(RewardErrorCode.REWARD_UNAVAILABLE, _("This reward cannot be redeemed at the moment."))
 
 
-def _level_check(*, reward: Reward, user) -> None:
-    if not reward.min_level_points:
-        return
-    from achievements.selectors import level_for
-
-    level = level_for(user)
-    if level is None or level.min_points < reward.min_level_points:
-        raise _refused(
-            RewardErrorCode.LEVEL_TOO_LOW, _("This reward is for volunteers of a higher level; keep going!")
-        )
-
-
-def reward_budget_used(*, reward: Reward, month: str) -> int:
-    """Vouchers (or rials) of the reward's budget issued in the month; cancelled vouchers give theirs back."""
-    issued = Voucher.objects.filter(reward=reward, budget_month=month).exclude(
-        status=Voucher.Status.CANCELLED
-    )
-    if reward.budget_kind == Reward.BudgetKind.VALUE:
-        return issued.aggregate(total=Sum("value_rials"))["total"] or 0
-    return issued.count()
-
-
 def reward_redeem(*, reward_id: int, user, now: datetime.datetime | None = None) -> Voucher:
     """Buys a voucher for the reward with the person's points. Under the reward's row lock the monthly
     budget and the person's limit are counted, and under the account's the balance is read, so no
@@ -490,7 +440,8 @@ def reward_redeem(*, reward_id: int, user, now: datetime.datetime | None = None)
         if reward is None:
             raise RewardNotFound(reward_id)
         reward_check_available(reward=reward, now=now)
-        _level_check(reward=reward, user=user)
+        # The apps above may refuse (achievements: a reward above the person's level).
+        events.redemption_requested.send(reward=reward, user=user)
         month = jalali_month_key(now)
         cost = reward.value_rials if reward.budget_kind == Reward.BudgetKind.VALUE else 1
         if reward_budget_used(reward=reward, month=month) + cost > reward.monthly_budget:
@@ -544,12 +495,6 @@ def _voucher_refund(voucher: Voucher, *, now) -> LedgerEntry | None:
         expires_at=now + points_expire_after(),
         voucher=voucher,
     )
-
-
-def counter_departments(*, user):
-    from campaigns.permissions import departments_for_staff
-
-    return departments_for_staff(user=user)
 
 
 def voucher_may_be_handled_by(*, voucher: Voucher, user) -> bool:

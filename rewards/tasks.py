@@ -6,7 +6,7 @@ twice.
 """
 
 from celery import shared_task
-from django.db import OperationalError
+from django.db import OperationalError, transaction
 
 from . import services
 
@@ -33,6 +33,17 @@ def verification_points_reverse_task(self, revocation_id: int) -> int:
     """Takes back the points of a revoked approval, once. Returns the points taken by this run."""
     entry = services.verification_points_reverse(revocation_id=revocation_id)
     return -entry.amount if entry else 0
+
+
+def verification_points_credit_after_commit(*, verification_id: int) -> None:
+    """Hears verification's "completion approved": the worker credits the points once it commits.
+    robust: a broker that fails then is logged, never an error for the member of staff who decided."""
+    transaction.on_commit(lambda: verification_points_credit_task.delay(verification_id), robust=True)
+
+
+def verification_points_reverse_after_commit(*, revocation_id: int) -> None:
+    """Hears verification's "completion revoked": the worker takes the points back once it commits."""
+    transaction.on_commit(lambda: verification_points_reverse_task.delay(revocation_id), robust=True)
 
 
 @shared_task(acks_late=True)

@@ -14,7 +14,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from config.errors import DomainError
+from core.errors import DomainError
 
 from . import selectors, services
 from .errors import RewardNotFound, VoucherNotFound
@@ -116,7 +116,7 @@ def voucher_cancel(request, code: str):
 @require_http_methods(["GET", "POST"])
 def counter(request):
     """Staff accept a voucher: the code typed or scanned, then one big, clear answer."""
-    if not services.counter_departments(user=request.user).exists():
+    if not selectors.counter_departments(user=request.user).exists():
         raise PermissionDenied(_("Only municipal staff can accept vouchers."))
     form = CounterForm(request.POST or None)
     result = None

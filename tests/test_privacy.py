@@ -31,8 +31,8 @@ from django.utils import timezone
 from campaigns.models import Department, Shift, SignUp
 from campaigns.services import department_staff_group_ensure
 from campaigns.tests.factories import PersonFactory, add_shift, publish_call
-from cms.localization import persian_digits
 from config.api import api
+from core.localization import persian_digits
 from volunteers.models import Invitation, Organisation, OrganisationMembership, Skill, Team
 from volunteers.selectors import contact_visible_to, personal_data_visible_to
 from volunteers.services import api_token_create

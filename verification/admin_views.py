@@ -17,8 +17,8 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from campaigns.permissions import departments_for_staff
-from cms.localization import format_number
-from config.errors import DomainError, NotFoundError
+from core.errors import DomainError, NotFoundError
+from core.localization import format_number
 
 from . import selectors, services
 from .errors import NotVerificationStaff

@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 from wagtail.admin.ui.components import Component
 
 from campaigns.permissions import departments_for_staff
-from cms.charts import Datum
+from core.charts import Datum
 
 from . import dashboard_selectors
 

@@ -14,7 +14,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
-from cms.charts import Datum, fold_days_into_months, month_keys, month_start, months_data
+from core.charts import Datum, fold_days_into_months, month_keys, month_start, months_data
 
 from .models import Completion
 from .selectors import OPEN_STATUSES, completions_for_staff

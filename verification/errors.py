@@ -2,7 +2,7 @@ from enum import StrEnum
 
 from django.utils.translation import gettext_lazy as _
 
-from config.errors import ConflictError, DomainError, NotFoundError, PermissionDeniedError
+from core.errors import ConflictError, DomainError, NotFoundError, PermissionDeniedError
 
 
 class VerificationErrorCode(StrEnum):

@@ -14,7 +14,7 @@ from django.http import FileResponse, Http404
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from cms.localization import format_number
+from core.localization import format_number
 
 from .errors import ReportRefused, VerificationErrorCode
 

@@ -14,16 +14,15 @@ from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import SignUp
 from campaigns.permissions import departments_for_staff
-from cms.localization import ascii_digits, format_date, format_number
-from config.errors import DomainError
-from volunteers.notifications import person_language, person_notify
+from core.errors import DomainError
+from core.localization import ascii_digits, format_number
 
-from . import selectors
+from . import events, selectors, tasks
 from .errors import (
     CompletionNotFound,
     DecisionConflict,
@@ -244,39 +243,23 @@ def _decided_hours(completion: Completion, hours, *, default: Decimal) -> Decima
 
 
 def _after_commit(verification: Verification) -> None:
-    """Points move and the volunteer hears of the decision only once it is committed.
+    """Points move (rewards hears of the decision now and acts once it commits) and the volunteer hears of
+    the decision only once it is committed.
 
     robust: the decision stands once committed; a broker (or, run eagerly, a task) that fails afterwards
     is logged rather than turned into an error for the member of staff who decided.
     """
     verification_id = verification.pk
     if verification.is_final_approval:
-        transaction.on_commit(lambda: _credit_points(verification_id), robust=True)
+        events.completion_approved.send(verification_id=verification_id)
     elif verification.decision == Verification.Decision.REVOKE:
-        transaction.on_commit(lambda: _reverse_points(verification_id), robust=True)
+        events.completion_revoked.send(revocation_id=verification_id)
     if verification.is_final_approval or verification.decision in (
         Verification.Decision.REJECT,
         Verification.Decision.REVOKE,
     ):
-        transaction.on_commit(lambda: _notify(verification_id), robust=True)
-
-
-def _credit_points(verification_id: int) -> None:
-    from rewards.tasks import verification_points_credit_task  # rewards depends on this app, not back
-
-    verification_points_credit_task.delay(verification_id)
-
-
-def _reverse_points(revocation_id: int) -> None:
-    from rewards.tasks import verification_points_reverse_task
-
-    verification_points_reverse_task.delay(revocation_id)
-
-
-def _notify(verification_id: int) -> None:
-    from .tasks import notify_verification_decision_task
-
-    notify_verification_decision_task.delay(verification_id)
+        notify = tasks.notify_verification_decision_task
+        transaction.on_commit(lambda: notify.delay(verification_id), robust=True)
 
 
 def _final_approve(completion: Completion, *, decided_by, decision: str, hours: Decimal, reason: str, now):
@@ -477,53 +460,3 @@ def shift_approve_all(*, shift, decided_by) -> RosterApproval:
 # --- Telling the volunteer ---------------------------------------------------------------------------
 
 
-def decision_notify(*, verification_id: int) -> bool:
-    """Tells the volunteer of a final approval (with the hours), a rejection (with the reason) or a
-    revocation, exactly once: a conditional UPDATE claims the notice, in the transaction that sends it,
-    so a failed send is claimed by nobody and a repeated task sends nothing more."""
-    with transaction.atomic():
-        claimed = Verification.objects.filter(pk=verification_id, notified_at__isnull=True).update(
-            notified_at=timezone.now()
-        )
-        if not claimed:
-            return False
-        verification = Verification.objects.select_related(
-            "completion__signup__volunteer", "completion__signup__shift__call"
-        ).get(pk=verification_id)
-        completion = verification.completion
-        volunteer = completion.signup.volunteer
-        shift = completion.signup.shift
-        language = person_language(volunteer)
-        with translation.override(language):
-            values = {
-                "call": shift.call.localized_title,
-                "date": format_date(shift.starts_at, language=language),
-                "hours": format_number(verification.hours or Decimal(0), language),
-                "reason": verification.reason,
-            }
-            if verification.is_final_approval:
-                subject = _("Your work was verified")
-                text = (
-                    _("Your report for “%(call)s” on %(date)s was approved: %(hours)s hours. Thank you!")
-                    % values
-                )
-            elif verification.decision == Verification.Decision.REJECT:
-                subject = _("Your report was not approved")
-                text = (
-                    _("Your report for “%(call)s” on %(date)s was not approved. Reason: %(reason)s") % values
-                )
-                if completion.submission_count < MAX_SUBMISSIONS:
-                    text = f"{text} {_('You can correct it and send it again once.')}"
-            elif verification.decision == Verification.Decision.REVOKE:
-                subject = _("An approval of your work was revoked")
-                text = (
-                    _(
-                        "The approval of your report for “%(call)s” on %(date)s was revoked, and its points "
-                        "taken back. Reason: %(reason)s"
-                    )
-                    % values
-                )
-            else:
-                return False
-            person_notify(user=volunteer, subject=str(subject), text=str(text), language=language)
-    return True

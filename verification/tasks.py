@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from . import services
+from . import notices
 
 
 @shared_task(
@@ -8,4 +8,4 @@ from . import services
 )
 def notify_verification_decision_task(verification_id: int) -> bool:
     """Tells the volunteer of a decision on their report. Idempotent (claimed once), so acked late."""
-    return services.decision_notify(verification_id=verification_id)
+    return notices.decision_notify(verification_id=verification_id)

@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from config.errors import DomainError
+from core.errors import DomainError
 
 from . import selectors, services
 from .errors import CompletionNotFound, SignUpNotFound

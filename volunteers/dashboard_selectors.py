@@ -8,7 +8,7 @@ import dataclasses
 from decimal import Decimal
 
 from campaigns.dashboard_selectors import team_places
-from cms.charts import Datum, month_keys, month_start
+from core.charts import Datum, month_keys, month_start
 from rewards.dashboard_selectors import points_by_service, points_totals
 from verification import dashboard_selectors as work
 

@@ -5,7 +5,7 @@ import re
 
 import jdatetime
 
-from cms.localization import ascii_digits
+from core.localization import ascii_digits
 
 from .errors import ProfileInvalid
 

@@ -3,7 +3,7 @@ from enum import StrEnum
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
-from config.errors import ConflictError, DomainError, NotFoundError, PermissionDeniedError
+from core.errors import ConflictError, DomainError, NotFoundError, PermissionDeniedError
 
 
 class AccountErrorCode(StrEnum):

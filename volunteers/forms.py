@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import District
-from cms.localization import is_persian, persian_digits
+from core.localization import is_persian, persian_digits
 
 from . import services
 from .auth import client_ip

@@ -8,7 +8,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cms.localization import localized
+from core.localization import localized
 
 
 class User(AbstractUser):

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from campaigns.permissions import departments_for_staff
-from cms.localization import ascii_digits
+from core.localization import ascii_digits
 
 from .models import Invitation, Organisation, OrganisationMembership, Team, User
 from .ngo_errors import (

@@ -19,7 +19,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from wagtail.log_actions import log
 
-from cms.localization import ascii_digits, localized
+from core.localization import ascii_digits, localized
 
 from . import ngo_selectors as selectors
 from .models import Invitation, Organisation, OrganisationMembership, Team, User

@@ -5,7 +5,7 @@ They are stored as 09xxxxxxxxx.
 
 import re
 
-from cms.localization import ascii_digits
+from core.localization import ascii_digits
 
 MOBILE_PATTERN = re.compile(r"^09\d{9}$")
 

@@ -25,8 +25,8 @@ from django.utils import timezone, translation
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext_lazy as _
 
-from cms.localization import ascii_digits
-from config.errors import DomainError
+from core.errors import DomainError
+from core.localization import ascii_digits
 
 from .errors import (
     ApiTokenNotFound,

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.module_loading import import_string
 
-from cms.localization import ascii_digits
+from core.localization import ascii_digits
 
 ONE_TIME_CODE_PATTERN = re.compile(r"(?<!\d)\d{6}(?!\d)")
 

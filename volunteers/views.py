@@ -16,8 +16,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 
-from cms.localization import localize_digits
-from config.errors import DomainError
+from core.errors import DomainError
+from core.localization import localize_digits
 
 from . import dashboard_selectors, selectors, services
 from .auth import client_ip

@@ -9,7 +9,7 @@ from wagtail.test.utils.form_data import nested_form_data, streamfield
 
 from campaigns.models import CallClosure, Department, District, OpenCallPage, Service, Shift, SignUp
 from campaigns.services import department_section_ensure, departments_setup, signup_create
-from campaigns.tasks import notify_call_stopped_task
+from campaigns.notices import notify_call_stopped_task
 from campaigns.tests.factories import PersonFactory, add_shift, publish_call
 
 pytestmark = pytest.mark.django_db

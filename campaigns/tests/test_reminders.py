@@ -13,7 +13,7 @@ from campaigns.services import call_close, signup_cancel, signup_create
 from campaigns.tasks import send_shift_reminders_task
 from campaigns.tests.factories import PersonFactory, add_shift, publish_call
 from campaigns.tests.test_signup_concurrency import run_together
-from cms.localization import format_date
+from core.localization import format_date
 from tests.pytest_servers import postgres_missing_reason_key
 from tests.servers import skip_or_fail
 from volunteers.sms import BaseSmsBackend, OutboxSmsBackend

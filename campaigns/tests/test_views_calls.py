@@ -17,7 +17,7 @@ from django.utils import timezone, translation
 from campaigns.forms import CallFilterForm
 from campaigns.models import CallClosure, District, OpenCallPage, Service, Shift
 from campaigns.services import call_index_ensure, department_section_ensure
-from cms.localization import format_date, persian_digits
+from core.localization import format_date, persian_digits
 from volunteers.models import Skill
 
 pytestmark = pytest.mark.django_db

@@ -1,9 +1,9 @@
-"""cms.localization.url_in_language: the language switcher's link."""
+"""core.localization.url_in_language: the language switcher's link."""
 
 from django.test import RequestFactory
 from django.utils import translation
 
-from cms.localization import url_in_language
+from core.localization import url_in_language
 
 
 def test_an_address_outside_the_language_prefixed_pages_links_to_the_home_page_in_that_language():

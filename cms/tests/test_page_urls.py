@@ -8,7 +8,7 @@ from django.utils import translation
 from wagtail.models import Page, Site
 
 from campaigns.tests.factories import publish_call
-from cms.selectors import page_absolute_url
+from core.absolute_urls import page_absolute_url
 
 pytestmark = pytest.mark.django_db
 

@@ -9,8 +9,8 @@ from wagtail.models import Page
 from wagtail.test.utils import WagtailPageTestCase
 
 from campaigns.models import Service
-from cms.localization import format_date
 from cms.models import HomePage
+from core.localization import format_date
 
 pytestmark = pytest.mark.django_db
 

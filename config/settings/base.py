@@ -23,6 +23,7 @@ CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
     # Project apps first so their templates and translations win.
+    "core",
     "cms",
     "campaigns",
     "volunteers",
@@ -83,7 +84,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "wagtail.contrib.settings.context_processors.settings",
             ],
-            "builtins": ["cms.templatetags.hamyar"],
+            "builtins": ["core.templatetags.hamyar"],
         },
     },
 ]

@@ -11,7 +11,7 @@ from django.test import Client
 
 from campaigns.tests.factories import PersonFactory, publish_call
 from campaigns.tests.test_signup_concurrency import run_together
-from config.errors import DomainError
+from core.errors import DomainError
 from rewards import services, tasks
 from rewards.models import LedgerEntry, PointsAccount, Voucher
 from rewards.tests.factories import (

@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
 
 from campaigns.tests.factories import PersonFactory, publish_call
-from config.errors import DomainError
-from rewards import services
+from core.errors import DomainError
+from rewards import selectors, services
 from rewards.ledger import totals
 from rewards.models import LedgerEntry, PointsAccount, Voucher
 from rewards.tests.factories import approval_create, counter_staff, revocation_create, reward_create
@@ -50,8 +50,8 @@ class LedgerPropertyTests(TestCase):
         balance, lifetime = totals(entries)
         assert account.balance == balance >= 0
         assert account.lifetime == lifetime
-        assert sum(lot.remaining for lot in services.account_lots(account).values()) == balance
-        assert all(lot.remaining >= 0 for lot in services.account_lots(account).values())
+        assert sum(lot.remaining for lot in selectors.account_lots(account).values()) == balance
+        assert all(lot.remaining >= 0 for lot in selectors.account_lots(account).values())
         assert services.ledger_verify() == []
 
     @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -23,7 +23,7 @@ from playwright.sync_api import expect
 from campaigns.models import Department, District, OpenCallPage, Shift, SignUp
 from campaigns.services import department_section_ensure
 from campaigns.tests.factories import PersonFactory, add_shift, publish_call
-from cms.localization import persian_digits
+from core.localization import persian_digits
 from rewards.models import Voucher
 from rewards.services import reward_redeem
 from rewards.tests.factories import reward_create

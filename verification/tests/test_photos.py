@@ -5,7 +5,7 @@ import io
 import pytest
 from PIL import Image
 
-from config.errors import DomainError
+from core.errors import DomainError
 from verification.photos import MAX_PHOTO_BYTES, photo_clean
 from verification.services import completion_report
 from verification.tests.factories import GPS_IFD, ended_signup, image_bytes, jpeg_with_gps, upload

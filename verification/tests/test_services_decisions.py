@@ -7,16 +7,16 @@ from decimal import Decimal
 import pytest
 
 from campaigns.tests.factories import PersonFactory, publish_call
-from config.errors import DomainError
+from core.errors import DomainError
 from rewards.models import LedgerEntry
 from verification import selectors
 from verification.models import Completion, Verification
+from verification.notices import decision_notify
 from verification.services import (
     completion_approve,
     completion_decide,
     completion_reject,
     completion_revoke,
-    decision_notify,
     shift_approve_all,
 )
 from verification.tests.factories import (

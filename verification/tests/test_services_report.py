@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from campaigns.models import SignUp
 from campaigns.tests.factories import PersonFactory, add_shift, publish_call
-from config.errors import DomainError
+from core.errors import DomainError
 from verification import selectors
 from verification.models import Completion
 from verification.services import completion_reject, completion_report

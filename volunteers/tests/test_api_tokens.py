@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from campaigns.tests.factories import PersonFactory
-from cms.localization import persian_digits
+from core.localization import persian_digits
 from volunteers.auth import client_ip
 from volunteers.errors import TooManyAttempts
 from volunteers.models import ApiToken

@@ -11,7 +11,7 @@ from wagtail.models import ModelLogEntry
 from campaigns.models import Department
 from campaigns.services import department_approvers_group_ensure
 from campaigns.tests.factories import PersonFactory
-from config.errors import DomainError
+from core.errors import DomainError
 from volunteers import ngo_selectors as selectors
 from volunteers import ngo_services as services
 from volunteers.models import Invitation, Organisation, OrganisationMembership, Team

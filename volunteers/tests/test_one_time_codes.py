@@ -8,7 +8,7 @@ from django.test import Client, override_settings
 from django.utils import timezone
 
 from campaigns.tests.factories import PersonFactory
-from cms.localization import persian_digits
+from core.localization import persian_digits
 from volunteers import services
 from volunteers.errors import CodeRefused
 from volunteers.models import ApiToken, OneTimeCode

@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from campaigns.tests.factories import PersonFactory
-from cms.localization import persian_digits
+from core.localization import persian_digits
 from volunteers.models import OneTimeCode
 from volunteers.sms import OutboxSmsBackend
 

@@ -3,7 +3,7 @@
 from django import template
 from django.utils.html import format_html
 
-from cms import localization
+from core import localization
 
 register = template.Library()
 

@@ -1,9 +1,9 @@
 """Charts drawn on the server as inline SVG: the figures, and the geometry that places them.
 
-Selectors return `Datum` lists; `cms.templatetags.charts` turns them into SVG through
+Selectors return `Datum` lists; `core.templatetags.charts` turns them into SVG through
 templates/includes/charts/. No JavaScript and no external files: a chart is readable as soon as the page
 is, on a 390px phone, and mirrors itself on right-to-left pages (the first item and the value axis sit
-on the reader's starting side). Every number shown goes through `cms.localization.format_number`, so
+on the reader's starting side). Every number shown goes through `core.localization.format_number`, so
 Persian pages show Persian digits.
 
 The drawing is in viewBox units and scales with the width of its container; the text scales with it.
@@ -17,7 +17,7 @@ from decimal import Decimal
 import jdatetime
 from django.utils import timezone
 
-from cms.localization import JALALI_MONTHS_FA, format_number, is_persian, localize_digits
+from core.localization import JALALI_MONTHS_FA, format_number, is_persian, localize_digits
 
 Number = int | Decimal
 

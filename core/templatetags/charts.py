@@ -14,8 +14,8 @@ from django import template
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from cms import charts
-from cms.localization import format_number
+from core import charts
+from core.localization import format_number
 
 register = template.Library()
 

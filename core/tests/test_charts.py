@@ -7,8 +7,8 @@ from decimal import Decimal
 from django.template import Context, Template
 from django.utils import timezone, translation
 
-from cms import charts
-from cms.charts import Datum
+from core import charts
+from core.charts import Datum
 
 MONTHS = [
     Datum(label="فروردین ۱۴۰۴", short_label="فروردین", value=Decimal("12.5"), key="1404-01"),

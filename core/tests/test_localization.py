@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.utils import translation
 
-from cms import localization
+from core import localization
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,172 @@
+"""What people are told when their sign-up changes, and the Celery tasks that tell them after the commit.
+
+Services enqueue these tasks with `delay_on_commit`; they live beside the notices rather than in tasks.py
+because tasks.py runs the periodic jobs, which call the services: one module for both would be a loop.
+The tasks keep their names from tasks.py, so messages queued before an upgrade still find them.
+"""
+
+from celery import shared_task
+from django.conf import settings
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+
+from core.localization import format_date, format_number
+from volunteers.notifications import person_language, person_notify
+
+from .models import OpenCallPage, SignUp, TeamReservation
+
+# Idempotent (each notice is claimed once), so acked late and retried.
+NOTICE_TASK_OPTIONS = {
+    "acks_late": True,
+    "autoretry_for": (ConnectionError,),
+    "retry_backoff": True,
+    "retry_jitter": True,
+    "max_retries": 5,
+}
+
+
+def signup_notify_promoted(*, signup_id: int) -> bool:
+    """Tells a person their place in line became a place on the shift, exactly once: the conditional
+    UPDATE claims the notice, so a retried or repeated task sends nothing more."""
+    claimed = SignUp.objects.filter(
+        pk=signup_id, status=SignUp.Status.CONFIRMED, promotion_notified_at__isnull=True
+    ).update(promotion_notified_at=timezone.now())
+    if not claimed:
+        return False
+    signup = SignUp.objects.select_related("volunteer", "shift__call").get(pk=signup_id)
+    language = person_language(signup.volunteer)
+    with translation.override(language):  # `%` renders the text now: in the person's language
+        text = _("A place freed up on “%(call)s” on %(date)s and it is now yours. See you there!") % {
+            "call": signup.shift.call.title,
+            "date": format_date(signup.shift.starts_at, with_time=True, language=language),
+        }
+    person_notify(user=signup.volunteer, subject=_("You have a place"), text=text, language=language)
+    return True
+
+
+def signup_notify_cancelled_by_staff(*, signup_id: int) -> bool:
+    """Tells a person that staff cancelled their sign-up, and why; exactly once (a conditional UPDATE)."""
+    claimed = SignUp.objects.filter(
+        pk=signup_id,
+        status=SignUp.Status.CANCELLED,
+        cancelled_by__isnull=False,
+        cancellation_notified_at__isnull=True,
+    ).update(cancellation_notified_at=timezone.now())
+    if not claimed:
+        return False
+    signup = SignUp.objects.select_related("volunteer", "shift__call").get(pk=signup_id)
+    language = person_language(signup.volunteer)
+    with translation.override(language):  # `%` renders the text now: in the person's language
+        text = _(
+            "The organisers cancelled your sign-up for “%(call)s” on %(date)s. Reason: %(reason)s. "
+            "See other open calls on Hamyar."
+        ) % {
+            "call": signup.shift.call.title,
+            "date": format_date(signup.shift.starts_at, with_time=True, language=language),
+            "reason": signup.cancellation_reason,
+        }
+    person_notify(
+        user=signup.volunteer, subject=_("Your sign-up was cancelled"), text=text, language=language
+    )
+    return True
+
+
+def team_places_notify_released(*, reservation_id: int) -> bool:
+    """Tells the manager who reserved the places that the unassigned ones went back to the public;
+    exactly once (a conditional UPDATE claims the notice)."""
+    claimed = TeamReservation.objects.filter(
+        pk=reservation_id,
+        released_at__isnull=False,
+        released_places__gt=0,
+        reserved_by__isnull=False,
+        release_notified_at__isnull=True,
+    ).update(release_notified_at=timezone.now())
+    if not claimed:
+        return False
+    reservation = TeamReservation.objects.select_related("reserved_by", "team", "shift__call").get(
+        pk=reservation_id
+    )
+    language = person_language(reservation.reserved_by)
+    with translation.override(language):  # `%` renders the text now: in the person's language
+        text = _(
+            "%(count)s places that “%(team)s” held on “%(call)s” on %(date)s were not assigned to anyone "
+            "%(hours)s hours before the shift, so they went back to the public. Members you assigned keep "
+            "their places."
+        ) % {
+            "count": format_number(reservation.released_places),
+            "team": reservation.team.name,
+            "call": reservation.shift.call.title,
+            "date": format_date(reservation.shift.starts_at, with_time=True, language=language),
+            "hours": format_number(settings.TEAM_PLACES_RELEASE_HOURS),
+        }
+    person_notify(
+        user=reservation.reserved_by,
+        subject=_("Unassigned team places were released"),
+        text=text,
+        language=language,
+    )
+    return True
+
+
+def signups_notify_call_stopped(*, call_id: int) -> int:
+    """Tells each person still signed up for an upcoming shift of the call, exactly once.
+
+    The conditional UPDATE claims a person's notice before it is sent, so two runs of this (a retry, or
+    closing and then unpublishing) can never both send it. Returns how many people were told.
+    """
+    call = OpenCallPage.objects.get(pk=call_id)
+    to_tell = SignUp.objects.filter(
+        shift__call_id=call_id,
+        shift__ends_at__gt=timezone.now(),
+        status__in=SignUp.ACTIVE_STATUSES,
+        call_stopped_notified_at__isnull=True,
+    ).select_related("volunteer", "shift")
+    told = 0
+    for signup in to_tell:
+        claimed = SignUp.objects.filter(pk=signup.pk, call_stopped_notified_at__isnull=True).update(
+            call_stopped_notified_at=timezone.now()
+        )
+        if not claimed:
+            continue
+        person_notify(
+            user=signup.volunteer,
+            subject=_("A call you signed up for has stopped"),
+            text=_(
+                "“%(call)s” no longer takes part, so your shift on %(date)s will not go ahead as planned. "
+                "Sorry for the change; see other open calls on Hamyar."
+            )
+            % {
+                "call": call.title,
+                "date": format_date(signup.shift.starts_at, with_time=True, language="fa"),
+            },
+        )
+        told += 1
+    return told
+
+
+@shared_task(name="campaigns.tasks.notify_call_stopped_task", **NOTICE_TASK_OPTIONS)
+def notify_call_stopped_task(call_id: int) -> int:
+    """Tells everyone signed up for a call's upcoming shifts that it no longer takes part.
+
+    Idempotent (each person is told once, however often this runs), so it may be acked late and retried.
+    """
+    return signups_notify_call_stopped(call_id=call_id)
+
+
+@shared_task(name="campaigns.tasks.notify_signup_promoted_task", **NOTICE_TASK_OPTIONS)
+def notify_signup_promoted_task(signup_id: int) -> bool:
+    """Tells a person on the waiting list that a place freed up and is now theirs; idempotent (claimed
+    once)."""
+    return signup_notify_promoted(signup_id=signup_id)
+
+
+@shared_task(name="campaigns.tasks.notify_signup_cancelled_by_staff_task", **NOTICE_TASK_OPTIONS)
+def notify_signup_cancelled_by_staff_task(signup_id: int) -> bool:
+    """Tells a person that staff cancelled their sign-up, with the reason. Idempotent (claimed once)."""
+    return signup_notify_cancelled_by_staff(signup_id=signup_id)
+
+
+@shared_task(name="campaigns.tasks.notify_team_places_released_task", **NOTICE_TASK_OPTIONS)
+def notify_team_places_released_task(reservation_id: int) -> bool:
+    """Tells the manager who reserved team places that the unassigned ones went back to the public."""
+    return team_places_notify_released(reservation_id=reservation_id)

@@ -1,0 +1,9 @@
+"""What verification tells the apps above it (rewards pays for approved work and takes it back)."""
+
+from core.events import Event
+
+# A completion's final approval was written. Sent inside the decision's transaction.
+completion_approved = Event("completion approved", payload=("verification_id",))
+
+# An approval was revoked; `revocation_id` is the revoking Verification. Sent inside its transaction.
+completion_revoked = Event("completion revoked", payload=("revocation_id",))
