@@ -78,7 +78,7 @@ class Badge(models.Model):
     icon = models.CharField(_("icon"), max_length=20, choices=BADGE_ICON_CHOICES, default="star")
     rule = models.CharField(_("rule"), max_length=24, choices=Rule.choices)
     service = models.ForeignKey(
-        "campaigns.Service",
+        "city.Service",
         on_delete=models.PROTECT,
         null=True,
         blank=True,
@@ -87,7 +87,7 @@ class Badge(models.Model):
         help_text=_("For “verified shifts in a service”."),
     )
     department = models.ForeignKey(
-        "campaigns.Department",
+        "city.Department",
         on_delete=models.PROTECT,
         null=True,
         blank=True,

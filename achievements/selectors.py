@@ -19,7 +19,8 @@ from django.db import connection
 from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
-from campaigns.models import Department, District, SignUp
+from campaigns.models import SignUp
+from city.models import Department, District
 from verification.models import Completion, Verification
 from volunteers.models import Organisation, Team
 

@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from campaigns.models import District
+from city.models import District
 from volunteers.models import Organisation, Team
 
 from . import services

@@ -198,17 +198,9 @@ def generate(volumes: Volumes, *, seed: int = SEED, log=print) -> Dataset:  # no
     from django.contrib.contenttypes.models import ContentType
     from wagtail.models import Locale, Page
 
-    from campaigns.models import (
-        Department,
-        DepartmentCallsPage,
-        District,
-        OpenCallPage,
-        Service,
-        Shift,
-        SignUp,
-        call_search_vectors_refresh,
-    )
+    from campaigns.models import DepartmentCallsPage, OpenCallPage, Shift, SignUp, call_search_vectors_refresh
     from campaigns.services import department_section_ensure
+    from city.models import Department, District, Service
     from volunteers.models import ApiToken
 
     User = get_user_model()

@@ -25,6 +25,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
+from city.permissions import departments_for_staff
 from core.localization import format_date
 
 from .checkin_errors import (
@@ -35,7 +36,7 @@ from .checkin_errors import (
     NotSiteLead,
 )
 from .models import Shift, SignUp
-from .permissions import departments_for_staff, shifts_manageable_by
+from .permissions import shifts_manageable_by
 
 TOKEN_SALT = "campaigns.checkin.shift"
 EARTH_RADIUS_M = 6_371_008.8

@@ -17,9 +17,10 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from city.models import Department, District, Service
 from volunteers.models import Skill
 
-from .models import Department, DepartmentCallsPage, District, OpenCallPage, Service, Shift, TeamReservation
+from .models import DepartmentCallsPage, OpenCallPage, Shift, TeamReservation
 from .services import call_close, department_section_ensure, team_reservation_assign, team_reservation_create
 
 FRIDAY, THURSDAY, TUESDAY = 4, 3, 1  # datetime.date.weekday()

@@ -1,17 +1,10 @@
-"""Who may manage what: municipal staff act only for their own department(s)."""
+"""Which calls and shifts a member of staff manages: those of their own department(s)."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
-from .models import Department, OpenCallPage, Shift
+from city.permissions import departments_for_staff
 
-
-def departments_for_staff(*, user) -> QuerySet[Department]:
-    """The departments a person is staff (or approver) of; every department for superusers."""
-    if not user.is_authenticated:
-        return Department.objects.none()
-    if user.is_superuser:
-        return Department.objects.all()
-    return Department.objects.filter(Q(staff_group__user=user) | Q(approvers_group__user=user)).distinct()
+from .models import OpenCallPage, Shift
 
 
 def calls_manageable_by(*, user) -> QuerySet[OpenCallPage]:

@@ -7,11 +7,12 @@ from ninja import Field, Schema
 from pydantic import ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
+from city.models import DelphiRound, Department, Service
 from core.absolute_urls import page_absolute_url
 from core.localization import ascii_digits
 
 from . import selectors
-from .models import DelphiRound, Department, OpenCallPage, Service, Shift, SignUp
+from .models import OpenCallPage, Shift, SignUp
 from .selectors import CallFilters
 
 

@@ -36,6 +36,9 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import PageViewRestriction
 
+from city.models import DelphiRound, Department, District, Service
+from city.permissions import departments_for_staff
+
 from .errors import (
     CallNotFound,
     CampaignErrorCode,
@@ -51,16 +54,11 @@ from .models import (
     CALL_SEARCHED_FIELDS,
     TEXT_SEARCH_CONFIG,
     CallClosure,
-    DelphiRound,
-    Department,
-    District,
     OpenCallPage,
-    Service,
     Shift,
     SignUp,
     TeamReservation,
 )
-from .permissions import departments_for_staff
 
 
 def service_list(*, department_slug: str | None = None, include_inactive: bool = False) -> QuerySet[Service]:

@@ -7,9 +7,17 @@ from django.db.models import F
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from wagtail.models import GroupApprovalTask, GroupPagePermission, Page, Workflow, WorkflowPage, WorkflowTask
+from wagtail.models import (
+    GroupApprovalTask,
+    GroupPagePermission,
+    Page,
+    Site,
+    Workflow,
+    WorkflowPage,
+    WorkflowTask,
+)
 
-from cms.models import HomePage
+from city.models import Department
 from core.localization import format_date, format_number
 
 from . import notices
@@ -24,7 +32,6 @@ from .models import (
     CallClosure,
     CallIndexPage,
     CallSchedule,
-    Department,
     DepartmentCallsPage,
     OpenCallPage,
     Shift,
@@ -81,7 +88,8 @@ def call_index_ensure() -> CallIndexPage:
     existing = CallIndexPage.objects.first()
     if existing:
         return existing
-    home = HomePage.objects.get()
+    # The home page (cms, above this app) is the root page of the default site.
+    home = Site.objects.get(is_default_site=True).root_page
     index = home.add_child(instance=CallIndexPage(title="فراخوان‌ها", title_en="Open calls", slug="calls"))
     index.save_revision().publish()
     return index

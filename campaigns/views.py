@@ -11,11 +11,11 @@ from django.utils.functional import cached_property
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 
+from city.catalogue import catalogue_data
 from core.cached_answers import page_kept_for_readers_without_session
 from core.localization import ascii_digits
 
 from . import selectors
-from .catalogue import catalogue_data
 from .errors import ServiceNotFound
 from .forms import CallFilterForm
 from .models import CallIndexPage

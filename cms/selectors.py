@@ -4,7 +4,8 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from campaigns import selectors as campaign_selectors
-from campaigns.models import OpenCallPage, Service, Shift
+from campaigns.models import OpenCallPage, Shift
+from city.models import Service
 
 HOME_PAGE_CALLS = 6
 

@@ -27,6 +27,7 @@ if settings.DEBUG:
 # Pages: Persian at the root, English under /en/.
 urlpatterns += i18n_patterns(
     path("services/", include("campaigns.urls")),
+    path("account/", include("cms.urls")),
     path("account/", include("volunteers.urls")),
     path("my/", include("campaigns.volunteer_urls")),
     path("completions/", include("verification.urls")),

@@ -10,7 +10,8 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from campaigns.models import Department, OpenCallPage, Shift, SignUp
+from campaigns.models import OpenCallPage, Shift, SignUp
+from city.models import Department
 
 from . import services
 from .models import EarningRule, LedgerEntry, Reward

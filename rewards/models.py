@@ -67,7 +67,7 @@ class EarningRule(models.Model):
     name = models.CharField(_("name"), max_length=120)
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
     department = models.ForeignKey(
-        "campaigns.Department",
+        "city.Department",
         on_delete=models.PROTECT,
         null=True,
         blank=True,
@@ -76,7 +76,7 @@ class EarningRule(models.Model):
         help_text=_("Empty: every department (administrators only)."),
     )
     service = models.ForeignKey(
-        "campaigns.Service",
+        "city.Service",
         on_delete=models.PROTECT,
         null=True,
         blank=True,
@@ -96,7 +96,7 @@ class EarningRule(models.Model):
         help_text=_("For a streak bonus: how many consecutive weeks with a verified shift earn it."),
     )
     districts = models.ManyToManyField(
-        "campaigns.District",
+        "city.District",
         blank=True,
         related_name="+",
         verbose_name=_("under-served districts"),
@@ -141,7 +141,7 @@ class Reward(models.Model):
         EVER = "ever", _("in total")
 
     department = models.ForeignKey(
-        "campaigns.Department",
+        "city.Department",
         on_delete=models.PROTECT,
         related_name="rewards",
         verbose_name=_("issuing department"),

@@ -9,7 +9,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from campaigns.permissions import departments_for_staff
+from city.permissions import departments_for_staff
 
 from .errors import (
     RewardNotFound,

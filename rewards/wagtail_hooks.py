@@ -21,8 +21,8 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies.base import BasePermissionPolicy
 from wagtail.permissions import register_permission_policy
 
-from campaigns.models import Department, Service
-from campaigns.permissions import departments_for_staff
+from city.models import Department, Service
+from city.permissions import departments_for_staff
 
 from . import selectors
 from .models import EarningRule, Reward

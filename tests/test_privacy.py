@@ -28,9 +28,10 @@ from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
 
-from campaigns.models import Department, Shift, SignUp
+from campaigns.models import Shift, SignUp
 from campaigns.services import department_staff_group_ensure
 from campaigns.tests.factories import PersonFactory, add_shift, publish_call
+from city.models import Department
 from config.api import api
 from core.localization import persian_digits
 from volunteers.models import Invitation, Organisation, OrganisationMembership, Skill, Team

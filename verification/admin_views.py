@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from campaigns.permissions import departments_for_staff
+from city.permissions import departments_for_staff
 from core.errors import DomainError, NotFoundError
 from core.localization import format_number
 

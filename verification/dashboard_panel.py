@@ -4,7 +4,7 @@ with their verification backlog by age and the verified hours of their departmen
 from django.utils.translation import gettext as _
 from wagtail.admin.ui.components import Component
 
-from campaigns.permissions import departments_for_staff
+from city.permissions import departments_for_staff
 from core.charts import Datum
 
 from . import dashboard_selectors

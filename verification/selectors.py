@@ -10,7 +10,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from campaigns.models import Shift, SignUp
-from campaigns.permissions import departments_for_staff
+from city.permissions import departments_for_staff
 
 from .errors import CompletionNotFound, NotVerificationStaff, ShiftNotFound, SignUpNotFound
 from .models import Completion, CompletionPhoto, Verification

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import SignUp
-from campaigns.permissions import departments_for_staff
+from city.permissions import departments_for_staff
 from core.errors import DomainError
 from core.localization import ascii_digits, format_number
 

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
-from campaigns.permissions import departments_for_staff
+from city.permissions import departments_for_staff
 
 from . import admin_views, dashboard_panel
 

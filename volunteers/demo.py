@@ -7,8 +7,8 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from campaigns.models import Department, District
 from campaigns.services import department_approvers_group_ensure, department_staff_group_ensure
+from city.models import Department, District
 
 from .models import Organisation, OrganisationMembership, Skill, Team
 from .ngo_demo import ngo_demo_load

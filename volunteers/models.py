@@ -33,7 +33,7 @@ class User(AbstractUser):
     # Profile. Date of birth and the emergency contact are personal data: see volunteers.selectors for
     # who may read them.
     district = models.ForeignKey(
-        "campaigns.District",
+        "city.District",
         on_delete=models.SET_NULL,
         null=True,
         blank=True,

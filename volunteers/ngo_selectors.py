@@ -13,7 +13,7 @@ from django.db.models import Case, F, Prefetch, QuerySet, When
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from campaigns.permissions import departments_for_staff
+from city.permissions import departments_for_staff
 from core.localization import ascii_digits
 
 from .models import Invitation, Organisation, OrganisationMembership, Team, User

@@ -13,7 +13,6 @@ urlpatterns = [
     path("join/<str:code>/", views.join_code, name="join_code"),
     path("<int:organisation_id>/", views.dashboard, name="dashboard"),
     path("<int:organisation_id>/resubmit/", views.resubmit, name="resubmit"),
-    path("<int:organisation_id>/figures/", views.figures, name="figures"),
     path("<int:organisation_id>/members/<int:membership_id>/role/", views.member_role, name="member_role"),
     path(
         "<int:organisation_id>/members/<int:membership_id>/remove/",

@@ -10,7 +10,6 @@ import datetime
 import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -21,7 +20,6 @@ from django.views.decorators.http import require_POST
 
 from core.errors import DomainError
 
-from . import dashboard_selectors
 from . import ngo_selectors as selectors
 from . import ngo_services as services
 from .ngo_errors import InvalidRole, InvitationNotFound, OrganisationNotFound, RegistrationNumberTaken
@@ -106,16 +104,6 @@ def dashboard(request, organisation_id: int):
         context["team_form"] = TeamForm()
         context["role_choices"] = selectors.Role.choices
     return render(request, "volunteers/ngo/dashboard.html", context)
-
-
-@login_required
-def figures(request, organisation_id: int):
-    """The NGO's team work as charts, for its owners and managers (other members are refused)."""
-    organisation, membership = _member_or_404(request, organisation_id)
-    if not selectors.is_manager(membership):
-        raise PermissionDenied(_("Only the NGO's owners and managers may see its figures."))
-    page = dashboard_selectors.ngo_figures(organisation=organisation)
-    return render(request, "volunteers/ngo/figures.html", {"organisation": organisation, "page": page})
 
 
 REGISTRATION_FIELDS = list(OrganisationRegisterForm.base_fields)

@@ -14,7 +14,6 @@ urlpatterns = [
     path("signup/verify/", views.signup_verify, name="signup_verify"),
     path("signup/email/", views.signup_email, name="signup_email"),
     path("profile/", views.profile, name="profile"),
-    path("dashboard/", views.dashboard, name="dashboard"),
     path("", views.account, name="account"),
     path("ngo/", include("volunteers.ngo_urls")),
 ]

@@ -19,7 +19,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from core.errors import DomainError
 from core.localization import localize_digits
 
-from . import dashboard_selectors, selectors, services
+from . import selectors, services
 from .auth import client_ip
 from .forms import CodeForm, EmailSignupForm, LoginForm, PhoneForm, PhoneSignupForm, ProfileForm
 from .models import OneTimeCode
@@ -182,13 +182,6 @@ def code_login_verify(request):
 @login_required
 def account(request):
     return render(request, "volunteers/account.html")
-
-
-@login_required
-def dashboard(request):
-    """The person's own figures as charts: verified hours per month, points by service, totals."""
-    page = dashboard_selectors.volunteer_dashboard(user=request.user)
-    return render(request, "volunteers/dashboard.html", {"page": page})
 
 
 @login_required

@@ -7,8 +7,9 @@ from decimal import Decimal
 from django.utils import timezone
 
 from achievements.services import LedgerEntry, points_recorded
-from campaigns.models import District, OpenCallPage, SignUp
+from campaigns.models import OpenCallPage, SignUp
 from campaigns.tests.factories import PersonFactory, add_shift, publish_call
+from city.models import District
 from verification.models import Completion, Verification
 
 _calls: dict = {}

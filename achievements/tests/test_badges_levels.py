@@ -3,8 +3,8 @@ import pytest
 from achievements.models import Badge, BadgeAward, LevelAttainment
 from achievements.selectors import badge_statuses, level_for, level_progress
 from achievements.services import points_recorded
-from campaigns.models import Department, Service
 from campaigns.tests.factories import PersonFactory
+from city.models import Department, Service
 
 from .factories import credit, revoke, verified_work
 

@@ -12,9 +12,9 @@ from django.utils import timezone
 from achievements.models import Badge, BadgeAward, LeaderboardScore, LevelAttainment
 from achievements.periods import month_key
 from achievements.services import points_recorded
-from campaigns.models import District
 from campaigns.tests.factories import PersonFactory
 from campaigns.tests.test_signup_concurrency import run_together
+from city.models import District
 from tests.pytest_servers import postgres_missing_reason_key
 from tests.servers import skip_or_fail
 

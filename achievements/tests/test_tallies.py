@@ -7,8 +7,8 @@ from achievements.models import LeaderboardBucket, LeaderboardScore
 from achievements.periods import month_key
 from achievements.selectors import lifetime_points
 from achievements.services import leaderboards_rebuild, points_recorded
-from campaigns.models import District
 from campaigns.tests.factories import PersonFactory
+from city.models import District
 
 from .factories import credit, revoke, verified_work
 

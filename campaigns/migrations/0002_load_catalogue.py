@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from campaigns.catalogue import catalogue_load
+from city.catalogue import catalogue_load
 
 
 def load_catalogue(apps, schema_editor):

@@ -8,8 +8,9 @@ import factory
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from campaigns.models import District, OpenCallPage, Service, Shift
+from campaigns.models import OpenCallPage, Shift
 from campaigns.services import department_section_ensure
+from city.models import District, Service
 
 _call_numbers = itertools.count(1)
 

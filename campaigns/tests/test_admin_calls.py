@@ -7,10 +7,11 @@ from django.urls import reverse
 from wagtail.models import Page
 from wagtail.test.utils.form_data import nested_form_data, streamfield
 
-from campaigns.models import CallClosure, Department, District, OpenCallPage, Service, Shift, SignUp
-from campaigns.services import department_section_ensure, departments_setup, signup_create
+from campaigns.models import CallClosure, OpenCallPage, Shift, SignUp
 from campaigns.notices import notify_call_stopped_task
+from campaigns.services import department_section_ensure, departments_setup, signup_create
 from campaigns.tests.factories import PersonFactory, add_shift, publish_call
+from city.models import Department, District, Service
 
 pytestmark = pytest.mark.django_db
 

@@ -10,8 +10,9 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from wagtail.models import PageViewRestriction
 
-from campaigns.models import CallClosure, District, OpenCallPage, Shift
+from campaigns.models import CallClosure, OpenCallPage, Shift
 from campaigns.tests.factories import publish_call
+from city.models import District
 from volunteers.models import Skill
 
 pytestmark = pytest.mark.django_db

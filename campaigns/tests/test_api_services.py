@@ -2,7 +2,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from campaigns.models import Department, Service
+from city.models import Department, Service
 
 pytestmark = pytest.mark.django_db
 

@@ -8,9 +8,10 @@ from django.test import Client
 from django.utils import timezone
 
 from campaigns import checkin
-from campaigns.models import Service, SignUp
+from campaigns.models import SignUp
 from campaigns.tests.factories import PersonFactory, add_shift, publish_call
 from campaigns.tests.test_checkin_services import SITE, confirmed_signup, site_lead_of
+from city.models import Service
 from volunteers.services import api_token_create
 
 pytestmark = pytest.mark.django_db

@@ -338,7 +338,7 @@ def test_site_leads_are_staff_or_approvers_of_the_calls_department_or_superusers
 
 
 def _other_department_service(shift) -> str:
-    from campaigns.models import Service
+    from city.models import Service
 
     return Service.objects.exclude(department=shift.call.service.department).values_list("slug", flat=True)[0]
 

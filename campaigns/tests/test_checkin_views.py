@@ -10,9 +10,10 @@ from bs4 import BeautifulSoup
 from django.utils import timezone, translation
 
 from campaigns import checkin
-from campaigns.models import Service, SignUp
+from campaigns.models import SignUp
 from campaigns.tests.factories import PersonFactory, add_shift, publish_call
 from campaigns.tests.test_checkin_services import SITE, confirmed_signup, site_lead_of
+from city.models import Service
 
 pytestmark = pytest.mark.django_db
 

@@ -11,8 +11,9 @@ from django.utils import timezone
 
 from campaigns import selectors
 from campaigns.demo import DEMO_CALLS, demo_calls_load
-from campaigns.models import CallClosure, OpenCallPage, Service, Shift
+from campaigns.models import CallClosure, OpenCallPage, Shift
 from campaigns.services import departments_setup
+from city.models import Service
 
 pytestmark = pytest.mark.django_db
 

@@ -19,10 +19,11 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from wagtail.models import PageViewRestriction
 
-from campaigns.models import District, OpenCallPage, Service, Shift
+from campaigns.models import OpenCallPage, Shift
 from campaigns.selectors import _calls_matching_text, call_list_count
 from campaigns.services import call_close, call_index_ensure, call_reopen, signup_cancel, signup_create
 from campaigns.tests.factories import PersonFactory, add_shift, publish_call
+from city.models import District, Service
 
 _numbers = itertools.count(1)
 
@@ -475,7 +476,7 @@ def test_the_catalogue_is_read_once_and_again_after_a_service_is_renamed(client,
 
     with CaptureQueriesContext(connection) as again:
         assert listed_services(client, page_size=6) == {service.short_name_en}
-    assert not any("campaigns_service" in query["sql"] for query in again.captured_queries)
+    assert not any("city_service" in query["sql"] for query in again.captured_queries)
 
     service.short_name_en = "Sweeping"
     service.save()
@@ -502,7 +503,7 @@ def test_a_reader_without_a_session_gets_the_kept_page_and_a_new_call_shows_at_o
 
     assert first_calls_read > 0
     # not even the filter form's choices are read again: the page is the one kept
-    assert not any("campaigns_department" in query["sql"] for query in again_queries.captured_queries)
+    assert not any("city_department" in query["sql"] for query in again_queries.captured_queries)
     assert again.content == first.content
     assert "Cookie" in again["Vary"]
     # nothing in it belongs to a reader: no CSRF token, no cookie handed out

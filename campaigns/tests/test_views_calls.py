@@ -15,8 +15,9 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
 from campaigns.forms import CallFilterForm
-from campaigns.models import CallClosure, District, OpenCallPage, Service, Shift
+from campaigns.models import CallClosure, OpenCallPage, Shift
 from campaigns.services import call_index_ensure, department_section_ensure
+from city.models import District, Service
 from core.localization import format_date, persian_digits
 from volunteers.models import Skill
 

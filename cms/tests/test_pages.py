@@ -8,7 +8,7 @@ from django.utils import timezone
 from wagtail.models import Page
 from wagtail.test.utils import WagtailPageTestCase
 
-from campaigns.models import Service
+from city.models import Service
 from cms.models import HomePage
 from core.localization import format_date
 

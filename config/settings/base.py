@@ -24,6 +24,7 @@ CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 INSTALLED_APPS = [
     # Project apps first so their templates and translations win.
     "core",
+    "city",
     "cms",
     "campaigns",
     "volunteers",

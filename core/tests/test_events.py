@@ -58,7 +58,7 @@ def test_a_subscriber_that_refuses_stops_the_sender():
         requested.send_robust(reward="tea")
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_what_a_subscriber_writes_rolls_back_with_the_sender():
     from django.contrib.auth.models import Group
     from django.db import transaction

@@ -6,9 +6,10 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from campaigns.models import Department, OpenCallPage, SignUp
+from campaigns.models import OpenCallPage, SignUp
 from campaigns.services import department_staff_group_ensure
 from campaigns.tests.factories import PersonFactory, add_shift, publish_call
+from city.models import Department
 from rewards.models import Reward
 from verification.models import Completion, Verification
 

@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from campaigns.models import Department
 from campaigns.tests.factories import PersonFactory
+from city.models import Department
 from rewards import services
 from rewards.models import Reward
 from rewards.tests.factories import approval_create, counter_staff, reward_create

@@ -6,8 +6,8 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from campaigns.models import District, Service
 from campaigns.tests.factories import PersonFactory, publish_call
+from city.models import District, Service
 from rewards import services, tasks
 from rewards.models import EarningRule, LedgerEntry, PointsAccount
 from rewards.tests.factories import approval_create, revocation_create

@@ -16,8 +16,9 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from campaigns import checkin
-from campaigns.models import Department, District, Shift, SignUp
+from campaigns.models import Shift, SignUp
 from campaigns.tests.factories import add_shift, publish_call
+from city.models import Department, District
 from rewards.models import Reward
 from tests.browser.journeys import (
     day_as_written,

@@ -20,9 +20,10 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 from playwright.sync_api import expect
 
-from campaigns.models import Department, District, OpenCallPage, Shift, SignUp
+from campaigns.models import OpenCallPage, Shift, SignUp
 from campaigns.services import department_section_ensure
 from campaigns.tests.factories import PersonFactory, add_shift, publish_call
+from city.models import Department, District
 from core.localization import persian_digits
 from rewards.models import Voucher
 from rewards.services import reward_redeem

@@ -6,8 +6,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from campaigns.models import District
 from campaigns.tests.factories import add_shift, publish_call
+from city.models import District
 from tests.browser.conftest import blocking_accessibility_violations
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)

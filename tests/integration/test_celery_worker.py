@@ -2,7 +2,7 @@
 
 import pytest
 
-from campaigns.models import Service
+from city.models import Service
 from config.celery import count_active_services_task, ping_worker_task
 
 pytestmark = pytest.mark.integration

@@ -3,7 +3,7 @@
 import pytest
 from django.db import connection
 
-from campaigns.models import Service
+from city.models import Service
 
 pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("on_postgresql")]
 

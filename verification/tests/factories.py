@@ -11,9 +11,10 @@ from django.db.models import F
 from django.utils import timezone
 from PIL import Image
 
-from campaigns.models import Department, Shift, SignUp, TeamReservation
+from campaigns.models import Shift, SignUp, TeamReservation
 from campaigns.services import department_approvers_group_ensure, department_staff_group_ensure
 from campaigns.tests.factories import PersonFactory, add_shift, publish_call
+from city.models import Department
 from verification.models import Completion
 from verification.services import completion_report
 from volunteers.models import Organisation, OrganisationMembership, Team

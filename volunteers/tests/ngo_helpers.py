@@ -3,9 +3,9 @@
 from dataclasses import dataclass, field
 from itertools import count
 
-from campaigns.models import Department
 from campaigns.services import department_staff_group_ensure
 from campaigns.tests.factories import PersonFactory
+from city.models import Department
 from volunteers import ngo_services as services
 from volunteers.models import Organisation, OrganisationMembership
 

@@ -3,7 +3,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.test import override_settings
 
-from campaigns.models import Department
+from city.models import Department
 from volunteers.demo import DEMO_PASSWORD
 from volunteers.models import Organisation, OrganisationMembership, Skill, Team
 from volunteers.ngo_selectors import organisation_owners

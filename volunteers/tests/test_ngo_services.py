@@ -8,9 +8,9 @@ from django.core import mail
 from django.utils import timezone
 from wagtail.models import ModelLogEntry
 
-from campaigns.models import Department
 from campaigns.services import department_approvers_group_ensure
 from campaigns.tests.factories import PersonFactory
+from city.models import Department
 from core.errors import DomainError
 from volunteers import ngo_selectors as selectors
 from volunteers import ngo_services as services

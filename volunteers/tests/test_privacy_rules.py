@@ -4,9 +4,10 @@ import datetime
 
 import pytest
 
-from campaigns.models import Department, SignUp
+from campaigns.models import SignUp
 from campaigns.services import department_approvers_group_ensure, department_staff_group_ensure
 from campaigns.tests.factories import PersonFactory, add_shift, publish_call
+from city.models import Department
 from volunteers.models import Organisation, OrganisationMembership
 from volunteers.selectors import (
     contact_visible_ids,

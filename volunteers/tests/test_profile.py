@@ -6,8 +6,8 @@ import datetime
 import pytest
 from django.core import mail
 
-from campaigns.models import District
 from campaigns.tests.factories import PersonFactory
+from city.models import District
 from volunteers.models import Skill
 from volunteers.notifications import person_notify
 from volunteers.services import api_token_create

@@ -3,7 +3,8 @@
 from django.http import HttpRequest
 from ninja import Router
 
-from .auth import api_auth
+from volunteers.auth import api_auth
+
 from .dashboard_schemas import DashboardOut
 from .dashboard_selectors import volunteer_dashboard
 

@@ -32,7 +32,7 @@ def with_verified_work(person, hours: str = "3"):
 
 
 def test_the_volunteer_dashboard_asks_for_a_log_in(client):
-    response = client.get(reverse("volunteers:dashboard"))
+    response = client.get(reverse("dashboards:volunteer"))
 
     assert response.status_code == 302 and reverse("volunteers:login") in response.url
 
@@ -42,20 +42,20 @@ def test_the_volunteer_sees_their_hours_and_points_as_charts_with_text_alternati
     with_verified_work(person, "2.5")
     client.force_login(person)
 
-    page = client.get(reverse("volunteers:dashboard")).content.decode()
+    page = client.get(reverse("dashboards:volunteer")).content.decode()
 
     assert page.count('role="img"') == 2
     assert page.count('<table class="chart__table">') == 2
     assert "<desc id=" in page
     assert "۲٫۵" in page  # the hours, in Persian digits
     assert "css/charts.css" in page
-    assert reverse("volunteers:dashboard") in client.get(reverse("volunteers:account")).content.decode()
+    assert reverse("dashboards:volunteer") in client.get(reverse("volunteers:account")).content.decode()
 
 
 def test_a_new_volunteer_gets_notes_instead_of_empty_charts(client):
     client.force_login(PersonFactory())
 
-    response = client.get("/en" + reverse("volunteers:dashboard"))
+    response = client.get("/en" + reverse("dashboards:volunteer"))
 
     assert response.status_code == 200
     page = response.content.decode()
@@ -69,17 +69,17 @@ def test_the_volunteer_dashboard_takes_the_same_queries_however_much_was_done(
     person = PersonFactory()
     client.force_login(person)
     with_verified_work(person)
-    client.get(reverse("volunteers:dashboard"))  # warm the session and the site caches
+    client.get(reverse("dashboards:volunteer"))  # warm the session and the site caches
 
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     with CaptureQueriesContext(connection) as few:
-        client.get(reverse("volunteers:dashboard"))
+        client.get(reverse("dashboards:volunteer"))
     for _more in range(3):
         with_verified_work(person)
     with django_assert_num_queries(len(few)):
-        client.get(reverse("volunteers:dashboard"))
+        client.get(reverse("dashboards:volunteer"))
 
 
 def test_the_api_gives_the_volunteers_figures(client):
@@ -105,7 +105,7 @@ def test_ngo_managers_see_the_ngos_figures(client):
     completion = reported(team_place(shift, ngo.team, ngo.members[0]), hours="2")
     Completion.objects.filter(pk=completion.pk).update(status=Completion.Status.APPROVED, approved_hours=2)
     client.force_login(ngo.manager)
-    url = reverse("volunteers:ngo:figures", args=[ngo.organisation.pk])
+    url = reverse("dashboards:ngo_figures", args=[ngo.organisation.pk])
 
     response = client.get(url)
 
@@ -119,7 +119,7 @@ def test_ngo_managers_see_the_ngos_figures(client):
 
 def test_ngo_figures_are_refused_to_plain_members_and_hidden_from_others(client):
     ngo = Ngo(members=1)
-    url = reverse("volunteers:ngo:figures", args=[ngo.organisation.pk])
+    url = reverse("dashboards:ngo_figures", args=[ngo.organisation.pk])
 
     assert client.get(url).status_code == 302  # to log in
     client.force_login(ngo.members[0])

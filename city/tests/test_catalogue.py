@@ -5,8 +5,8 @@ from decimal import Decimal
 
 import pytest
 
-from campaigns.catalogue import CATALOGUE_PATH, catalogue_load
-from campaigns.models import DelphiRound, Department, Service
+from city.catalogue import CATALOGUE_PATH, catalogue_load
+from city.models import DelphiRound, Department, Service
 
 pytestmark = pytest.mark.django_db
 

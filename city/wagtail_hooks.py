@@ -1,0 +1,64 @@
+"""The catalogue in the staff area: departments, services and districts, as snippets under "Catalogue"."""
+
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+
+from .models import Department, District, Service
+
+
+class DepartmentViewSet(SnippetViewSet):
+    model = Department
+    icon = "group"
+    menu_label = _("Departments")
+    list_display = ["name_fa", "name_en", "panel_size", "kendall_w_round_3"]
+    panels = [
+        FieldPanel("slug"),
+        FieldPanel("name_fa"),
+        FieldPanel("name_en"),
+        FieldPanel("sort_order"),
+        MultiFieldPanel(
+            [FieldPanel("panel_size"), FieldPanel("kendall_w_round_2"), FieldPanel("kendall_w_round_3")],
+            heading=_("Delphi study"),
+        ),
+    ]
+
+
+class ServiceViewSet(SnippetViewSet):
+    model = Service
+    icon = "list-ul"
+    menu_label = _("Services")
+    list_display = ["short_name_fa", "short_name_en", "department", "study_number", "is_active"]
+    list_filter = ["department", "is_active"]
+    search_fields = ["name_fa", "name_en", "short_name_fa", "short_name_en", "slug"]
+    panels = [
+        FieldPanel("department"),
+        FieldPanel("slug"),
+        FieldPanel("short_name_fa"),
+        FieldPanel("short_name_en"),
+        FieldPanel("name_fa"),
+        FieldPanel("name_en"),
+        FieldPanel("description_fa"),
+        FieldPanel("description_en"),
+        FieldPanel("is_active"),
+        # The study number and Delphi figures are the study's own: shown, never edited.
+        FieldPanel("study_number", read_only=True),
+    ]
+
+
+class DistrictViewSet(SnippetViewSet):
+    model = District
+    icon = "site"
+    menu_label = _("Districts")
+    list_display = ["number", "name_fa", "name_en"]
+
+
+class CatalogueViewSetGroup(SnippetViewSetGroup):
+    items = (ServiceViewSet, DepartmentViewSet, DistrictViewSet)
+    menu_icon = "list-ul"
+    menu_label = _("Catalogue")
+    menu_name = "catalogue"
+
+
+register_snippet(CatalogueViewSetGroup)
