@@ -1,6 +1,7 @@
 from celery import shared_task
 
-from . import checkin, reminders, services
+from . import reminders, services
+from .checkin import services as checkin
 
 
 @shared_task(acks_late=True)

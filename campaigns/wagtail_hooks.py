@@ -5,8 +5,9 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.widgets import Button
 
-from . import admin_call_views, checkin_wagtail_hooks  # noqa: F401  (its hooks register on import)
+from . import admin_call_views  # noqa: F401  (its hooks register on import)
 from .admin_views import ShiftViewSet
+from .checkin import wagtail_hooks as checkin_wagtail_hooks  # noqa: F401  (its hooks register on import)
 from .models import OpenCallPage, SignUp
 
 

@@ -9,7 +9,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from achievements.api import router as achievements_router
 from campaigns.api import router as campaigns_router
-from campaigns.checkin_api import router as checkin_router
+from campaigns.checkin.api import router as checkin_router
 from cms.dashboard_api import router as dashboard_router
 from core.errors import DomainError, error_body
 from rewards.api import router as rewards_router

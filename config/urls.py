@@ -33,7 +33,7 @@ urlpatterns += i18n_patterns(
     path("completions/", include("verification.urls")),
     path("rewards/", include("rewards.urls")),
     path("leaderboards/", include("achievements.urls")),
-    path("checkin/", include("campaigns.checkin_urls")),
+    path("checkin/", include("campaigns.checkin.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

@@ -7,7 +7,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from campaigns import checkin
+from campaigns.checkin import services as checkin
 from campaigns.models import SignUp
 from campaigns.tests.factories import PersonFactory, add_shift, publish_call
 from campaigns.tests.test_checkin_services import SITE, confirmed_signup, site_lead_of

@@ -7,7 +7,7 @@ import datetime
 import pytest
 from django.db.models import F
 
-from campaigns import checkin
+from campaigns.checkin import services as checkin
 from campaigns.models import Shift, SignUp
 from campaigns.tests.factories import PersonFactory, add_shift, publish_call
 from campaigns.tests.test_signup_concurrency import on_postgresql, run_together  # noqa: F401 (fixture)

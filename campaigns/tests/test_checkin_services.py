@@ -9,8 +9,8 @@ from django.db.models import F
 from django.test import override_settings
 from django.utils import translation
 
-from campaigns import checkin
-from campaigns.checkin_errors import CheckInConflict, CheckInErrorCode, CheckInRefused, NotSiteLead
+from campaigns.checkin import services as checkin
+from campaigns.checkin.errors import CheckInConflict, CheckInErrorCode, CheckInRefused, NotSiteLead
 from campaigns.models import Shift, SignUp
 from campaigns.tasks import mark_no_shows_task
 from campaigns.tests.factories import PersonFactory, add_shift, publish_call

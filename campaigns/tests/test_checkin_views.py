@@ -9,7 +9,7 @@ import pytest
 from bs4 import BeautifulSoup
 from django.utils import timezone, translation
 
-from campaigns import checkin
+from campaigns.checkin import services as checkin
 from campaigns.models import SignUp
 from campaigns.tests.factories import PersonFactory, add_shift, publish_call
 from campaigns.tests.test_checkin_services import SITE, confirmed_signup, site_lead_of
@@ -244,7 +244,7 @@ def _other_slug(shift) -> str:
 
 
 def test_the_staff_area_links_to_the_rosters_of_a_calls_shifts_on_now(rf, shift):
-    from campaigns import checkin_wagtail_hooks as staff_area
+    from campaigns.checkin import wagtail_hooks as staff_area
 
     lead = site_lead_of(shift)
     add_shift(shift.call, starts_in=datetime.timedelta(days=3))  # not yet: no button

@@ -15,7 +15,7 @@ from django.core.cache import cache
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from campaigns import checkin
+from campaigns.checkin import services as checkin
 from campaigns.models import Shift, SignUp
 from campaigns.tests.factories import add_shift, publish_call
 from city.models import Department, District

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import checkin_views
+from . import views as checkin_views
 
 app_name = "checkin"
 

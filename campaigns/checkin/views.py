@@ -20,8 +20,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from core.errors import DomainError, NotFoundError, PermissionDeniedError
 from core.localization import ascii_digits
 
-from . import checkin
-from .models import SignUp
+from ..models import SignUp
+from . import services as checkin
 
 
 def _site_lead_shift(request, shift_id: int):

@@ -28,15 +28,15 @@ from django.utils.translation import gettext
 from city.permissions import departments_for_staff
 from core.localization import format_date
 
-from .checkin_errors import (
+from ..models import Shift, SignUp
+from ..permissions import shifts_manageable_by
+from .errors import (
     CheckInConflict,
     CheckInRefused,
     CheckInShiftNotFound,
     CheckInSignUpNotFound,
     NotSiteLead,
 )
-from .models import Shift, SignUp
-from .permissions import shifts_manageable_by
 
 TOKEN_SALT = "campaigns.checkin.shift"
 EARTH_RADIUS_M = 6_371_008.8

@@ -15,8 +15,8 @@ from wagtail.admin.widgets import Button
 
 from core.localization import format_date
 
-from . import checkin
-from .models import OpenCallPage, Shift
+from ..models import OpenCallPage, Shift
+from . import services as checkin
 
 
 class CheckInMenuItem(MenuItem):

@@ -11,7 +11,7 @@ from ninja import Field, Router, Schema
 
 from volunteers.auth import api_auth
 
-from . import checkin
+from . import services as checkin
 
 router = Router(tags=["Check-in"])
 
