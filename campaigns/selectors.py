@@ -541,6 +541,16 @@ def team_reservation_list_for_manager(*, user) -> QuerySet[TeamReservation]:
     )
 
 
+def team_reservations_upcoming(*, organisation, manager) -> list[TeamReservation]:
+    """Places the NGO's teams hold on shifts that have not ended, soonest first, with how many are given
+    to members (`assigned_count`): the NGO's page shows them to its managers."""
+    return list(
+        team_reservation_list_for_manager(user=manager).filter(
+            team__organisation=organisation, has_ended=False
+        )[:50]
+    )
+
+
 def team_reservation_get_for_manager(*, reservation_id: int, user) -> TeamReservation:
     """One of the person's teams' reservations; anyone else's does not exist for them."""
     try:

@@ -5,7 +5,12 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.widgets import Button
 
-from . import admin_call_views  # noqa: F401  (its hooks register on import)
+from volunteers.ngos import selectors as ngo_selectors
+
+from . import (
+    admin_call_views,  # noqa: F401  (its hooks register on import)
+    selectors,
+)
 from .admin_views import ShiftViewSet
 from .checkin import wagtail_hooks as checkin_wagtail_hooks  # noqa: F401  (its hooks register on import)
 from .models import OpenCallPage, SignUp
@@ -79,3 +84,12 @@ def refuse_bulk_deleting_calls_with_signups(request, action_type, objects, actio
             % {"count": signup_count},
         )
         return redirect(request.GET.get("next") or "wagtailadmin_explore_root")
+
+
+@hooks.register(ngo_selectors.NGO_PAGE_SECTIONS_HOOK)
+def ngo_page_team_places(*, organisation, membership):
+    """The places the NGO's teams hold on upcoming shifts, on the NGO's page for its managers."""
+    if not ngo_selectors.is_manager(membership):
+        return None
+    reservations = selectors.team_reservations_upcoming(organisation=organisation, manager=membership.user)
+    return {"template": "campaigns/includes/ngo_team_places.html", "reservations": reservations}

@@ -6,8 +6,8 @@ from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from volunteers import ngo_selectors
-from volunteers.ngo_errors import OrganisationNotFound
+from volunteers.ngos import selectors as ngo_selectors
+from volunteers.ngos.errors import OrganisationNotFound
 
 from . import dashboard_selectors
 

@@ -15,7 +15,7 @@ from core.errors import DomainError, error_body
 from rewards.api import router as rewards_router
 from verification.api import router as verification_router
 from volunteers.api import router as volunteers_router
-from volunteers.ngo_api import router as ngo_router
+from volunteers.ngos.api import router as ngo_router
 
 logger = logging.getLogger(__name__)
 

@@ -15,5 +15,5 @@ urlpatterns = [
     path("signup/email/", views.signup_email, name="signup_email"),
     path("profile/", views.profile, name="profile"),
     path("", views.account, name="account"),
-    path("ngo/", include("volunteers.ngo_urls")),
+    path("ngo/", include("volunteers.ngos.urls")),
 ]

@@ -3,9 +3,9 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
-from . import ngo_admin_views
-from .ngo_selectors import can_verify_organisations
-from .ngo_services import LOG_REJECTED, LOG_RESUBMITTED, LOG_VERIFIED
+from .ngos import admin_views as ngo_admin_views
+from .ngos.selectors import can_verify_organisations
+from .ngos.services import LOG_REJECTED, LOG_RESUBMITTED, LOG_VERIFIED
 
 
 @hooks.register("register_admin_urls")

@@ -32,7 +32,7 @@ from verification.models import Completion
 from verification.services import completion_report
 from verification.tests.factories import confirmed_signup, staff_of
 from volunteers.models import Organisation, OrganisationMembership
-from volunteers.ngo_services import organisation_verify
+from volunteers.ngos.services import organisation_verify
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 

@@ -6,7 +6,7 @@ from django.test import override_settings
 from city.models import Department
 from volunteers.demo import DEMO_PASSWORD
 from volunteers.models import Organisation, OrganisationMembership, Skill, Team
-from volunteers.ngo_selectors import organisation_owners
+from volunteers.ngos.selectors import organisation_owners
 
 pytestmark = pytest.mark.django_db
 

@@ -2,10 +2,10 @@ import pytest
 from django.core.management import call_command
 from django.test import override_settings
 
-from volunteers import ngo_selectors as selectors
 from volunteers.demo import DEMO_NGO
 from volunteers.models import Invitation, Organisation, OrganisationMembership
 from volunteers.ngo_demo import DEMO_INVITATION_CODE, DEMO_PENDING_NGO
+from volunteers.ngos import selectors
 
 pytestmark = pytest.mark.django_db
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import ngo_views as views
+from . import views
 
 app_name = "ngo"
 

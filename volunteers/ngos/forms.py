@@ -2,8 +2,8 @@ from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
-from .models import OrganisationMembership, Team
-from .ngo_services import INVITATION_DEFAULT_LIFETIME, INVITATION_MAX_LIFETIME, INVITATION_MAX_USES
+from ..models import OrganisationMembership, Team
+from .services import INVITATION_DEFAULT_LIFETIME, INVITATION_MAX_LIFETIME, INVITATION_MAX_USES
 
 Role = OrganisationMembership.Role
 

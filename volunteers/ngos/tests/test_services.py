@@ -12,11 +12,10 @@ from campaigns.services import department_approvers_group_ensure
 from campaigns.tests.factories import PersonFactory
 from city.models import Department
 from core.errors import DomainError
-from volunteers import ngo_selectors as selectors
-from volunteers import ngo_services as services
 from volunteers.models import Invitation, Organisation, OrganisationMembership, Team
+from volunteers.ngos import selectors, services
+from volunteers.ngos.tests.helpers import make_ngo, staff_person
 from volunteers.sms import OutboxSmsBackend
-from volunteers.tests.ngo_helpers import make_ngo, staff_person
 
 pytestmark = pytest.mark.django_db
 

@@ -21,9 +21,10 @@ from wagtail.log_actions import log
 
 from core.localization import ascii_digits, localized
 
-from . import ngo_selectors as selectors
-from .models import Invitation, Organisation, OrganisationMembership, Team, User
-from .ngo_errors import (
+from ..models import Invitation, Organisation, OrganisationMembership, Team, User
+from ..notifications import person_notify
+from . import selectors
+from .errors import (
     AlreadyAMember,
     AlreadyRejected,
     AlreadyVerified,
@@ -45,7 +46,6 @@ from .ngo_errors import (
     TeamNameRequired,
     TeamNameTaken,
 )
-from .notifications import person_notify
 
 logger = logging.getLogger(__name__)
 

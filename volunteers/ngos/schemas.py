@@ -3,9 +3,9 @@ from typing import Literal
 
 from ninja import Field, Schema
 
-from .models import Invitation, Organisation
-from .ngo_selectors import invitation_status
-from .ngo_services import INVITATION_DEFAULT_LIFETIME, INVITATION_MAX_LIFETIME, INVITATION_MAX_USES
+from ..models import Invitation, Organisation
+from .selectors import invitation_status
+from .services import INVITATION_DEFAULT_LIFETIME, INVITATION_MAX_LIFETIME, INVITATION_MAX_USES
 
 
 class OrganisationIn(Schema):

@@ -12,12 +12,13 @@ from django.conf import settings
 from django.db.models import Case, F, Prefetch, QuerySet, When
 from django.urls import reverse
 from django.utils import timezone, translation
+from wagtail import hooks
 
 from city.permissions import departments_for_staff
 from core.localization import ascii_digits
 
-from .models import Invitation, Organisation, OrganisationMembership, Team, User
-from .ngo_errors import (
+from ..models import Invitation, Organisation, OrganisationMembership, Team, User
+from .errors import (
     InvitationNotFound,
     MemberNotFound,
     NotAllowedToVerify,
@@ -363,7 +364,8 @@ class NgoDashboard:
     teams: list[Team]
     members: list[MemberRow] | None  # None: the viewer may not list members
     invitations: list[Invitation] | None  # pending ones, for managers
-    reservations: list | None = None  # places the NGO's teams hold on shifts not yet over, for managers
+    # What the apps above add to the page (campaigns: the places the teams hold), see ngo_page_sections.
+    sections: list[dict] = field(default_factory=list)
 
     @property
     def is_manager(self) -> bool:
@@ -388,22 +390,25 @@ def ngo_dashboard(*, organisation: Organisation, membership: OrganisationMembers
         ]
         if manager
         else None,
-        reservations=team_reservations_upcoming(organisation=organisation, manager=membership.user)
-        if manager
-        else None,
+        sections=ngo_page_sections(organisation=organisation, membership=membership),
     )
 
 
-def team_reservations_upcoming(*, organisation: Organisation, manager) -> list:
-    """Places the NGO's teams hold on shifts that have not ended, soonest first, with how many are given
-    to members (`assigned_count`). The reservations themselves are campaigns' (TeamReservation)."""
-    from campaigns.selectors import team_reservation_list_for_manager
+NGO_PAGE_SECTIONS_HOOK = "ngo_page_sections"
 
-    return list(
-        team_reservation_list_for_manager(user=manager).filter(
-            team__organisation=organisation, has_ended=False
-        )[:50]
-    )
+
+def ngo_page_sections(*, organisation: Organisation, membership: OrganisationMembership) -> list[dict]:
+    """Sections that apps above this one add to the NGO's page, in the order their hooks register.
+
+    A function registered with `@hooks.register("ngo_page_sections")` (Wagtail's hooks) takes the
+    organisation and the viewer's membership and returns None (nothing for this viewer) or a dict with
+    the `template` to include and what it shows; the template gets it as `section`."""
+    sections = []
+    for section_for in hooks.get_hooks(NGO_PAGE_SECTIONS_HOOK):
+        section = section_for(organisation=organisation, membership=membership)
+        if section is not None:
+            sections.append(section)
+    return sections
 
 
 def _with_display_code(invitation: Invitation) -> Invitation:

@@ -6,8 +6,8 @@ from itertools import count
 from campaigns.services import department_staff_group_ensure
 from campaigns.tests.factories import PersonFactory
 from city.models import Department
-from volunteers import ngo_services as services
 from volunteers.models import Organisation, OrganisationMembership
+from volunteers.ngos import services
 
 _numbers = count(1)
 

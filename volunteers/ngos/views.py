@@ -1,7 +1,7 @@
 """The NGO pages under /account/ngo/: registering an NGO, "my NGO", roles, teams and invitations, joining
 with a link or a code.
 
-Views stay thin: rules live in `ngo_services`, reads in `ngo_selectors`. A refusal becomes a message on
+Views stay thin: rules live in `services`, reads in `selectors` (this package). A refusal becomes a message on
 the page (forms keep what was typed); an NGO the person does not belong to is a 404.
 """
 
@@ -20,10 +20,9 @@ from django.views.decorators.http import require_POST
 
 from core.errors import DomainError
 
-from . import ngo_selectors as selectors
-from . import ngo_services as services
-from .ngo_errors import InvalidRole, InvitationNotFound, OrganisationNotFound, RegistrationNumberTaken
-from .ngo_forms import (
+from . import selectors, services
+from .errors import InvalidRole, InvitationNotFound, OrganisationNotFound, RegistrationNumberTaken
+from .forms import (
     InvitationForm,
     JoinCodeForm,
     OrganisationRegisterForm,

@@ -11,12 +11,11 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Router, Status
 
-from . import ngo_selectors as selectors
-from . import ngo_services as services
-from .auth import api_auth
-from .models import Invitation, User
-from .ngo_errors import MemberNotFound, NotAllowedToVerify, NotAMember
-from .ngo_schemas import (
+from ..auth import api_auth
+from ..models import Invitation, User
+from . import selectors, services
+from .errors import MemberNotFound, NotAllowedToVerify, NotAMember
+from .schemas import (
     MyOrganisationOut,
     NgoInvitationIn,
     NgoInvitationOut,

@@ -12,11 +12,10 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from campaigns.tests.factories import PersonFactory
-from volunteers import ngo_selectors as selectors
-from volunteers import ngo_services as services
 from volunteers.models import Invitation, Organisation, OrganisationMembership, Team
-from volunteers.ngo_errors import InvitationRefused, LastOwner, NotAManager, TeamInUse
-from volunteers.tests.ngo_helpers import make_ngo, staff_person
+from volunteers.ngos import selectors, services
+from volunteers.ngos.errors import InvitationRefused, LastOwner, NotAManager, TeamInUse
+from volunteers.ngos.tests.helpers import make_ngo, staff_person
 
 pytestmark = pytest.mark.django_db
 

@@ -9,9 +9,8 @@ from django.views.decorators.http import require_POST
 
 from core.errors import DomainError
 
-from . import ngo_selectors as selectors
-from . import ngo_services as services
-from .ngo_forms import RejectForm
+from . import selectors, services
+from .forms import RejectForm
 
 
 def _verifier_only(request):

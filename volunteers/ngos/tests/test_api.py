@@ -13,10 +13,10 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from campaigns.tests.factories import PersonFactory
-from volunteers import ngo_services as services
 from volunteers.models import Invitation, Organisation, OrganisationMembership, Team
+from volunteers.ngos import services
+from volunteers.ngos.tests.helpers import make_ngo, staff_person
 from volunteers.services import api_token_create
-from volunteers.tests.ngo_helpers import make_ngo, staff_person
 
 pytestmark = pytest.mark.django_db
 

@@ -5,10 +5,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from campaigns.tests.factories import PersonFactory
-from volunteers import ngo_selectors as selectors
-from volunteers import ngo_services as services
 from volunteers.models import OrganisationMembership
-from volunteers.tests.ngo_helpers import make_ngo
+from volunteers.ngos import selectors, services
+from volunteers.ngos.tests.helpers import make_ngo
 
 pytestmark = pytest.mark.django_db
 

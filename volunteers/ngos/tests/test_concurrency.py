@@ -13,10 +13,10 @@ from campaigns.tests.factories import PersonFactory
 from campaigns.tests.test_signup_concurrency import run_together
 from tests.pytest_servers import postgres_missing_reason_key
 from tests.servers import skip_or_fail
-from volunteers import ngo_services as services
 from volunteers.models import Invitation, OrganisationMembership
+from volunteers.ngos import services
+from volunteers.ngos.tests.helpers import make_ngo
 from volunteers.services import api_token_create
-from volunteers.tests.ngo_helpers import make_ngo
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 

@@ -1,0 +1,1 @@
+"""NGOs: registration and verification, members and roles, invitations by link or code, and teams."""
