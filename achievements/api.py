@@ -11,7 +11,8 @@ from volunteers.auth import api_auth
 from . import selectors
 from .schemas import LeaderboardOut, MyBadgeOut, MyLevelOut
 
-router = Router(tags=["Badges, levels and leaderboards"])
+public_router = Router(tags=["Badges, levels and leaderboards"])
+router = Router(tags=["Badges, levels and leaderboards"], auth=api_auth)
 
 
 def _anyone(request: HttpRequest):
@@ -31,7 +32,7 @@ def _anonymous_board_key(request: HttpRequest) -> str | None:
     return selectors.leaderboard_answer_key(path=request.get_full_path(), language=translation.get_language())
 
 
-@router.get(
+@public_router.get(
     "/leaderboards/{kind}",
     response=LeaderboardOut,
     auth=[*api_auth, _anyone],
@@ -48,12 +49,12 @@ def get_leaderboard(request: HttpRequest, kind: str, query: Query[LeaderboardQue
     return selectors.leaderboard_page(kind=kind, period=query.period, limit=query.limit, viewer=viewer)
 
 
-@router.get("/me/badges", response=list[MyBadgeOut], auth=api_auth, summary="My badges, earned and to earn")
+@router.get("/me/badges", response=list[MyBadgeOut], summary="My badges, earned and to earn")
 def my_badges(request: HttpRequest):
     """Earned badges first (with when), then the ones still to earn with progress (`done` of `needed`)."""
     return selectors.badge_statuses(user=request.auth)
 
 
-@router.get("/me/level", response=MyLevelOut, auth=api_auth, summary="My level and the way to the next")
+@router.get("/me/level", response=MyLevelOut, summary="My level and the way to the next")
 def my_level(request: HttpRequest):
     return selectors.level_progress(user=request.auth)

@@ -26,16 +26,19 @@ from .schemas import (
     StaffSignUpOut,
 )
 
-router = Router(tags=["Services"])
+public_router = Router(tags=["Services"])
+router = Router(tags=["Services"], auth=api_auth)
 
 
-@router.get("/services", response=list[ServiceOut], summary="The catalogue of crowdsourceable services")
+@public_router.get(
+    "/services", response=list[ServiceOut], summary="The catalogue of crowdsourceable services"
+)
 def list_services(request: HttpRequest, department: str | None = None):
     """Every active service, in catalogue order; `department` narrows to one department's slug."""
     return selectors.service_list(department_slug=department)
 
 
-@router.get("/services/{slug}", response=ServiceOut, summary="One service of the catalogue")
+@public_router.get("/services/{slug}", response=ServiceOut, summary="One service of the catalogue")
 def get_service(request: HttpRequest, slug: str):
     return selectors.service_get(slug=slug)
 
@@ -82,7 +85,9 @@ def _listing_answer_key(request: HttpRequest) -> str | None:
     )
 
 
-@router.get("/calls", response=list[CallOut], tags=["Open calls"], summary="Open calls, filtered, in pages")
+@public_router.get(
+    "/calls", response=list[CallOut], tags=["Open calls"], summary="Open calls, filtered, in pages"
+)
 @decorate_view(cached_answer(_listing_answer_key, selectors.CALL_COUNT_SECONDS))
 @paginate(OpenCallPagination)
 def list_calls(request: HttpRequest, filters: Query[CallFilter]):
@@ -91,7 +96,7 @@ def list_calls(request: HttpRequest, filters: Query[CallFilter]):
     return selectors.call_list(filters=filters.to_call_filters())
 
 
-@router.get(
+@public_router.get(
     "/calls/{call_id}", response=CallDetailOut, tags=["Open calls"], summary="One open call with its shifts"
 )
 def get_call(request: HttpRequest, call_id: int):
@@ -111,7 +116,6 @@ class SignUpPagination(CallPagination):
 @router.post(
     "/shifts/{shift_id}/signups",
     response={201: SignUpOut},
-    auth=api_auth,
     tags=["Sign-ups"],
     summary="Sign up for a shift",
 )
@@ -124,9 +128,7 @@ def create_signup(request: HttpRequest, shift_id: int):
     return Status(201, services.signup_create(shift=shift, volunteer=request.auth))
 
 
-@router.delete(
-    "/signups/{signup_id}", response=SignUpOut, auth=api_auth, tags=["Sign-ups"], summary="Cancel my sign-up"
-)
+@router.delete("/signups/{signup_id}", response=SignUpOut, tags=["Sign-ups"], summary="Cancel my sign-up")
 def cancel_signup(request: HttpRequest, signup_id: int):
     """Frees your place, which goes to the first in line. 404 `signup_not_found` for anyone else's
     sign-up; 409 `signup_already_cancelled`."""
@@ -134,7 +136,7 @@ def cancel_signup(request: HttpRequest, signup_id: int):
     return services.signup_cancel(signup=signup)
 
 
-@router.get("/me/signups", response=list[SignUpOut], auth=api_auth, tags=["Sign-ups"], summary="My sign-ups")
+@router.get("/me/signups", response=list[SignUpOut], tags=["Sign-ups"], summary="My sign-ups")
 @paginate(SignUpPagination)
 def list_my_signups(request: HttpRequest):
     """All my sign-ups, cancelled ones too: shifts that have not ended first, soonest first; then ended
@@ -145,7 +147,6 @@ def list_my_signups(request: HttpRequest):
 @router.post(
     "/signups/{signup_id}/staff-cancel",
     response=StaffSignUpOut,
-    auth=api_auth,
     tags=["Sign-ups"],
     summary="Cancel someone's sign-up (department staff)",
 )
@@ -163,7 +164,6 @@ def staff_cancel_signup(request: HttpRequest, signup_id: int, payload: StaffCanc
 @router.post(
     "/shifts/{shift_id}/reservations",
     response={201: ReservationOut},
-    auth=api_auth,
     tags=["Team reservations"],
     summary="Reserve places on a shift for my team",
 )
@@ -186,7 +186,6 @@ def create_reservation(request: HttpRequest, shift_id: int, payload: Reservation
 @router.get(
     "/me/reservations",
     response=list[ReservationOut],
-    auth=api_auth,
     tags=["Team reservations"],
     summary="My teams' reservations",
 )
@@ -199,7 +198,6 @@ def list_my_reservations(request: HttpRequest):
 @router.patch(
     "/reservations/{reservation_id}",
     response=ReservationOut,
-    auth=api_auth,
     tags=["Team reservations"],
     summary="Change how many places my team holds",
 )
@@ -214,7 +212,6 @@ def resize_reservation(request: HttpRequest, reservation_id: int, payload: Reser
 @router.post(
     "/reservations/{reservation_id}/assignments",
     response={201: AssignmentOut},
-    auth=api_auth,
     tags=["Team reservations"],
     summary="Give a reserved place to a team member",
 )
@@ -233,7 +230,6 @@ def create_assignment(request: HttpRequest, reservation_id: int, payload: Assign
 @router.delete(
     "/reservations/{reservation_id}/assignments/{user_id}",
     response=ReservationOut,
-    auth=api_auth,
     tags=["Team reservations"],
     summary="Take a team member off their reserved place",
 )
@@ -247,7 +243,6 @@ def delete_assignment(request: HttpRequest, reservation_id: int, user_id: int):
 
 @router.get(
     "/shifts/{shift_id}/roster.csv",
-    auth=api_auth,
     tags=["Team reservations"],
     summary="The shift's roster as CSV",
     openapi_extra={"responses": {200: {"description": "CSV (UTF-8 with BOM)", "content": {"text/csv": {}}}}},

@@ -8,13 +8,12 @@ from volunteers.auth import api_auth
 from .dashboard_schemas import DashboardOut
 from .dashboard_selectors import volunteer_dashboard
 
-router = Router(tags=["Account"])
+router = Router(tags=["Account"], auth=api_auth)
 
 
 @router.get(
     "/me/dashboard",
     response=DashboardOut,
-    auth=api_auth,
     summary="My figures: verified hours per month, points by service, totals",
 )
 def get_my_dashboard(request: HttpRequest):

@@ -7,13 +7,17 @@ from django.utils.translation import gettext_lazy as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
+from achievements.api import public_router as achievements_public_router
 from achievements.api import router as achievements_router
+from campaigns.api import public_router as campaigns_public_router
 from campaigns.api import router as campaigns_router
 from campaigns.checkin.api import router as checkin_router
 from cms.dashboard_api import router as dashboard_router
 from core.errors import DomainError, error_body
+from rewards.api import public_router as rewards_public_router
 from rewards.api import router as rewards_router
 from verification.api import router as verification_router
+from volunteers.api import public_router as volunteers_public_router
 from volunteers.api import router as volunteers_router
 from volunteers.ngos.api import router as ngo_router
 
@@ -30,12 +34,17 @@ api = NinjaAPI(
     urls_namespace="api-v1",
     docs_url="/docs",
 )
+# Each app has a `router` whose operations all need a person (auth set once on the router:
+# volunteers.auth.api_auth, a personal token or the browser's session with CSRF) and, where it has public
+# reads, a `public_router` without auth.
+api.add_router("/", campaigns_public_router)
 api.add_router("/", campaigns_router)
-# Account endpoints (/auth/token, /me…). Protected operations declare `auth=volunteers.auth.api_auth`:
-# a personal token (Bearer) or the browser's session with CSRF. Public reads stay without auth.
+api.add_router("/", volunteers_public_router)
 api.add_router("/", volunteers_router)
 api.add_router("/", verification_router)
+api.add_router("/", rewards_public_router)
 api.add_router("/", rewards_router)
+api.add_router("/", achievements_public_router)
 api.add_router("/", achievements_router)
 api.add_router("/", checkin_router)
 api.add_router("/", ngo_router)

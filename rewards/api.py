@@ -7,29 +7,30 @@ from volunteers.auth import api_auth
 from . import selectors, services
 from .schemas import CounterVoucherOut, LedgerEntryOut, PointsOut, RewardOut, VoucherCodeIn, VoucherOut
 
-router = Router(tags=["Points and rewards"])
+public_router = Router(tags=["Points and rewards"])
+router = Router(tags=["Points and rewards"], auth=api_auth)
 
 
-@router.get("/me/points", response=PointsOut, auth=api_auth, summary="My points")
+@router.get("/me/points", response=PointsOut, summary="My points")
 def my_points(request: HttpRequest):
     """Balance, lifetime points, and what of the balance expires when."""
     return selectors.points_summary(user=request.auth)
 
 
-@router.get("/me/ledger", response=list[LedgerEntryOut], auth=api_auth, summary="My points ledger")
+@router.get("/me/ledger", response=list[LedgerEntryOut], summary="My points ledger")
 @paginate(PageNumberPagination, page_size=50)
 def my_ledger(request: HttpRequest):
     """Every change of my points, newest first, in pages of 50 (`{"items": [...], "count": N}`)."""
     return selectors.ledger_list(user=request.auth)
 
 
-@router.get("/rewards", response=list[RewardOut], summary="The reward catalogue")
+@public_router.get("/rewards", response=list[RewardOut], summary="The reward catalogue")
 def list_rewards(request: HttpRequest):
     """Rewards that can be redeemed now, with their price in points."""
     return selectors.reward_list()
 
 
-@router.get("/rewards/{reward_id}", response=RewardOut, summary="One reward")
+@public_router.get("/rewards/{reward_id}", response=RewardOut, summary="One reward")
 def get_reward(request: HttpRequest, reward_id: int):
     return selectors.reward_get(reward_id=reward_id)
 
@@ -37,7 +38,6 @@ def get_reward(request: HttpRequest, reward_id: int):
 @router.post(
     "/rewards/{reward_id}/redeem",
     response={201: VoucherOut},
-    auth=api_auth,
     summary="Redeem points for a voucher",
 )
 def redeem_reward(request: HttpRequest, reward_id: int):
@@ -47,14 +47,12 @@ def redeem_reward(request: HttpRequest, reward_id: int):
     return Status(201, services.reward_redeem(reward_id=reward_id, user=request.auth))
 
 
-@router.get("/me/vouchers", response=list[VoucherOut], auth=api_auth, summary="My vouchers")
+@router.get("/me/vouchers", response=list[VoucherOut], summary="My vouchers")
 def my_vouchers(request: HttpRequest):
     return selectors.voucher_list_for(user=request.auth)
 
 
-@router.post(
-    "/vouchers/redeem", response=CounterVoucherOut, auth=api_auth, summary="Accept a voucher at the counter"
-)
+@router.post("/vouchers/redeem", response=CounterVoucherOut, summary="Accept a voucher at the counter")
 def redeem_voucher_at_counter(request: HttpRequest, payload: VoucherCodeIn):
     """For staff of the issuing department: accepts the voucher, once. 403 `not_counter_staff`; 404
     `voucher_not_found`; 409 `voucher_already_redeemed` (with `redeemed_at`) or `voucher_cancelled`;

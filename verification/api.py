@@ -24,7 +24,7 @@ from .schemas import (
     VerifyIn,
 )
 
-router = Router(tags=["Verification"])
+router = Router(tags=["Verification"], auth=api_auth)
 
 _MULTIPART_SCHEMA = {
     "type": "object",
@@ -76,7 +76,6 @@ def _report_input(request: HttpRequest) -> tuple[CompletionIn, list]:
 @router.post(
     "/signups/{signup_id}/completion",
     response={201: CompletionOut},
-    auth=api_auth,
     tags=["Completion reports"],
     summary="Report a shift as done",
     openapi_extra={
@@ -106,7 +105,6 @@ def report_completion(request: HttpRequest, signup_id: int):
 @router.get(
     "/me/completions",
     response=list[CompletionOut],
-    auth=api_auth,
     tags=["Completion reports"],
     summary="My completion reports",
 )
@@ -119,7 +117,6 @@ def list_my_completions(request: HttpRequest):
 @router.get(
     "/completions/{completion_id}",
     response=CompletionOut,
-    auth=api_auth,
     tags=["Completion reports"],
     summary="One completion report",
 )
@@ -130,7 +127,6 @@ def get_completion(request: HttpRequest, completion_id: int):
 
 @router.get(
     "/completion-photos/{photo_id}",
-    auth=api_auth,
     url_name="completion_photo",
     tags=["Completion reports"],
     summary="A report's photo (JPEG, without metadata)",
@@ -144,9 +140,7 @@ def get_completion_photo(request: HttpRequest, photo_id: int):
 # --- Staff ----------------------------------------------------------------------------------------------
 
 
-@router.get(
-    "/verification/queue", response=list[QueueItemOut], auth=api_auth, summary="The verification queue"
-)
+@router.get("/verification/queue", response=list[QueueItemOut], summary="The verification queue")
 @paginate(PageNumberPagination, page_size=50)
 def verification_queue(request: HttpRequest, filters: Query[QueueFilter]):
     """Reports of your departments' calls, oldest shift first: by default those waiting for a first or a
@@ -158,7 +152,6 @@ def verification_queue(request: HttpRequest, filters: Query[QueueFilter]):
 @router.get(
     "/verification/completions/{completion_id}",
     response=QueueItemOut,
-    auth=api_auth,
     summary="One report, as staff see it",
 )
 def verification_completion(request: HttpRequest, completion_id: int):
@@ -177,7 +170,6 @@ def _decision_result(request: HttpRequest, verification) -> dict:
 @router.post(
     "/completions/{completion_id}/verify",
     response=DecisionResultOut,
-    auth=api_auth,
     summary="Approve or reject a completion report",
 )
 def verify_completion(request: HttpRequest, completion_id: int, payload: VerifyIn):
@@ -200,7 +192,6 @@ def verify_completion(request: HttpRequest, completion_id: int, payload: VerifyI
 @router.post(
     "/completions/{completion_id}/revoke",
     response=DecisionResultOut,
-    auth=api_auth,
     summary="Revoke an approval",
 )
 def revoke_completion(request: HttpRequest, completion_id: int, payload: RevokeIn):
@@ -215,7 +206,6 @@ def revoke_completion(request: HttpRequest, completion_id: int, payload: RevokeI
 @router.post(
     "/shifts/{shift_id}/verify-all",
     response=RosterApprovalOut,
-    auth=api_auth,
     summary="Approve a shift's whole roster",
 )
 def verify_shift_roster(request: HttpRequest, shift_id: int):

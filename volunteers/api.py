@@ -19,7 +19,8 @@ from .schemas import (
     TokenOut,
 )
 
-router = Router(tags=["Account"])
+public_router = Router(tags=["Account"])
+router = Router(tags=["Account"], auth=api_auth)
 
 
 def _limit_text(limit: services.FailureLimit) -> str:
@@ -39,7 +40,7 @@ def _token_created(token, secret: str) -> Status:
     )
 
 
-@router.post(
+@public_router.post(
     "/auth/codes",
     response={202: CodeSentOut},
     summary="Send a one-time code by SMS",
@@ -63,7 +64,7 @@ def send_code(request: HttpRequest, payload: CodeRequestIn):
     return Status(202, {"expires_at": code.expires_at, "code_length": services.CODE_DIGITS})
 
 
-@router.post(
+@public_router.post(
     "/auth/signup",
     response={201: TokenCreatedOut},
     summary="Sign up and get a personal API token",
@@ -96,7 +97,7 @@ def signup(request: HttpRequest, payload: SignupIn):
     return _token_created(*services.api_token_create(user=user, name=payload.name))
 
 
-@router.post(
+@public_router.post(
     "/auth/token",
     response={201: TokenCreatedOut},
     summary="Log in and get a personal API token",
@@ -125,7 +126,7 @@ def create_token(request: HttpRequest, payload: TokenLoginIn):
     return _token_created(token, secret)
 
 
-@router.get("/me", response=MeOut, auth=api_auth, summary="My account and profile")
+@router.get("/me", response=MeOut, summary="My account and profile")
 def get_me(request: HttpRequest):
     return selectors.me_get(user=request.auth)
 
@@ -133,7 +134,6 @@ def get_me(request: HttpRequest):
 @router.patch(
     "/me",
     response=MeOut,
-    auth=api_auth,
     summary="Change my profile",
     description="Only the fields sent change. A rule broken answers 400 `invalid_profile` with "
     "`details.field`.",
@@ -150,20 +150,18 @@ def patch_me(request: HttpRequest, payload: MePatchIn):
     return selectors.me_get(user=request.auth)
 
 
-@router.get("/skills", response=list[SkillOut], summary="Skills people can list in their profile")
+@public_router.get("/skills", response=list[SkillOut], summary="Skills people can list in their profile")
 def list_skills(request: HttpRequest):
     return selectors.skill_list()
 
 
-@router.get("/me/tokens", response=list[TokenOut], auth=api_auth, summary="My working API tokens")
+@router.get("/me/tokens", response=list[TokenOut], summary="My working API tokens")
 def list_tokens(request: HttpRequest):
     """Tokens neither revoked nor expired, newest first; secrets are never shown again."""
     return selectors.api_token_list(user=request.auth)
 
 
-@router.delete(
-    "/me/tokens/{token_id}", response={204: None}, auth=api_auth, summary="Revoke one of my tokens"
-)
+@router.delete("/me/tokens/{token_id}", response={204: None}, summary="Revoke one of my tokens")
 def revoke_token(request: HttpRequest, token_id: int):
     """It stops working at once. Revoking it again is no error; another person's token answers 404."""
     token = selectors.api_token_get(user=request.auth, token_id=token_id)

@@ -13,7 +13,7 @@ from volunteers.auth import api_auth
 
 from . import services as checkin
 
-router = Router(tags=["Check-in"])
+router = Router(tags=["Check-in"], auth=api_auth)
 
 
 class CheckInIn(Schema):
@@ -54,7 +54,6 @@ def _signup_out(signup, *, repeated: bool = False) -> CheckInOut:
 @router.post(
     "/shifts/{shift_id}/checkin",
     response=CheckInOut,
-    auth=api_auth,
     summary="Check in or out with a QR token",
 )
 def scan(request: HttpRequest, shift_id: int, payload: CheckInIn):
@@ -76,7 +75,6 @@ def scan(request: HttpRequest, shift_id: int, payload: CheckInIn):
 @router.get(
     "/shifts/{shift_id}/checkin-token",
     response=CheckInTokenOut,
-    auth=api_auth,
     summary="A fresh QR token for the site lead's screen",
     url_name="checkin_token",
 )
@@ -100,7 +98,6 @@ def checkin_token(request: HttpRequest, shift_id: int):
 @router.post(
     "/signups/{signup_id}/checkin",
     response=CheckInOut,
-    auth=api_auth,
     summary="Check a person in (site lead)",
 )
 def check_in_signup(request: HttpRequest, signup_id: int):
@@ -113,7 +110,6 @@ def check_in_signup(request: HttpRequest, signup_id: int):
 @router.post(
     "/signups/{signup_id}/checkout",
     response=CheckInOut,
-    auth=api_auth,
     summary="Check a person out (site lead)",
 )
 def check_out_signup(request: HttpRequest, signup_id: int):
