@@ -127,7 +127,7 @@ def _site_environment(workdir: Path) -> dict[str, str]:
         if not key.startswith(("CELERY_", "DJANGO_", "DATABASE_"))
     }
     environment.update(
-        DJANGO_SETTINGS_MODULE="config.settings.base",
+        DJANGO_SETTINGS_MODULE="config.settings.dev",
         DJANGO_DEBUG="true",  # load_demo refuses to run without it; runserver serves static files
         DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
         DATABASE_URL=f"sqlite:///{workdir / 'db.sqlite3'}",

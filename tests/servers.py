@@ -184,6 +184,7 @@ class CeleryWorker:
         # pin Celery to eager mode for the unit tests.
         environment.update(
             DJANGO_SETTINGS_MODULE="config.settings.base",
+            DJANGO_SECRET_KEY="insecure-key-for-the-test-worker",
             DJANGO_DEBUG="false",
             DATABASE_URL=self.database_url,
             REDIS_URL=self.redis_url,

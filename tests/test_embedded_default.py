@@ -52,7 +52,7 @@ def run(arguments, environment):
 
 def test_no_configuration_means_sqlite_wal_eager_tasks_and_persian(tmp_path):
     environment = clean_environment(tmp_path)
-    environment["DJANGO_SETTINGS_MODULE"] = "config.settings.base"
+    environment["DJANGO_SETTINGS_MODULE"] = "config.settings.dev"
 
     printed = json.loads(run(["-c", PRINT_SETTINGS], environment).stdout.strip().splitlines()[-1])
 

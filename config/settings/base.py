@@ -1,8 +1,10 @@
 """Settings shared by every environment, read from environment variables in one place.
 
-With no environment at all the project runs embedded: SQLite (WAL) for data, Celery tasks executed
-eagerly in-process, console e-mail and SMS. Every production value comes from the environment (see the
-settings table in README.md).
+Safe by default: DEBUG is off unless DJANGO_DEBUG says otherwise, and there is no secret key but the one
+DJANGO_SECRET_KEY gives (dev.py and test.py set their own; production.py refuses to start without one).
+With no other environment the project runs embedded: SQLite (WAL) for data, Celery tasks executed eagerly
+in-process, console e-mail and SMS. Every production value comes from the environment (see the settings
+table in README.md).
 """
 
 from pathlib import Path
@@ -16,8 +18,9 @@ BASE_DIR = Path(__file__).resolve().parent.parent.parent
 # containers; reading it here would hand `./dev run` production's database and hosts.
 env = environ.Env()
 
-SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="insecure-development-key-change-me-in-production")
-DEBUG = env.bool("DJANGO_DEBUG", default=True)
+# Empty without DJANGO_SECRET_KEY: Django then refuses to sign anything rather than use a guessable key.
+SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="")
+DEBUG = env.bool("DJANGO_DEBUG", default=False)
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 

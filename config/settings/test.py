@@ -7,6 +7,7 @@ PostgreSQL server it starts, or leaves the SQLite default when no PostgreSQL bin
 from .base import *  # noqa: F403
 
 DEBUG = False
+SECRET_KEY = "insecure-key-for-tests-only"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 SMS_BACKEND = "volunteers.sms.OutboxSmsBackend"
