@@ -139,7 +139,7 @@ def signup_staff_cancel(request, shift_id: int, signup_id: int):
         if signup.shift_id != shift.pk:
             raise Http404
         services.signup_staff_cancel(
-            signup=signup, cancelled_by=request.user, reason=request.POST.get("reason", "")
+            signup=signup, actor=request.user, reason=request.POST.get("reason", "")
         )
     except DomainError as error:
         messages.error(request, error.message)

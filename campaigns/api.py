@@ -155,7 +155,7 @@ def staff_cancel_signup(request: HttpRequest, signup_id: int, payload: StaffCanc
     freed place goes to the first in line, who is told too. 403 `not_department_staff`; 400
     `reason_required` or `shift_over`; 409 `signup_already_cancelled`."""
     signup = selectors.signup_get_for_staff(signup_id=signup_id, user=request.auth)
-    return services.signup_staff_cancel(signup=signup, cancelled_by=request.auth, reason=payload.reason)
+    return services.signup_staff_cancel(signup=signup, actor=request.auth, reason=payload.reason)
 
 
 # --- Team reservations ----------------------------------------------------------------------------------
@@ -176,7 +176,7 @@ def create_reservation(request: HttpRequest, shift_id: int, payload: Reservation
     shift = selectors.shift_get_for_signup(shift_id=shift_id)
     team = selectors.team_get_for_manager(team_id=payload.team_id, user=request.auth)
     reservation = services.team_reservation_create(
-        shift=shift, team=team, places=payload.places, reserved_by=request.auth
+        shift=shift, team=team, places=payload.places, actor=request.auth
     )
     return Status(
         201, selectors.team_reservation_get_for_manager(reservation_id=reservation.pk, user=request.auth)
@@ -205,7 +205,7 @@ def resize_reservation(request: HttpRequest, reservation_id: int, payload: Reser
     """Fewer places gives the difference to the waiting list at once; more places follow the rules of a
     new reservation. 400 `places_below_assigned`, `reservation_released` or `shift_started`."""
     reservation = selectors.team_reservation_get_for_manager(reservation_id=reservation_id, user=request.auth)
-    services.team_reservation_resize(reservation=reservation, places=payload.places, changed_by=request.auth)
+    services.team_reservation_resize(reservation=reservation, places=payload.places, actor=request.auth)
     return selectors.team_reservation_get_for_manager(reservation_id=reservation_id, user=request.auth)
 
 
@@ -222,7 +222,7 @@ def create_assignment(request: HttpRequest, reservation_id: int, payload: Assign
     reservation = selectors.team_reservation_get_for_manager(reservation_id=reservation_id, user=request.auth)
     member = selectors.team_member_get(team=reservation.team, user_id=payload.user_id)
     signup = services.team_reservation_assign(
-        reservation=reservation, member=member, assigned_by=request.auth
+        reservation=reservation, member=member, actor=request.auth
     )
     return Status(201, signup)
 
@@ -237,7 +237,7 @@ def delete_assignment(request: HttpRequest, reservation_id: int, user_id: int):
     """The place goes back to the team (or, once unassigned places were released, to the first in line).
     404 `assignment_not_found`; 400 `shift_started`."""
     reservation = selectors.team_reservation_get_for_manager(reservation_id=reservation_id, user=request.auth)
-    services.team_reservation_unassign(reservation=reservation, member_id=user_id, unassigned_by=request.auth)
+    services.team_reservation_unassign(reservation=reservation, member_id=user_id, actor=request.auth)
     return selectors.team_reservation_get_for_manager(reservation_id=reservation_id, user=request.auth)
 
 

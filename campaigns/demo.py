@@ -1361,7 +1361,7 @@ def demo_calls_load(*, now: datetime.datetime | None = None) -> DemoCallsLoaded:
         shifts = Shift.objects.bulk_create(_shifts(plan, call, now))
         if plan.closure_reason:
             # Nobody has signed up for a call created a moment ago, so closing it tells no one.
-            call_close(call=call, closed_by=None, reason=plan.closure_reason)
+            call_close(call=call, actor=None, reason=plan.closure_reason)
         loaded.created.append(call)
         loaded.shifts_created += len(shifts)
     return loaded
@@ -1403,11 +1403,11 @@ def demo_team_reservation_load(*, now: datetime.datetime | None = None) -> TeamR
         ["ngo-manager", *DEMO_TEAM_RESERVATION_MEMBERS], field_name="username"
     )
     reservation = team_reservation_create(
-        shift=shift, team=team, places=DEMO_TEAM_RESERVATION_PLACES, reserved_by=people["ngo-manager"]
+        shift=shift, team=team, places=DEMO_TEAM_RESERVATION_PLACES, actor=people["ngo-manager"]
     )
     for username in DEMO_TEAM_RESERVATION_MEMBERS:
         team_reservation_assign(
-            reservation=reservation, member=people[username], assigned_by=people["ngo-manager"]
+            reservation=reservation, member=people[username], actor=people["ngo-manager"]
         )
     reservation.refresh_from_db()
     return reservation

@@ -604,7 +604,7 @@ def signup_cancel(*, signup: SignUp) -> SignUp:
 
 
 @transaction.atomic
-def signup_staff_cancel(*, signup: SignUp, cancelled_by, reason: str) -> SignUp:
+def signup_staff_cancel(*, signup: SignUp, actor, reason: str) -> SignUp:
     """Staff of the call's department take a person off a shift (confirmed or in line), with a reason the
     person is told. The freed place goes to the first in line, who is told too. Callers check that
     `cancelled_by` is staff of the call's department (selectors.signup_get_for_staff)."""
@@ -629,7 +629,7 @@ def signup_staff_cancel(*, signup: SignUp, cancelled_by, reason: str) -> SignUp:
             _("This shift is already over; its sign-ups are kept as they are for verification."),
         )
     was_confirmed = signup.status == SignUp.Status.CONFIRMED
-    _signup_mark_cancelled(signup, now=now, cancelled_by=cancelled_by, reason=reason)
+    _signup_mark_cancelled(signup, now=now, cancelled_by=actor, reason=reason)
     if was_confirmed:
         _confirmed_place_given_up(shift=shift, signup=signup, now=now)
     notices.notify_signup_cancelled_by_staff_task.delay_on_commit(signup.pk)
@@ -696,9 +696,9 @@ def _check_places_number(places: int) -> None:
 
 
 @transaction.atomic
-def team_reservation_create(*, shift: Shift, team, places: int, reserved_by) -> TeamReservation:
+def team_reservation_create(*, shift: Shift, team, places: int, actor) -> TeamReservation:
     """Holds `places` places on the shift for the team, taken out of the free places at once."""
-    _check_team_manager(team=team, user=reserved_by)
+    _check_team_manager(team=team, user=actor)
     _check_places_number(places)
     shift = _shift_locked(shift.pk)
     now = timezone.now()
@@ -723,7 +723,7 @@ def team_reservation_create(*, shift: Shift, team, places: int, reserved_by) -> 
     )
     _shift_places_changed(shift, now)
     return TeamReservation.objects.create(
-        shift=shift, team=team, places=places, reserved_by=reserved_by, created_at=now
+        shift=shift, team=team, places=places, reserved_by=actor, created_at=now
     )
 
 
@@ -734,11 +734,11 @@ def _reservation_locked(reservation: TeamReservation) -> tuple[Shift, TeamReserv
 
 
 @transaction.atomic
-def team_reservation_resize(*, reservation: TeamReservation, places: int, changed_by) -> TeamReservation:
+def team_reservation_resize(*, reservation: TeamReservation, places: int, actor) -> TeamReservation:
     """Changes how many places the team holds: fewer gives the difference to the first in line (or the
     public), more takes it from the free places under the rules of a new reservation. Never fewer than
     the places already assigned."""
-    _check_team_manager(team=reservation.team, user=changed_by)
+    _check_team_manager(team=reservation.team, user=actor)
     if not isinstance(places, int) or places < 0:
         raise SignUpRefused(CampaignErrorCode.PLACES_INVALID, _("The number of places cannot be negative."))
     shift, reservation = _reservation_locked(reservation)
@@ -777,10 +777,10 @@ def team_reservation_resize(*, reservation: TeamReservation, places: int, change
 
 
 @transaction.atomic
-def team_reservation_assign(*, reservation: TeamReservation, member, assigned_by) -> SignUp:
+def team_reservation_assign(*, reservation: TeamReservation, member, actor) -> SignUp:
     """Gives one of the team's unassigned places to a member of the team: a confirmed sign-up, made under
     the same rules about the person as signing up (age, skills, no overlapping shift)."""
-    _check_team_manager(team=reservation.team, user=assigned_by)
+    _check_team_manager(team=reservation.team, user=actor)
     _person_lock(member)
     shift, reservation = _reservation_locked(reservation)
     now = timezone.now()
@@ -813,10 +813,10 @@ def team_reservation_assign(*, reservation: TeamReservation, member, assigned_by
 
 
 @transaction.atomic
-def team_reservation_unassign(*, reservation: TeamReservation, member_id: int, unassigned_by) -> SignUp:
+def team_reservation_unassign(*, reservation: TeamReservation, member_id: int, actor) -> SignUp:
     """Takes a member off their team place; the place goes back to the team (or, once the reservation's
     unassigned places have been released, to the first in line)."""
-    _check_team_manager(team=reservation.team, user=unassigned_by)
+    _check_team_manager(team=reservation.team, user=actor)
     shift, reservation = _reservation_locked(reservation)
     signup = (
         SignUp.objects.select_for_update()
@@ -830,7 +830,7 @@ def team_reservation_unassign(*, reservation: TeamReservation, member_id: int, u
         raise SignUpRefused(
             CampaignErrorCode.SHIFT_STARTED, _("This shift has started; its places can no longer change.")
         )
-    _signup_mark_cancelled(signup, now=now, cancelled_by=unassigned_by)
+    _signup_mark_cancelled(signup, now=now, cancelled_by=actor)
     _confirmed_place_given_up(shift=shift, signup=signup, now=now)
     return signup
 
@@ -881,10 +881,10 @@ def team_places_release_due(*, now=None) -> int:
 
 
 @transaction.atomic
-def call_close(*, call: OpenCallPage, closed_by, reason: str = "") -> CallClosure:
+def call_close(*, call: OpenCallPage, actor, reason: str = "") -> CallClosure:
     """Stops new sign-ups for the call and tells those already signed up. Closing twice changes nothing."""
     closure, created = CallClosure.objects.get_or_create(
-        call=call, defaults={"closed_by": closed_by, "reason": reason}
+        call=call, defaults={"closed_by": actor, "reason": reason}
     )
     if created:
         call_stopped_taking_part(call=call)

@@ -253,7 +253,7 @@ def team_reserve(request):
             shift = selectors.shift_get_for_signup(shift_id=form.cleaned_data["shift"])
             team = selectors.team_get_for_manager(team_id=form.cleaned_data["team"], user=request.user)
             reservation = services.team_reservation_create(
-                shift=shift, team=team, places=form.cleaned_data["places"], reserved_by=request.user
+                shift=shift, team=team, places=form.cleaned_data["places"], actor=request.user
             )
         except DomainError as error:
             form.add_error(None, error.message)
@@ -307,7 +307,7 @@ def team_reservation_assign(request, reservation_id: int):
     try:
         member = selectors.team_member_get(team=reservation.team, user_id=form.cleaned_data["member"])
         signup = services.team_reservation_assign(
-            reservation=reservation, member=member, assigned_by=request.user
+            reservation=reservation, member=member, actor=request.user
         )
     except DomainError as error:
         messages.error(request, error.message)
@@ -324,7 +324,7 @@ def team_reservation_unassign(request, reservation_id: int, user_id: int):
     reservation = _reservation_or_404(request, reservation_id)
     try:
         signup = services.team_reservation_unassign(
-            reservation=reservation, member_id=user_id, unassigned_by=request.user
+            reservation=reservation, member_id=user_id, actor=request.user
         )
     except DomainError as error:
         messages.error(request, error.message)
@@ -347,7 +347,7 @@ def team_reservation_places(request, reservation_id: int):
         return redirect("volunteer:team_reservation", reservation.pk)
     try:
         reservation = services.team_reservation_resize(
-            reservation=reservation, places=form.cleaned_data["places"], changed_by=request.user
+            reservation=reservation, places=form.cleaned_data["places"], actor=request.user
         )
     except DomainError as error:
         messages.error(request, error.message)

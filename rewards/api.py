@@ -57,4 +57,4 @@ def redeem_voucher_at_counter(request: HttpRequest, payload: VoucherCodeIn):
     """For staff of the issuing department: accepts the voucher, once. 403 `not_counter_staff`; 404
     `voucher_not_found`; 409 `voucher_already_redeemed` (with `redeemed_at`) or `voucher_cancelled`;
     410 `voucher_expired`."""
-    return services.voucher_redeem_at_counter(code=payload.code, staff=request.auth)
+    return services.voucher_redeem_at_counter(code=payload.code, actor=request.auth)

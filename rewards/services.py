@@ -520,21 +520,21 @@ def _unusable(voucher: Voucher, *, now) -> VoucherUnusable:
     )
 
 
-def voucher_redeem_at_counter(*, code: str, staff, now: datetime.datetime | None = None) -> Voucher:
+def voucher_redeem_at_counter(*, code: str, actor, now: datetime.datetime | None = None) -> Voucher:
     """Accepts a voucher at a municipal counter: exactly once, by a conditional UPDATE that only one of
     any number of counters scanning it at the same moment can win."""
     now = now or timezone.now()
-    if not counter_departments(user=staff).exists():
+    if not counter_departments(user=actor).exists():
         raise NotCounterStaff()
     voucher = (
         Voucher.objects.select_related("reward__department").filter(code=voucher_code_normalize(code)).first()
     )
     if voucher is None:
         raise VoucherNotFound()
-    if not voucher_may_be_handled_by(voucher=voucher, user=staff):
+    if not voucher_may_be_handled_by(voucher=voucher, user=actor):
         raise NotCounterStaff()
     won = Voucher.objects.filter(pk=voucher.pk, status=Voucher.Status.ISSUED, expires_at__gt=now).update(
-        status=Voucher.Status.REDEEMED, redeemed_at=now, redeemed_by=staff
+        status=Voucher.Status.REDEEMED, redeemed_at=now, redeemed_by=actor
     )
     voucher.refresh_from_db()
     if not won:
@@ -543,16 +543,16 @@ def voucher_redeem_at_counter(*, code: str, staff, now: datetime.datetime | None
 
 
 @transaction.atomic
-def voucher_cancel(*, voucher: Voucher, cancelled_by, now: datetime.datetime | None = None) -> Voucher:
+def voucher_cancel(*, voucher: Voucher, actor, now: datetime.datetime | None = None) -> Voucher:
     """Staff cancel an unused voucher; its points go back to the person, once."""
     now = now or timezone.now()
-    if not voucher_may_be_handled_by(voucher=voucher, user=cancelled_by):
+    if not voucher_may_be_handled_by(voucher=voucher, user=actor):
         raise NotCounterStaff()
     voucher = Voucher.objects.select_for_update().get(pk=voucher.pk)
     if voucher.status != Voucher.Status.ISSUED:
         raise _unusable(voucher, now=now)
     voucher.status = Voucher.Status.CANCELLED
-    voucher.cancelled_at, voucher.cancelled_by = now, cancelled_by
+    voucher.cancelled_at, voucher.cancelled_by = now, actor
     voucher.save(update_fields=["status", "cancelled_at", "cancelled_by"])
     _voucher_refund(voucher, now=now)
     return voucher

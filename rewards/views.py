@@ -104,7 +104,7 @@ def voucher_cancel(request, code: str):
     if voucher is None or not services.voucher_may_be_handled_by(voucher=voucher, user=request.user):
         raise Http404(VoucherNotFound().message)
     try:
-        services.voucher_cancel(voucher=voucher, cancelled_by=request.user)
+        services.voucher_cancel(voucher=voucher, actor=request.user)
     except DomainError as error:
         messages.error(request, error.message)
     else:
@@ -122,7 +122,7 @@ def counter(request):
     result = None
     if request.method == "POST" and form.is_valid():
         try:
-            voucher = services.voucher_redeem_at_counter(code=form.cleaned_data["code"], staff=request.user)
+            voucher = services.voucher_redeem_at_counter(code=form.cleaned_data["code"], actor=request.user)
         except DomainError as error:
             result = {"ok": False, "message": error.message, "code": error.code, "status": error.status_code}
         else:

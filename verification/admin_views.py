@@ -121,12 +121,12 @@ def completion_decide(request, completion_id: int):
     name = completion.signup.volunteer.display_name
     try:
         if data["action"] == "revoke":
-            services.completion_revoke(completion=completion, decided_by=request.user, reason=data["reason"])
+            services.completion_revoke(completion=completion, actor=request.user, reason=data["reason"])
             messages.success(request, _("The approval of %(name)s's report is revoked.") % {"name": name})
         elif data["action"] == "reject":
             services.completion_reject(
                 completion=completion,
-                decided_by=request.user,
+                actor=request.user,
                 reason=data["reason"],
                 expected_status=data["expected_status"] or None,
             )
@@ -134,7 +134,7 @@ def completion_decide(request, completion_id: int):
         else:
             verification = services.completion_approve(
                 completion=completion,
-                decided_by=request.user,
+                actor=request.user,
                 hours=data["hours"] or None,
                 reason=data["reason"],
                 expected_status=data["expected_status"] or None,
@@ -160,7 +160,7 @@ def completion_decide(request, completion_id: int):
 def shift_approve_all(request, shift_id: int):
     """Approves every waiting report of a shift, leaving the approver's own work for a colleague."""
     shift = _staff_only(lambda: selectors.shift_get_for_staff(shift_id=shift_id, user=request.user))
-    result = services.shift_approve_all(shift=shift, decided_by=request.user)
+    result = services.shift_approve_all(shift=shift, actor=request.user)
     done = len(result.approved)
     messages.success(
         request,

@@ -97,7 +97,7 @@ def report_completion(request: HttpRequest, signup_id: int):
     data, photos = _report_input(request)
     signup = selectors.signup_get_for_reporter(signup_id=signup_id, user=request.auth)
     completion = services.completion_report(
-        signup=signup, reported_by=request.auth, hours=data.hours, note=data.note, photos=photos
+        signup=signup, actor=request.auth, hours=data.hours, note=data.note, photos=photos
     )
     return Status(201, selectors.completion_get_for_reporter(completion_id=completion.pk, user=request.auth))
 
@@ -180,7 +180,7 @@ def verify_completion(request: HttpRequest, completion_id: int, payload: VerifyI
     completion = selectors.completion_get_for_staff(completion_id=completion_id, user=request.auth)
     verification = services.completion_decide(
         completion=completion,
-        decided_by=request.auth,
+        actor=request.auth,
         decision=payload.decision,
         hours=payload.hours,
         reason=payload.reason,
@@ -198,7 +198,7 @@ def revoke_completion(request: HttpRequest, completion_id: int, payload: RevokeI
     """Takes back an approval, with a reason; its points are reversed. 409 `not_approved`."""
     completion = selectors.completion_get_for_staff(completion_id=completion_id, user=request.auth)
     revocation = services.completion_revoke(
-        completion=completion, decided_by=request.auth, reason=payload.reason
+        completion=completion, actor=request.auth, reason=payload.reason
     )
     return _decision_result(request, revocation)
 
@@ -213,4 +213,4 @@ def verify_shift_roster(request: HttpRequest, shift_id: int):
     own work (`skipped_own`) and reports decided meanwhile (`skipped`, with the code) are left alone;
     large awards go on to a second approver (`awaiting_second`)."""
     shift = selectors.shift_get_for_staff(shift_id=shift_id, user=request.auth)
-    return services.shift_approve_all(shift=shift, decided_by=request.auth)
+    return services.shift_approve_all(shift=shift, actor=request.auth)

@@ -105,14 +105,14 @@ def _report_check(signup: SignUp, *, now) -> None:
 
 
 def completion_report(
-    *, signup: SignUp, reported_by, hours, note: str = "", photos=(), now=None
+    *, signup: SignUp, actor, hours, note: str = "", photos=(), now=None
 ) -> Completion:
     """Reports the sign-up's shift as done: the hours worked, a note and up to four photos, each a
     (kind, uploaded file) pair. A report that staff rejected may be corrected and sent again once;
     photos sent again replace the earlier ones, and without new ones the earlier ones stay.
     """
     now = now or timezone.now()
-    if not _may_report(signup, reported_by):
+    if not _may_report(signup, actor):
         raise SignUpNotFound(signup.pk)
     note = (note or "").strip()
     if len(note) > NOTE_MAX_LENGTH:
@@ -132,7 +132,7 @@ def completion_report(
     ]
     try:
         return _completion_save(
-            signup_id=signup.pk, reported_by=reported_by, hours=value, note=note, photos=cleaned, now=now
+            signup_id=signup.pk, reported_by=actor, hours=value, note=note, photos=cleaned, now=now
         )
     except IntegrityError:
         # Two first reports of one sign-up at once: the one-to-one kept one; this is the other.
@@ -283,7 +283,7 @@ def _final_approve(completion: Completion, *, decided_by, decision: str, hours: 
 def completion_approve(
     *,
     completion: Completion,
-    decided_by,
+    actor,
     hours=None,
     reason: str = "",
     expected_status: str | None = None,
@@ -294,8 +294,8 @@ def completion_approve(
     else; their approval is the final one."""
     now = now or timezone.now()
     completion = _lock(completion.pk)
-    _require_staff_of(completion, decided_by)
-    _require_not_own(completion, decided_by)
+    _require_staff_of(completion, actor)
+    _require_not_own(completion, actor)
     _require_status(completion, expected_status, selectors.OPEN_STATUSES)
     reason = (reason or "").strip()[:REASON_MAX_LENGTH]
 
@@ -304,7 +304,7 @@ def completion_approve(
         if selectors.estimated_points(completion, hours) > second_approver_threshold():
             verification = Verification.objects.create(
                 completion=completion,
-                decided_by=decided_by,
+                decided_by=actor,
                 decision=Verification.Decision.APPROVE,
                 hours=hours,
                 reason=reason,
@@ -315,7 +315,7 @@ def completion_approve(
             return verification
         return _final_approve(
             completion,
-            decided_by=decided_by,
+            decided_by=actor,
             decision=Verification.Decision.APPROVE,
             hours=hours,
             reason=reason,
@@ -327,7 +327,7 @@ def completion_approve(
         .order_by("-created_at", "-pk")
         .first()
     )
-    if first is not None and first.decided_by_id == decided_by.pk:
+    if first is not None and first.decided_by_id == actor.pk:
         raise DecisionRefused(
             VerificationErrorCode.SECOND_APPROVER_MUST_DIFFER,
             _("You gave the first approval; a second member of staff has to give the second."),
@@ -335,7 +335,7 @@ def completion_approve(
     hours = _decided_hours(completion, hours, default=first.hours if first else completion.hours)
     return _final_approve(
         completion,
-        decided_by=decided_by,
+        decided_by=actor,
         decision=Verification.Decision.SECOND_APPROVAL,
         hours=hours,
         reason=reason,
@@ -345,18 +345,18 @@ def completion_approve(
 
 @transaction.atomic
 def completion_reject(
-    *, completion: Completion, decided_by, reason: str, expected_status: str | None = None, now=None
+    *, completion: Completion, actor, reason: str, expected_status: str | None = None, now=None
 ) -> Verification:
     """Rejects the report, with the reason the volunteer is told. Also at the second approval."""
     now = now or timezone.now()
     completion = _lock(completion.pk)
-    _require_staff_of(completion, decided_by)
-    _require_not_own(completion, decided_by)
+    _require_staff_of(completion, actor)
+    _require_not_own(completion, actor)
     _require_status(completion, expected_status, selectors.OPEN_STATUSES)
     reason = _reason_required(reason, _("Say why the report is rejected: the volunteer is told."))
     verification = Verification.objects.create(
         completion=completion,
-        decided_by=decided_by,
+        decided_by=actor,
         decision=Verification.Decision.REJECT,
         reason=reason,
         created_at=now,
@@ -368,12 +368,12 @@ def completion_reject(
 
 
 @transaction.atomic
-def completion_revoke(*, completion: Completion, decided_by, reason: str, now=None) -> Verification:
+def completion_revoke(*, completion: Completion, actor, reason: str, now=None) -> Verification:
     """Takes back an approval (its points are reversed, once). A revoked report stays revoked."""
     now = now or timezone.now()
     completion = _lock(completion.pk)
-    _require_staff_of(completion, decided_by)
-    _require_not_own(completion, decided_by)
+    _require_staff_of(completion, actor)
+    _require_not_own(completion, actor)
     if completion.status != Completion.Status.APPROVED:
         raise DecisionConflict(
             VerificationErrorCode.NOT_APPROVED,
@@ -384,7 +384,7 @@ def completion_revoke(*, completion: Completion, decided_by, reason: str, now=No
     approval = completion.verifications.get(is_final_approval=True)
     revocation = Verification.objects.create(
         completion=completion,
-        decided_by=decided_by,
+        decided_by=actor,
         decision=Verification.Decision.REVOKE,
         reason=reason,
         revokes=approval,
@@ -397,20 +397,20 @@ def completion_revoke(*, completion: Completion, decided_by, reason: str, now=No
 
 
 def completion_decide(
-    *, completion: Completion, decided_by, decision: str, hours=None, reason: str = "", expected_status=None
+    *, completion: Completion, actor, decision: str, hours=None, reason: str = "", expected_status=None
 ) -> Verification:
     """The API's one verb: "approve" (optionally with corrected hours) or "reject" (with a reason)."""
     if decision == "approve":
         return completion_approve(
             completion=completion,
-            decided_by=decided_by,
+            actor=actor,
             hours=hours,
             reason=reason,
             expected_status=expected_status,
         )
     if decision == "reject":
         return completion_reject(
-            completion=completion, decided_by=decided_by, reason=reason, expected_status=expected_status
+            completion=completion, actor=actor, reason=reason, expected_status=expected_status
         )
     raise DecisionInvalid(VerificationErrorCode.DECISION_INVALID, _("The decision is “approve” or “reject”."))
 
@@ -429,7 +429,7 @@ class RosterApproval:
         return len(self.skipped_own) + len(self.skipped)
 
 
-def shift_approve_all(*, shift, decided_by) -> RosterApproval:
+def shift_approve_all(*, shift, actor) -> RosterApproval:
     """Approves every report of the shift still waiting for a first decision, with the hours each
     reported. The decider's own work is left for a colleague, and a report decided meanwhile is left
     as it is; each report is decided in its own transaction, so one refusal stops no other."""
@@ -440,12 +440,12 @@ def shift_approve_all(*, shift, decided_by) -> RosterApproval:
         .order_by("pk")
     )
     for completion in pending:
-        if selectors.is_own_work(completion, decided_by):
+        if selectors.is_own_work(completion, actor):
             result.skipped_own.append(completion.pk)
             continue
         try:
             verification = completion_approve(
-                completion=completion, decided_by=decided_by, expected_status=Completion.Status.PENDING
+                completion=completion, actor=actor, expected_status=Completion.Status.PENDING
             )
         except DomainError as error:
             result.skipped.append((completion.pk, error.code))

@@ -37,7 +37,7 @@ def report(request, signup_id: int):
             try:
                 completion = services.completion_report(
                     signup=signup,
-                    reported_by=request.user,
+                    actor=request.user,
                     hours=form.cleaned_data["hours"],
                     note=form.cleaned_data["note"],
                     photos=form.photos(),

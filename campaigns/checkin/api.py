@@ -104,7 +104,7 @@ def check_in_signup(request: HttpRequest, signup_id: int):
     """For staff of the call's department. Checking in someone already checked in changes nothing.
     404 `signup_not_found`; 400 `checkin_not_open`, `checkout_closed`, `not_signed_up`."""
     signup = checkin.signup_get_for_site_lead(signup_id=signup_id, user=request.auth)
-    return _signup_out(checkin.signup_check_in(signup=signup, site_lead=request.auth))
+    return _signup_out(checkin.signup_check_in(signup=signup, actor=request.auth))
 
 
 @router.post(
@@ -116,4 +116,4 @@ def check_out_signup(request: HttpRequest, signup_id: int):
     """For staff of the call's department. Checking out someone already checked out changes nothing.
     404 `signup_not_found`; 400 `not_checked_in`, `checkout_closed`."""
     signup = checkin.signup_get_for_site_lead(signup_id=signup_id, user=request.auth)
-    return _signup_out(checkin.signup_check_out(signup=signup, site_lead=request.auth))
+    return _signup_out(checkin.signup_check_out(signup=signup, actor=request.auth))

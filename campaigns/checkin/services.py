@@ -348,12 +348,12 @@ def _require_site_lead(signup: SignUp, site_lead) -> None:
         raise NotSiteLead()
 
 
-def signup_check_in(*, signup: SignUp, site_lead, now: datetime.datetime | None = None) -> SignUp:
+def signup_check_in(*, signup: SignUp, actor, now: datetime.datetime | None = None) -> SignUp:
     """The site lead checks a person in by hand (no phone, no signal…). Until check-out closes, so that
     someone who came but was not recorded can be, after the shift, until no-shows are marked. Checking
     in someone already checked in changes nothing."""
     now = now or timezone.now()
-    _require_site_lead(signup, site_lead)
+    _require_site_lead(signup, actor)
     shift = signup.shift
     if now < checkin_opens_at(shift):
         raise CheckInRefused.not_open(opens_at_text=format_date(checkin_opens_at(shift), with_time=True))
@@ -368,11 +368,11 @@ def signup_check_in(*, signup: SignUp, site_lead, now: datetime.datetime | None 
     return signup
 
 
-def signup_check_out(*, signup: SignUp, site_lead, now: datetime.datetime | None = None) -> SignUp:
+def signup_check_out(*, signup: SignUp, actor, now: datetime.datetime | None = None) -> SignUp:
     """The site lead checks a person out by hand. Checking out someone already checked out changes
     nothing."""
     now = now or timezone.now()
-    _require_site_lead(signup, site_lead)
+    _require_site_lead(signup, actor)
     if now > checkout_closes_at(signup.shift):
         raise CheckInRefused.checkout_closed()
     SignUp.objects.filter(

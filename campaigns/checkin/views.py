@@ -157,7 +157,7 @@ def _roster_action(request, signup_id: int, service, success_message: str):
     except NotFoundError as error:
         raise Http404(error.message) from None
     try:
-        signup = service(signup=signup, site_lead=request.user)
+        signup = service(signup=signup, actor=request.user)
     except DomainError as error:
         messages.error(request, error.message)
     else:

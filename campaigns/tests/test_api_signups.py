@@ -116,7 +116,7 @@ def test_signing_up_twice_is_a_conflict(volunteer_a, volunteer_b):
 def test_closed_calls_past_shifts_and_passed_deadlines_are_refused_with_their_code(volunteer_a):
     closed_call = publish_call()
     closed = add_shift(closed_call)
-    call_close(call=closed_call, closed_by=None)
+    call_close(call=closed_call, actor=None)
     over = add_shift(publish_call(), starts_in=datetime.timedelta(hours=-5), hours=2)
     deadline_passed = add_shift(
         publish_call(), signups_close_at=datetime.datetime.now(datetime.UTC) - datetime.timedelta(minutes=1)

@@ -218,7 +218,7 @@ def test_a_shift_of_a_closed_call_shows_as_cancelled(client):
     person = PersonFactory()
     call = publish_call()
     signup_create(shift=add_shift(call), volunteer=person)
-    call_close(call=call, closed_by=None)
+    call_close(call=call, actor=None)
     feed = calendar_feed_get_or_create(user=person)
 
     (event,) = events(client.get(f"/calendar/{feed.token}.ics").content.decode("utf-8"))

@@ -87,7 +87,7 @@ def test_sign_ups_cancellations_and_promotions_keep_free_places_right():
     assert_schedule_right(call, free=5)
 
     staff = PersonFactory()
-    signup_staff_cancel(signup=second, cancelled_by=staff, reason="The shift has fewer tasks")
+    signup_staff_cancel(signup=second, actor=staff, reason="The shift has fewer tasks")
     assert_schedule_right(call, free=6)
 
 
@@ -96,15 +96,15 @@ def test_team_reservations_keep_free_places_right():
     call = publish_call()
     shift = add_shift(call, capacity=6, team_places=4)
 
-    reservation = team_reservation_create(shift=shift, team=ngo.team, places=3, reserved_by=ngo.manager)
+    reservation = team_reservation_create(shift=shift, team=ngo.team, places=3, actor=ngo.manager)
     assert_schedule_right(call, free=3)
-    team_reservation_assign(reservation=reservation, member=ngo.members[0], assigned_by=ngo.manager)
+    team_reservation_assign(reservation=reservation, member=ngo.members[0], actor=ngo.manager)
     assert_schedule_right(call, free=3)
-    reservation = team_reservation_resize(reservation=reservation, places=4, changed_by=ngo.manager)
+    reservation = team_reservation_resize(reservation=reservation, places=4, actor=ngo.manager)
     assert_schedule_right(call, free=2)
-    reservation = team_reservation_resize(reservation=reservation, places=2, changed_by=ngo.manager)
+    reservation = team_reservation_resize(reservation=reservation, places=2, actor=ngo.manager)
     assert_schedule_right(call, free=4)
-    team_reservation_unassign(reservation=reservation, member_id=ngo.members[0].pk, unassigned_by=ngo.manager)
+    team_reservation_unassign(reservation=reservation, member_id=ngo.members[0].pk, actor=ngo.manager)
     assert_schedule_right(call, free=4)
 
 
@@ -112,7 +112,7 @@ def test_released_team_places_return_to_the_free_places():
     ngo = Ngo(members=1)
     call = publish_call()
     shift = add_shift(call, capacity=5, team_places=3)
-    team_reservation_create(shift=shift, team=ngo.team, places=3, reserved_by=ngo.manager)
+    team_reservation_create(shift=shift, team=ngo.team, places=3, actor=ngo.manager)
     assert_schedule_right(call, free=2)
 
     later = timezone.now() + datetime.timedelta(days=1, hours=23)

@@ -348,10 +348,10 @@ def test_the_site_lead_checks_people_in_and_out_by_hand(shift):
     lead = site_lead_of(shift)
     arrived, left = shift.starts_at + 5 * MINUTE, shift.ends_at - 5 * MINUTE
 
-    checkin.signup_check_in(signup=signup, site_lead=lead, now=arrived)
-    checkin.signup_check_in(signup=signup, site_lead=lead, now=arrived + MINUTE)  # pressed twice
-    checkin.signup_check_out(signup=signup, site_lead=lead, now=left)
-    checkin.signup_check_out(signup=signup, site_lead=lead, now=left + MINUTE)
+    checkin.signup_check_in(signup=signup, actor=lead, now=arrived)
+    checkin.signup_check_in(signup=signup, actor=lead, now=arrived + MINUTE)  # pressed twice
+    checkin.signup_check_out(signup=signup, actor=lead, now=left)
+    checkin.signup_check_out(signup=signup, actor=lead, now=left + MINUTE)
 
     signup.refresh_from_db()
     assert (signup.checked_in_at, signup.checked_out_at) == (arrived, left)
@@ -360,14 +360,14 @@ def test_the_site_lead_checks_people_in_and_out_by_hand(shift):
 def test_the_site_lead_cannot_check_out_someone_not_checked_in(shift):
     signup = confirmed_signup(shift)
     with pytest.raises(CheckInRefused) as refused:
-        checkin.signup_check_out(signup=signup, site_lead=site_lead_of(shift), now=shift.starts_at)
+        checkin.signup_check_out(signup=signup, actor=site_lead_of(shift), now=shift.starts_at)
     assert refused_code(refused) == CheckInErrorCode.NOT_CHECKED_IN
 
 
 def test_only_site_leads_check_people_in_by_hand(shift):
     signup = confirmed_signup(shift)
     with pytest.raises(NotSiteLead):
-        checkin.signup_check_in(signup=signup, site_lead=signup.volunteer, now=shift.starts_at)
+        checkin.signup_check_in(signup=signup, actor=signup.volunteer, now=shift.starts_at)
 
 
 # --- No-shows -------------------------------------------------------------------------------------------
@@ -409,5 +409,5 @@ def test_a_no_show_can_no_longer_check_in(shift):
     signup = confirmed_signup(shift)
     checkin.signups_mark_no_shows(now=shift.ends_at + 61 * MINUTE)
     with pytest.raises(CheckInRefused) as refused:
-        checkin.signup_check_in(signup=signup, site_lead=site_lead_of(shift), now=shift.ends_at + 62 * MINUTE)
+        checkin.signup_check_in(signup=signup, actor=site_lead_of(shift), now=shift.ends_at + 62 * MINUTE)
     assert refused_code(refused) == CheckInErrorCode.NOT_SIGNED_UP

@@ -273,7 +273,7 @@ def test_closing_a_call_takes_it_out_of_the_free_places_count_at_once(client, em
     add_shift(call)
     assert listed_count(client, has_free_places="true") == 1
 
-    call_close(call=call, closed_by=None)
+    call_close(call=call, actor=None)
     assert listed_count(client, has_free_places="true") == 0
     assert listed_count(client) == 1
 

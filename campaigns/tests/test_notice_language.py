@@ -54,7 +54,7 @@ def test_the_staff_cancellation_notice_is_in_the_persons_language(
     signup = signup_create(shift=shift, volunteer=english_reader)
 
     with django_capture_on_commit_callbacks(execute=True):
-        signup_staff_cancel(signup=signup, cancelled_by=PersonFactory(is_staff=True), reason="Site flooded")
+        signup_staff_cancel(signup=signup, actor=PersonFactory(is_staff=True), reason="Site flooded")
 
     assert [message.to for message in mailoutbox] == [[english_reader.email]]
     body = mailoutbox[0].body
@@ -69,7 +69,7 @@ def test_the_team_places_released_notice_is_in_the_managers_language(
     ngo.manager.preferred_language = "en"
     ngo.manager.save(update_fields=["preferred_language"])
     shift = add_shift(publish_call(), capacity=5, team_places=3, starts_in=datetime.timedelta(days=3))
-    reservation = team_reservation_create(shift=shift, team=ngo.team, places=3, reserved_by=ngo.manager)
+    reservation = team_reservation_create(shift=shift, team=ngo.team, places=3, actor=ngo.manager)
     starts_at = timezone.now() + datetime.timedelta(hours=20)
     Shift.objects.filter(pk=shift.pk).update(
         starts_at=starts_at, ends_at=starts_at + datetime.timedelta(hours=3)

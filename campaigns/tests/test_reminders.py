@@ -146,7 +146,7 @@ def test_no_reminder_for_cancelled_or_waitlisted_signups(mailoutbox):
 
 def test_no_reminder_for_a_closed_call(mailoutbox):
     signup = confirmed_signup(20 * HOUR)
-    call_close(call=signup.shift.call, closed_by=None, reason="باران")
+    call_close(call=signup.shift.call, actor=None, reason="باران")
 
     assert shift_reminders_send() == 0
     assert mailoutbox == []

@@ -99,7 +99,7 @@ def test_past_shifts_and_passed_deadlines_take_no_sign_ups(make_shift, code):
 def test_closed_and_unpublished_calls_take_no_sign_ups():
     closed_call, unpublished_call = publish_call(), publish_call()
     closed_shift, unpublished_shift = add_shift(closed_call), add_shift(unpublished_call)
-    call_close(call=closed_call, closed_by=None)
+    call_close(call=closed_call, actor=None)
     unpublished_call.unpublish()
 
     for shift in (closed_shift, unpublished_shift):

@@ -59,7 +59,7 @@ def test_twenty_threads_mixing_sign_ups_and_team_reservations_never_overfill_the
         kind, who = job
         if kind == "reserve":
             return outcome(
-                lambda: team_reservation_create(shift=shift, team=who.team, places=2, reserved_by=who.manager)
+                lambda: team_reservation_create(shift=shift, team=who.team, places=2, actor=who.manager)
             )
         return outcome(lambda: signup_create(shift=shift, volunteer=who))
 
@@ -81,9 +81,9 @@ def test_assignments_sign_ups_and_two_release_runs_at_once_release_once_and_fill
     settings.TEAM_PLACES_RELEASE_HOURS = 24
     shift = add_shift(publish_call(), capacity=8, team_places=6, starts_in=datetime.timedelta(days=3))
     ngo = Ngo(members=6)
-    reservation = team_reservation_create(shift=shift, team=ngo.team, places=6, reserved_by=ngo.manager)
+    reservation = team_reservation_create(shift=shift, team=ngo.team, places=6, actor=ngo.manager)
     for member in ngo.members[:2]:
-        team_reservation_assign(reservation=reservation, member=member, assigned_by=ngo.manager)
+        team_reservation_assign(reservation=reservation, member=member, actor=ngo.manager)
     for person in PersonFactory.create_batch(6):
         signup_create(shift=shift, volunteer=person)  # 2 confirmed, 4 in line
     line = list(SignUp.objects.filter(shift=shift, status="waitlisted").order_by("waitlist_position"))
@@ -106,7 +106,7 @@ def test_assignments_sign_ups_and_two_release_runs_at_once_release_once_and_fill
             return team_places_release_due()
         if kind == "assign":
             return outcome(
-                lambda: team_reservation_assign(reservation=reservation, member=who, assigned_by=ngo.manager)
+                lambda: team_reservation_assign(reservation=reservation, member=who, actor=ngo.manager)
             )
         return outcome(lambda: signup_create(shift=shift, volunteer=who))
 

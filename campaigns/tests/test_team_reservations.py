@@ -43,7 +43,7 @@ def counters(shift: Shift) -> tuple[int, int, int]:
 
 
 def reserve(ngo, shift, places):
-    return team_reservation_create(shift=shift, team=ngo.team, places=places, reserved_by=ngo.manager)
+    return team_reservation_create(shift=shift, team=ngo.team, places=places, actor=ngo.manager)
 
 
 def code_of(call, **kwargs):
@@ -93,7 +93,7 @@ def test_who_and_when_may_reserve(ngo):
 
     assert code_of(reserve, ngo=unverified, shift=shift, places=1) == "ngo_not_verified"
     assert (
-        code_of(team_reservation_create, shift=shift, team=ngo.team, places=1, reserved_by=member)
+        code_of(team_reservation_create, shift=shift, team=ngo.team, places=1, actor=member)
         == "not_team_manager"
     )
     individuals_only = add_shift(publish_call(open_to_teams=False), team_places=5)
@@ -118,7 +118,7 @@ def test_assigning_members_turns_reserved_places_into_confirmed_ones(ngo):
     reservation = reserve(ngo, shift, 2)
 
     signups = [
-        team_reservation_assign(reservation=reservation, member=member, assigned_by=ngo.manager)
+        team_reservation_assign(reservation=reservation, member=member, actor=ngo.manager)
         for member in ngo.members[:2]
     ]
 
@@ -128,7 +128,7 @@ def test_assigning_members_turns_reserved_places_into_confirmed_ones(ngo):
     assert reservation.assigned_count == 2
     assert (
         code_of(
-            team_reservation_assign, reservation=reservation, member=ngo.members[2], assigned_by=ngo.manager
+            team_reservation_assign, reservation=reservation, member=ngo.members[2], actor=ngo.manager
         )
         == "no_unassigned_places"
     )
@@ -140,7 +140,7 @@ def test_assignments_follow_the_personal_rules_and_team_membership(ngo):
     outsider = PersonFactory()
 
     def assign(member):
-        return team_reservation_assign(reservation=reservation, member=member, assigned_by=ngo.manager)
+        return team_reservation_assign(reservation=reservation, member=member, actor=ngo.manager)
 
     assert code_of(assign, member=outsider) == "not_a_team_member"
     assert code_of(assign, member=ngo.members[0]) == "date_of_birth_missing"
@@ -155,26 +155,26 @@ def test_assignments_follow_the_personal_rules_and_team_membership(ngo):
 def test_unassigning_gives_the_place_back_to_the_team(ngo):
     shift = add_shift(publish_call(), capacity=3, team_places=2)
     reservation = reserve(ngo, shift, 2)
-    team_reservation_assign(reservation=reservation, member=ngo.members[0], assigned_by=ngo.manager)
+    team_reservation_assign(reservation=reservation, member=ngo.members[0], actor=ngo.manager)
     signup_create(shift=shift, volunteer=PersonFactory())
     waiting = signup_create(shift=shift, volunteer=PersonFactory())
 
     signup = team_reservation_unassign(
-        reservation=reservation, member_id=ngo.members[0].pk, unassigned_by=ngo.manager
+        reservation=reservation, member_id=ngo.members[0].pk, actor=ngo.manager
     )
 
     assert signup.status == "cancelled"
     assert counters(shift) == (1, 2, 2)
     waiting.refresh_from_db()
     assert waiting.status == "waitlisted"  # the place stays the team's
-    team_reservation_assign(reservation=reservation, member=ngo.members[1], assigned_by=ngo.manager)
+    team_reservation_assign(reservation=reservation, member=ngo.members[1], actor=ngo.manager)
     assert counters(shift) == (2, 2, 1)
 
 
 def test_a_member_who_cancels_their_team_place_gives_it_back_to_the_team(ngo):
     shift = add_shift(publish_call(), capacity=3, team_places=2)
     reservation = reserve(ngo, shift, 2)
-    signup = team_reservation_assign(reservation=reservation, member=ngo.members[0], assigned_by=ngo.manager)
+    signup = team_reservation_assign(reservation=reservation, member=ngo.members[0], actor=ngo.manager)
 
     signup_cancel(signup=signup)
 
@@ -189,15 +189,15 @@ def test_cutting_a_reservation_gives_places_to_the_line_in_order(
 ):
     shift = add_shift(publish_call(), capacity=4, team_places=4)
     reservation = reserve(ngo, shift, 3)
-    team_reservation_assign(reservation=reservation, member=ngo.members[0], assigned_by=ngo.manager)
+    team_reservation_assign(reservation=reservation, member=ngo.members[0], actor=ngo.manager)
     signup_create(shift=shift, volunteer=PersonFactory())
     line = [signup_create(shift=shift, volunteer=PersonFactory()) for _ in range(3)]
 
-    assert code_of(team_reservation_resize, reservation=reservation, places=0, changed_by=ngo.manager) == (
+    assert code_of(team_reservation_resize, reservation=reservation, places=0, actor=ngo.manager) == (
         "places_below_assigned"
     )
     with django_capture_on_commit_callbacks(execute=True):
-        reservation = team_reservation_resize(reservation=reservation, places=1, changed_by=ngo.manager)
+        reservation = team_reservation_resize(reservation=reservation, places=1, actor=ngo.manager)
 
     assert (reservation.places, reservation.assigned_count) == (1, 1)
     assert counters(shift) == (4, 1, 0)
@@ -209,10 +209,10 @@ def test_growing_a_reservation_follows_the_rules_of_reserving(ngo):
     shift = add_shift(publish_call(), capacity=5, team_places=3)
     reservation = reserve(ngo, shift, 1)
 
-    assert code_of(team_reservation_resize, reservation=reservation, places=4, changed_by=ngo.manager) == (
+    assert code_of(team_reservation_resize, reservation=reservation, places=4, actor=ngo.manager) == (
         "team_places_full"
     )
-    assert team_reservation_resize(reservation=reservation, places=3, changed_by=ngo.manager).places == 3
+    assert team_reservation_resize(reservation=reservation, places=3, actor=ngo.manager).places == 3
     assert counters(shift) == (0, 3, 3)
 
 
@@ -225,7 +225,7 @@ def test_release_runs_once_gives_places_to_the_line_in_order_and_tells_the_manag
     settings.TEAM_PLACES_RELEASE_HOURS = 24
     shift = add_shift(publish_call(), capacity=5, team_places=4, starts_in=datetime.timedelta(days=2))
     reservation = reserve(ngo, shift, 4)
-    team_reservation_assign(reservation=reservation, member=ngo.members[0], assigned_by=ngo.manager)
+    team_reservation_assign(reservation=reservation, member=ngo.members[0], actor=ngo.manager)
     signup_create(shift=shift, volunteer=PersonFactory())
     line = [signup_create(shift=shift, volunteer=PersonFactory()) for _ in range(4)]
     not_due = add_shift(publish_call(), team_places=2, starts_in=datetime.timedelta(days=5))
@@ -262,19 +262,19 @@ def test_release_runs_once_gives_places_to_the_line_in_order_and_tells_the_manag
 def test_after_release_an_unassigned_member_s_place_goes_to_the_line(ngo, settings):
     shift = add_shift(publish_call(), capacity=2, team_places=2, starts_in=datetime.timedelta(days=2))
     reservation = reserve(ngo, shift, 2)
-    team_reservation_assign(reservation=reservation, member=ngo.members[0], assigned_by=ngo.manager)
+    team_reservation_assign(reservation=reservation, member=ngo.members[0], actor=ngo.manager)
     waiting = [signup_create(shift=shift, volunteer=PersonFactory()) for _ in range(2)]
     settings.TEAM_PLACES_RELEASE_HOURS = 72
     team_places_release_due()
     assert counters(shift) == (2, 1, 0)
 
-    team_reservation_unassign(reservation=reservation, member_id=ngo.members[0].pk, unassigned_by=ngo.manager)
+    team_reservation_unassign(reservation=reservation, member_id=ngo.members[0].pk, actor=ngo.manager)
 
     assert counters(shift) == (2, 0, 0)
     assert [SignUp.objects.get(pk=s.pk).status for s in waiting] == ["confirmed", "confirmed"]
     reservation.refresh_from_db()
     assert (reservation.places, reservation.assigned_count) == (0, 0)
-    assert code_of(team_reservation_resize, reservation=reservation, places=1, changed_by=ngo.manager) == (
+    assert code_of(team_reservation_resize, reservation=reservation, places=1, actor=ngo.manager) == (
         "reservation_released"
     )
 
@@ -302,11 +302,11 @@ def test_staff_cancel_with_a_reason_and_both_people_are_told_once(
     waiting = signup_create(shift=shift, volunteer=PersonFactory())
 
     assert (
-        code_of(signup_staff_cancel, signup=confirmed, cancelled_by=staff, reason="  ") == "reason_required"
+        code_of(signup_staff_cancel, signup=confirmed, actor=staff, reason="  ") == "reason_required"
     )
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        signup_staff_cancel(signup=confirmed, cancelled_by=staff, reason="The site is flooded")
+        signup_staff_cancel(signup=confirmed, actor=staff, reason="The site is flooded")
     for callback in callbacks:  # a repeated delivery of the notices sends nothing more
         callback()
 
@@ -324,7 +324,7 @@ def test_staff_cancel_with_a_reason_and_both_people_are_told_once(
     told = next(m for m in mail.outbox if m.to == [confirmed.volunteer.email])
     assert "The site is flooded" in told.body
     assert counters(shift) == (1, 0, 0)
-    assert code_of(signup_staff_cancel, signup=confirmed, cancelled_by=staff, reason="again") == (
+    assert code_of(signup_staff_cancel, signup=confirmed, actor=staff, reason="again") == (
         "signup_already_cancelled"
     )
 
@@ -452,7 +452,7 @@ def test_roster_csv_for_staff_has_everyone_and_for_a_manager_only_their_team(ngo
     shift = add_shift(call, capacity=3, team_places=2)
     reservation = reserve(ngo, shift, 2)
     assigned = team_reservation_assign(
-        reservation=reservation, member=ngo.members[0], assigned_by=ngo.manager
+        reservation=reservation, member=ngo.members[0], actor=ngo.manager
     )
     SignUp.objects.filter(pk=assigned.pk).update(checked_in_at=timezone.now())
     individual = signup_create(shift=shift, volunteer=PersonFactory(first_name="=cmd", last_name="x"))
@@ -567,7 +567,7 @@ def test_others_see_no_reserve_form_and_no_one_else_s_reservation(client, ngo):
 def test_my_shifts_shows_the_team_and_a_no_show(client, ngo):
     shift = add_shift(publish_call(), team_places=2)
     reservation = reserve(ngo, shift, 1)
-    team_reservation_assign(reservation=reservation, member=ngo.members[0], assigned_by=ngo.manager)
+    team_reservation_assign(reservation=reservation, member=ngo.members[0], actor=ngo.manager)
     past = add_shift(publish_call(), starts_in=datetime.timedelta(days=-3))
     SignUp.objects.create(shift=past, volunteer=ngo.members[0], status="no_show")
     client.force_login(ngo.members[0])
@@ -584,7 +584,7 @@ def test_my_reservations_cost_the_same_queries_for_one_or_many(ngo):
 
     manager = api_client(ngo.manager)
     first = reserve(ngo, add_shift(publish_call(), team_places=3), 2)
-    team_reservation_assign(reservation=first, member=ngo.members[0], assigned_by=ngo.manager)
+    team_reservation_assign(reservation=first, member=ngo.members[0], actor=ngo.manager)
     manager.get("/api/v1/me/reservations")  # warms Wagtail's per-process caches
     with CaptureQueriesContext(connection) as one:
         manager.get("/api/v1/me/reservations")
@@ -592,7 +592,7 @@ def test_my_reservations_cost_the_same_queries_for_one_or_many(ngo):
         reservation = reserve(
             ngo, add_shift(publish_call(), team_places=3, starts_in=datetime.timedelta(days=days)), 2
         )
-        team_reservation_assign(reservation=reservation, member=ngo.members[1], assigned_by=ngo.manager)
+        team_reservation_assign(reservation=reservation, member=ngo.members[1], actor=ngo.manager)
 
     with CaptureQueriesContext(connection) as three:
         response = manager.get("/api/v1/me/reservations")

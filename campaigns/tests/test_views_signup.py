@@ -211,7 +211,7 @@ def test_a_closed_call_or_a_passed_deadline_offers_no_button_but_still_shows_my_
     deadline_passed = add_shift(
         deadline_call, signups_close_at=datetime.datetime.now(datetime.UTC) - datetime.timedelta(hours=1)
     )
-    call_close(call=call, closed_by=None)
+    call_close(call=call, actor=None)
 
     soup = get_soup(logged_in, page_url(call))
 
@@ -261,7 +261,7 @@ def test_refusals_show_their_message_and_sign_nobody_up(logged_in, person, situa
     call = publish_call()
     shift = add_shift(call, starts_in=datetime.timedelta(days=-1 if situation == "past" else 2))
     if situation == "closed":
-        call_close(call=call, closed_by=None)
+        call_close(call=call, actor=None)
     if situation == "deadline":
         shift.signups_close_at = datetime.datetime.now(datetime.UTC) - datetime.timedelta(minutes=1)
         shift.save()
@@ -301,7 +301,7 @@ def test_next_never_leads_off_the_site(logged_in):
 def test_a_refusal_without_next_goes_back_to_the_call(logged_in):
     call = publish_call()
     shift = add_shift(call)
-    call_close(call=call, closed_by=None)
+    call_close(call=call, actor=None)
 
     response = logged_in.post(f"/my/shifts/{shift.pk}/sign-up/")
 

@@ -80,6 +80,6 @@ def test_places_held_for_ngo_teams_are_not_counted_as_free():
     shift.team_places = 4
     shift.save()
     ngo = Ngo()
-    team_reservation_create(shift=shift, team=ngo.team, places=4, reserved_by=ngo.manager)
+    team_reservation_create(shift=shift, team=ngo.team, places=4, actor=ngo.manager)
 
     assert selectors.headline_numbers()["free_places"] == 6

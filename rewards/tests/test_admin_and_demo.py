@@ -49,8 +49,8 @@ def test_budget_report_per_department_and_month(client):
     reward = reward_create(department_slug="cultural", points_price=100, value_rials=500_000)
     vouchers = [services.reward_redeem(reward_id=reward.pk, user=person) for _ in range(3)]
     staff = counter_staff(department_slug="cultural")
-    services.voucher_redeem_at_counter(code=vouchers[0].code, staff=staff)
-    services.voucher_cancel(voucher=vouchers[1], cancelled_by=staff)
+    services.voucher_redeem_at_counter(code=vouchers[0].code, actor=staff)
+    services.voucher_cancel(voucher=vouchers[1], actor=staff)
     admin = PersonFactory(is_superuser=True, is_staff=True)
     client.force_login(admin)
 

@@ -139,7 +139,7 @@ def test_a_cancelled_voucher_gives_its_points_and_its_budget_place_back():
     reward = reward_create(points_price=100, monthly_budget=1)
     voucher = services.reward_redeem(reward_id=reward.pk, user=person)
 
-    services.voucher_cancel(voucher=voucher, cancelled_by=counter_staff(department_slug="cultural"))
+    services.voucher_cancel(voucher=voucher, actor=counter_staff(department_slug="cultural"))
 
     assert client_for(person).get("/api/v1/me/points").json()["balance"] == 100
     assert client_for(person).post(f"/api/v1/rewards/{reward.pk}/redeem").status_code == 201

@@ -131,7 +131,7 @@ def test_the_same_voucher_scanned_at_two_counters_at_once_is_accepted_once():
     # when both scan it at the same moment, five times each
     results = run_together(
         lambda staff: outcome(
-            lambda: services.voucher_redeem_at_counter(code=voucher.code, staff=staff).status
+            lambda: services.voucher_redeem_at_counter(code=voucher.code, actor=staff).status
         ),
         counters * 5,
     )
@@ -170,7 +170,7 @@ def test_expiry_and_cancellation_racing_refund_a_voucher_once():
 
     def work(job):
         if job == "cancel":
-            return outcome(lambda: services.voucher_cancel(voucher=voucher, cancelled_by=staff).status)
+            return outcome(lambda: services.voucher_cancel(voucher=voucher, actor=staff).status)
         return services.vouchers_expire(now=later)
 
     run_together(work, ["cancel", "expire"] * 4)

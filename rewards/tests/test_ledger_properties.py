@@ -77,9 +77,9 @@ class LedgerPropertyTests(TestCase):
                     if vouchers:
                         voucher = vouchers[index % len(vouchers)]
                         if action == "cancel":
-                            services.voucher_cancel(voucher=voucher, cancelled_by=self.staff, now=now)
+                            services.voucher_cancel(voucher=voucher, actor=self.staff, now=now)
                         else:
-                            services.voucher_redeem_at_counter(code=voucher.code, staff=self.staff, now=now)
+                            services.voucher_redeem_at_counter(code=voucher.code, actor=self.staff, now=now)
                 elif action == "expire_vouchers":
                     services.vouchers_expire(now=now)
                 else:

@@ -196,7 +196,7 @@ def test_a_citizen_volunteers_earns_points_and_redeems_a_voucher(
     expect_reads_in(page, language)
 
     # Staff of the Cultural Deputy verify it.
-    verification_services.completion_approve(completion=completion, decided_by=city["staff"])
+    verification_services.completion_approve(completion=completion, actor=city["staff"])
 
     # The citizen sees the points, the badge of a first cultural shift, and their place on the leaderboard.
     page.locator("header a[href*='/leaderboards/']").click()

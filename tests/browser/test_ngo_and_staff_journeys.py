@@ -126,7 +126,7 @@ def test_an_ngo_manager_registers_invites_reserves_assigns_exports_and_reports(l
     assert organisation.memberships.get().user == manager
 
     # Municipal staff verify it (their side of this is tested in volunteers' tests).
-    organisation_verify(organisation=organisation, verified_by=verifier)
+    organisation_verify(organisation=organisation, actor=verifier)
     phone.reload()
     expect(phone.locator(".ngo-notice")).to_have_count(0)
 
@@ -342,7 +342,7 @@ def test_municipal_staff_publish_a_call_verify_work_and_accept_a_voucher(live_se
     ]
     approved, corrected, rejected = (
         completion_report(
-            signup=confirmed_signup(shift, person), reported_by=person, hours=Decimal("3"), note="انجام شد"
+            signup=confirmed_signup(shift, person), actor=person, hours=Decimal("3"), note="انجام شد"
         )
         for person in volunteers
     )

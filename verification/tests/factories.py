@@ -60,7 +60,7 @@ def ended_signup(*, volunteer=None, call=None, hours: int = 3, **fields) -> Sign
 
 def reported(signup: SignUp, *, hours: str | Decimal = "2.5", reported_by=None, note: str = "") -> Completion:
     return completion_report(
-        signup=signup, reported_by=reported_by or signup.volunteer, hours=Decimal(str(hours)), note=note
+        signup=signup, actor=reported_by or signup.volunteer, hours=Decimal(str(hours)), note=note
     )
 
 

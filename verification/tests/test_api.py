@@ -270,7 +270,7 @@ def test_verify_all_approves_the_roster_and_reports_what_it_skipped():
 
 def test_revoke_through_the_api():
     completion = reported(ended_signup())
-    completion_approve(completion=completion, decided_by=staff_of())
+    completion_approve(completion=completion, actor=staff_of())
     client = client_for(staff_of())
     url = f"/api/v1/completions/{completion.pk}/revoke"
 

@@ -46,7 +46,7 @@ def test_two_staff_approving_at_once_make_one_approval_and_one_credit():
 
     # when both approve at the same moment
     outcomes = run_together(
-        lambda person: outcome(lambda: completion_approve(completion=completion, decided_by=person)), staff
+        lambda person: outcome(lambda: completion_approve(completion=completion, actor=person)), staff
     )
 
     # then one approval went through and the other was told it came too late
@@ -87,11 +87,11 @@ def test_two_second_approvers_at_once_make_one_final_approval(settings):
     settings.VERIFICATION_SECOND_APPROVER_ABOVE_POINTS = 10
     completion = reported(confirmed_signup(ended_shift(hours=3)), hours="3")  # 30 points
     first = staff_of()
-    completion_approve(completion=completion, decided_by=first)
+    completion_approve(completion=completion, actor=first)
     seconds = [staff_of(), staff_of(), staff_of()]
 
     outcomes = run_together(
-        lambda person: outcome(lambda: completion_approve(completion=completion, decided_by=person)), seconds
+        lambda person: outcome(lambda: completion_approve(completion=completion, actor=person)), seconds
     )
 
     assert sorted(outcomes) == ["already_decided", "already_decided", "final"]

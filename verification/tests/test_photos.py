@@ -23,7 +23,7 @@ def test_stored_photo_has_no_gps_or_any_exif():
     signup = ended_signup()
 
     completion = completion_report(
-        signup=signup, reported_by=signup.volunteer, hours="1", photos=[("after", upload(jpeg_with_gps()))]
+        signup=signup, actor=signup.volunteer, hours="1", photos=[("after", upload(jpeg_with_gps()))]
     )
 
     stored = completion.photos.get()

@@ -58,7 +58,7 @@ def test_approving_records_who_when_what_and_the_hours(django_capture_on_commit_
     staff = staff_of()
 
     with django_capture_on_commit_callbacks(execute=True):
-        verification = completion_approve(completion=completion, decided_by=staff, reason="Looks good")
+        verification = completion_approve(completion=completion, actor=staff, reason="Looks good")
 
     completion.refresh_from_db()
     assert completion.status == Completion.Status.APPROVED
@@ -75,7 +75,7 @@ def test_approving_with_corrected_hours(django_capture_on_commit_callbacks):
     completion = reported(ended_signup(hours=3), hours="3")
 
     with django_capture_on_commit_callbacks(execute=True):
-        completion_approve(completion=completion, decided_by=staff_of(), hours="۱٫۵")
+        completion_approve(completion=completion, actor=staff_of(), hours="۱٫۵")
 
     completion.refresh_from_db()
     assert completion.hours == Decimal("3.00")  # what was reported stays on record
@@ -85,7 +85,7 @@ def test_approving_with_corrected_hours(django_capture_on_commit_callbacks):
 def test_corrected_hours_are_bounded_like_reported_ones():
     completion = reported(ended_signup(hours=3), hours="2")
 
-    error = refused(lambda: completion_approve(completion=completion, decided_by=staff_of(), hours="4"))
+    error = refused(lambda: completion_approve(completion=completion, actor=staff_of(), hours="4"))
 
     assert error.code == "hours_above_limit"
     assert error.status_code == 400
@@ -95,10 +95,10 @@ def test_rejecting_needs_a_reason():
     completion = reported(ended_signup())
     staff = staff_of()
 
-    assert refused_code(lambda: completion_reject(completion=completion, decided_by=staff, reason="  ")) == (
+    assert refused_code(lambda: completion_reject(completion=completion, actor=staff, reason="  ")) == (
         "reason_required"
     )
-    completion_reject(completion=completion, decided_by=staff, reason="Nobody saw you there.")
+    completion_reject(completion=completion, actor=staff, reason="Nobody saw you there.")
 
     completion.refresh_from_db()
     assert completion.status == Completion.Status.REJECTED
@@ -110,7 +110,7 @@ def test_the_decide_verb_knows_only_approve_and_reject():
 
     assert (
         refused_code(
-            lambda: completion_decide(completion=completion, decided_by=staff_of(), decision="revoke")
+            lambda: completion_decide(completion=completion, actor=staff_of(), decision="revoke")
         )
         == "decision_invalid"
     )
@@ -120,7 +120,7 @@ def test_staff_of_another_department_do_not_see_or_decide():
     completion = reported(ended_signup())
     traffic_staff = staff_of("traffic")
 
-    error = refused(lambda: completion_approve(completion=completion, decided_by=traffic_staff))
+    error = refused(lambda: completion_approve(completion=completion, actor=traffic_staff))
     assert (error.code, error.status_code) == ("completion_not_found", 404)
     with pytest.raises(DomainError) as caught:
         selectors.completion_get_for_staff(completion_id=completion.pk, user=traffic_staff)
@@ -132,7 +132,7 @@ def test_a_volunteer_cannot_verify():
     completion = reported(ended_signup())
     volunteer = PersonFactory()
 
-    error = refused(lambda: completion_approve(completion=completion, decided_by=volunteer))
+    error = refused(lambda: completion_approve(completion=completion, actor=volunteer))
     assert (error.code, error.status_code) == ("not_verification_staff", 403)
     assert refused(lambda: selectors.completion_queue(user=volunteer)).status_code == 403
 
@@ -141,7 +141,7 @@ def test_approvers_of_the_department_verify_too(django_capture_on_commit_callbac
     completion = reported(ended_signup())
 
     with django_capture_on_commit_callbacks(execute=True):
-        completion_approve(completion=completion, decided_by=staff_of(approver=True))
+        completion_approve(completion=completion, actor=staff_of(approver=True))
 
     completion.refresh_from_db()
     assert completion.status == Completion.Status.APPROVED
@@ -151,9 +151,9 @@ def test_nobody_verifies_their_own_work():
     staff = staff_of()
     completion = reported(ended_signup(volunteer=staff))
 
-    error = refused(lambda: completion_approve(completion=completion, decided_by=staff))
+    error = refused(lambda: completion_approve(completion=completion, actor=staff))
     assert (error.code, error.status_code) == ("self_verification", 403)
-    assert refused_code(lambda: completion_reject(completion=completion, decided_by=staff, reason="x")) == (
+    assert refused_code(lambda: completion_reject(completion=completion, actor=staff, reason="x")) == (
         "self_verification"
     )
     assert not completion.verifications.exists()
@@ -165,16 +165,16 @@ def test_the_manager_who_reported_cannot_verify_it_either():
     manager.groups.add(staff_of().groups.get())  # the NGO's manager also works for the department
     completion = reported(team_place(ended_shift(), team, member), reported_by=manager)
 
-    assert refused_code(lambda: completion_approve(completion=completion, decided_by=manager)) == (
+    assert refused_code(lambda: completion_approve(completion=completion, actor=manager)) == (
         "self_verification"
     )
 
 
 def test_a_decided_report_cannot_be_decided_again():
     completion = reported(ended_signup())
-    completion_reject(completion=completion, decided_by=staff_of(), reason="No.")
+    completion_reject(completion=completion, actor=staff_of(), reason="No.")
 
-    error = refused(lambda: completion_approve(completion=completion, decided_by=staff_of()))
+    error = refused(lambda: completion_approve(completion=completion, actor=staff_of()))
     assert (error.code, error.status_code) == ("already_decided", 409)
 
 
@@ -182,7 +182,7 @@ def test_a_decision_on_a_report_that_moved_on_is_refused():
     completion = reported(ended_signup())
 
     error = refused(
-        lambda: completion_approve(completion=completion, decided_by=staff_of(), expected_status="second")
+        lambda: completion_approve(completion=completion, actor=staff_of(), expected_status="second")
     )
     assert error.code == "already_decided"
 
@@ -209,18 +209,18 @@ def test_a_large_award_needs_a_second_different_approver(settings, django_captur
     first, second = staff_of(), staff_of()
 
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        first_approval = completion_approve(completion=completion, decided_by=first)
+        first_approval = completion_approve(completion=completion, actor=first)
     completion.refresh_from_db()
     assert completion.status == Completion.Status.AWAITING_SECOND_APPROVAL
     assert not first_approval.is_final_approval
     assert callbacks == []  # no points, no notice yet
     assert not LedgerEntry.objects.exists()
 
-    error = refused(lambda: completion_approve(completion=completion, decided_by=first))
+    error = refused(lambda: completion_approve(completion=completion, actor=first))
     assert (error.code, error.status_code) == ("second_approver_must_differ", 403)
 
     with django_capture_on_commit_callbacks(execute=True):
-        final = completion_approve(completion=completion, decided_by=second)
+        final = completion_approve(completion=completion, actor=second)
     completion.refresh_from_db()
     assert completion.status == Completion.Status.APPROVED
     assert final.decision == Verification.Decision.SECOND_APPROVAL
@@ -238,18 +238,18 @@ def test_correcting_hours_below_the_threshold_needs_no_second_approver(
     completion = big_completion(settings)
 
     with django_capture_on_commit_callbacks(execute=True):
-        verification = completion_approve(completion=completion, decided_by=staff_of(), hours="2")
+        verification = completion_approve(completion=completion, actor=staff_of(), hours="2")
 
     assert verification.is_final_approval  # 2 h × 100 = 200, not above 200
 
 
 def test_the_second_approver_may_reject(settings, django_capture_on_commit_callbacks):
     completion = big_completion(settings)
-    completion_approve(completion=completion, decided_by=staff_of())
+    completion_approve(completion=completion, actor=staff_of())
 
     with django_capture_on_commit_callbacks(execute=True):
         completion_reject(
-            completion=completion, decided_by=staff_of(), reason="The photos show another street."
+            completion=completion, actor=staff_of(), reason="The photos show another street."
         )
 
     completion.refresh_from_db()
@@ -263,7 +263,7 @@ def test_the_final_approval_credits_points_once_through_rewards(django_capture_o
     completion = reported(ended_signup(hours=3), hours="2")  # 2 h × 10 points
 
     with django_capture_on_commit_callbacks(execute=True):
-        verification = completion_approve(completion=completion, decided_by=staff_of())
+        verification = completion_approve(completion=completion, actor=staff_of())
 
     earned = LedgerEntry.objects.get(kind=LedgerEntry.Kind.EARN)
     assert earned.verification_id == verification.pk
@@ -273,14 +273,14 @@ def test_the_final_approval_credits_points_once_through_rewards(django_capture_o
 def test_revoking_reverses_the_points_and_needs_a_reason(django_capture_on_commit_callbacks):
     completion = reported(ended_signup(hours=3), hours="2")
     with django_capture_on_commit_callbacks(execute=True):
-        approval = completion_approve(completion=completion, decided_by=staff_of())
+        approval = completion_approve(completion=completion, actor=staff_of())
     staff = staff_of()
 
-    assert refused_code(lambda: completion_revoke(completion=completion, decided_by=staff, reason="")) == (
+    assert refused_code(lambda: completion_revoke(completion=completion, actor=staff, reason="")) == (
         "reason_required"
     )
     with django_capture_on_commit_callbacks(execute=True):
-        revocation = completion_revoke(completion=completion, decided_by=staff, reason="Counted twice.")
+        revocation = completion_revoke(completion=completion, actor=staff, reason="Counted twice.")
 
     completion.refresh_from_db()
     assert completion.status == Completion.Status.REVOKED
@@ -289,7 +289,7 @@ def test_revoking_reverses_the_points_and_needs_a_reason(django_capture_on_commi
     reversal = LedgerEntry.objects.get(kind=LedgerEntry.Kind.REVERSAL)
     assert reversal.verification_id == revocation.pk
     assert reversal.amount == -20
-    error = refused(lambda: completion_revoke(completion=completion, decided_by=staff, reason="again"))
+    error = refused(lambda: completion_revoke(completion=completion, actor=staff, reason="again"))
     assert (error.code, error.status_code) == ("not_approved", 409)
 
 
@@ -297,7 +297,7 @@ def test_only_an_approved_report_can_be_revoked():
     completion = reported(ended_signup())
 
     assert refused_code(
-        lambda: completion_revoke(completion=completion, decided_by=staff_of(), reason="x")
+        lambda: completion_revoke(completion=completion, actor=staff_of(), reason="x")
     ) == ("not_approved")
 
 
@@ -306,7 +306,7 @@ def test_the_volunteer_is_told_of_an_approval_with_the_hours(mailoutbox, django_
     completion = reported(signup, hours="2.5")
 
     with django_capture_on_commit_callbacks(execute=True):
-        verification = completion_approve(completion=completion, decided_by=staff_of())
+        verification = completion_approve(completion=completion, actor=staff_of())
 
     assert [message.to for message in mailoutbox] == [[signup.volunteer.email]]
     assert "۲٫۵" in mailoutbox[0].body
@@ -326,7 +326,7 @@ def test_the_volunteer_is_told_of_a_rejection_with_the_reason(mailoutbox, django
 
     with django_capture_on_commit_callbacks(execute=True):
         completion_reject(
-            completion=completion, decided_by=staff_of(), reason="The photo is of another street."
+            completion=completion, actor=staff_of(), reason="The photo is of another street."
         )
 
     assert len(mailoutbox) == 1
@@ -339,11 +339,11 @@ def test_the_volunteer_is_told_of_a_revocation(mailoutbox, django_capture_on_com
     signup = ended_signup()
     completion = reported(signup)
     with django_capture_on_commit_callbacks(execute=True):
-        completion_approve(completion=completion, decided_by=staff_of())
+        completion_approve(completion=completion, actor=staff_of())
     mailoutbox.clear()
 
     with django_capture_on_commit_callbacks(execute=True):
-        completion_revoke(completion=completion, decided_by=staff_of(), reason="Counted twice by mistake.")
+        completion_revoke(completion=completion, actor=staff_of(), reason="Counted twice by mistake.")
 
     assert len(mailoutbox) == 1
     assert "Counted twice by mistake." in mailoutbox[0].body
@@ -353,7 +353,7 @@ def test_a_first_of_two_approvals_tells_nobody(settings, mailoutbox, django_capt
     completion = big_completion(settings)
 
     with django_capture_on_commit_callbacks(execute=True):
-        completion_approve(completion=completion, decided_by=staff_of())
+        completion_approve(completion=completion, actor=staff_of())
 
     assert mailoutbox == []
 
@@ -369,11 +369,11 @@ def test_approve_all_skips_own_work_and_sends_large_awards_on(settings, django_c
     large = reported(confirmed_signup(shift), hours="3")
     own = reported(confirmed_signup(shift, staff), hours="2")
     already = reported(confirmed_signup(shift), hours="1")
-    completion_reject(completion=already, decided_by=staff_of(), reason="Not there.")
+    completion_reject(completion=already, actor=staff_of(), reason="Not there.")
     other_shift = reported(ended_signup(), hours="1")
 
     with django_capture_on_commit_callbacks(execute=True):
-        result = shift_approve_all(shift=shift, decided_by=staff)
+        result = shift_approve_all(shift=shift, actor=staff)
 
     assert sorted(result.approved) == sorted(completion.pk for completion in ordinary)
     assert result.awaiting_second == [large.pk]
@@ -401,7 +401,7 @@ def test_the_queue_shows_open_reports_of_the_department_oldest_shift_first():
     newer = reported(ended_signup())
     reported(ended_signup(call=publish_call(service_slug=TRAFFIC_SERVICE)))
     decided = reported(ended_signup())
-    completion_reject(completion=decided, decided_by=staff_of(), reason="No.")
+    completion_reject(completion=decided, actor=staff_of(), reason="No.")
 
     assert list(selectors.completion_queue(user=staff)) == [older, newer]
     assert list(selectors.completion_queue(user=staff, statuses=["rejected"])) == [decided]

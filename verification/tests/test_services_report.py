@@ -38,7 +38,7 @@ def test_a_volunteer_reports_their_ended_shift():
     signup = ended_signup(hours=3)
 
     completion = completion_report(
-        signup=signup, reported_by=signup.volunteer, hours="2.5", note="  Swept the whole street.  "
+        signup=signup, actor=signup.volunteer, hours="2.5", note="  Swept the whole street.  "
     )
 
     assert completion.status == Completion.Status.PENDING
@@ -51,7 +51,7 @@ def test_a_volunteer_reports_their_ended_shift():
 def test_persian_digits_and_decimal_separator_are_understood():
     signup = ended_signup(hours=3)
 
-    completion = completion_report(signup=signup, reported_by=signup.volunteer, hours="۲٫۵")
+    completion = completion_report(signup=signup, actor=signup.volunteer, hours="۲٫۵")
 
     assert completion.hours == Decimal("2.50")
 
@@ -60,7 +60,7 @@ def test_persian_digits_and_decimal_separator_are_understood():
 def test_hours_must_be_a_number_above_zero(hours):
     signup = ended_signup()
 
-    code = refused_code(lambda: completion_report(signup=signup, reported_by=signup.volunteer, hours=hours))
+    code = refused_code(lambda: completion_report(signup=signup, actor=signup.volunteer, hours=hours))
 
     assert code == "hours_invalid"
 
@@ -167,7 +167,7 @@ def test_a_rejected_report_may_be_sent_again_once():
     staff = staff_of()
     completion = reported(signup, hours="3")
     completion_reject(
-        completion=completion, decided_by=staff, reason="Three hours is more than you were there."
+        completion=completion, actor=staff, reason="Three hours is more than you were there."
     )
 
     again = reported(signup, hours="2")
@@ -179,7 +179,7 @@ def test_a_rejected_report_may_be_sent_again_once():
     assert again.resubmitted_at is not None
     assert not selectors.can_resubmit(again)
 
-    completion_reject(completion=again, decided_by=staff, reason="Still no.")
+    completion_reject(completion=again, actor=staff, reason="Still no.")
     assert refused_code(lambda: reported(signup, hours="1")) == "resubmissions_used"
 
 
@@ -189,7 +189,7 @@ def test_at_most_four_photos():
 
     assert (
         refused_code(
-            lambda: completion_report(signup=signup, reported_by=signup.volunteer, hours="1", photos=photos)
+            lambda: completion_report(signup=signup, actor=signup.volunteer, hours="1", photos=photos)
         )
         == "too_many_photos"
     )
@@ -203,7 +203,7 @@ def test_photos_are_stored_with_their_kind():
         ("after", upload(image_bytes("WEBP"), "after.webp", "image/webp")),
     ]
 
-    completion = completion_report(signup=signup, reported_by=signup.volunteer, hours="1", photos=photos)
+    completion = completion_report(signup=signup, actor=signup.volunteer, hours="1", photos=photos)
 
     assert [photo.kind for photo in completion.photos.order_by("pk")] == ["before", "after"]
     assert all(photo.image.name.endswith(".jpg") for photo in completion.photos.all())
@@ -213,16 +213,16 @@ def test_resending_with_photos_replaces_the_earlier_ones():
     signup = ended_signup()
     first = completion_report(
         signup=signup,
-        reported_by=signup.volunteer,
+        actor=signup.volunteer,
         hours="3",
         photos=[("after", upload(image_bytes("PNG"), "a.png", "image/png"))],
     )
     old_name = first.photos.get().image.name
-    completion_reject(completion=first, decided_by=staff_of(), reason="Blurry photo.")
+    completion_reject(completion=first, actor=staff_of(), reason="Blurry photo.")
 
     again = completion_report(
         signup=signup,
-        reported_by=signup.volunteer,
+        actor=signup.volunteer,
         hours="2",
         photos=[
             ("after", upload(image_bytes("JPEG"), "b.jpg")),

@@ -42,7 +42,7 @@ def test_my_shifts_links_an_ended_shift_to_its_report(client):
 def test_my_shifts_shows_the_reports_status(client):
     signup = ended_signup()
     completion = reported(signup)
-    completion_reject(completion=completion, decided_by=staff_of(), reason="Wrong street")
+    completion_reject(completion=completion, actor=staff_of(), reason="Wrong street")
 
     page = logged_in(client, signup.volunteer).get(reverse("volunteer:my_shifts")).content.decode()
 
@@ -110,7 +110,7 @@ def test_report_form_of_a_stranger_is_not_found(client):
 def test_a_made_report_redirects_to_its_page_and_shows_the_reason(client):
     signup = ended_signup()
     completion = reported(signup)
-    completion_reject(completion=completion, decided_by=staff_of(), reason="The photo shows another street")
+    completion_reject(completion=completion, actor=staff_of(), reason="The photo shows another street")
     client = logged_in(client, signup.volunteer)
 
     detail = client.get(reverse("verification:detail", args=[completion.pk])).content.decode()
@@ -148,7 +148,7 @@ def test_a_manager_sees_team_members_work_to_report(client):
 def test_photos_are_shown_only_to_those_who_may_see_them(client):
     signup = ended_signup()
     completion = completion_report(
-        signup=signup, reported_by=signup.volunteer, hours="1", photos=[("after", upload(jpeg_with_gps()))]
+        signup=signup, actor=signup.volunteer, hours="1", photos=[("after", upload(jpeg_with_gps()))]
     )
     url = reverse("verification:photo", args=[completion.photos.get().pk])
 
@@ -286,7 +286,7 @@ def test_approve_all_and_revoke_from_the_admin_with_history(client):
 def test_second_approval_from_the_admin(client, settings):
     settings.VERIFICATION_SECOND_APPROVER_ABOVE_POINTS = 10
     completion = reported(ended_signup(hours=3), hours="2")  # 20 points
-    completion_approve(completion=completion, decided_by=staff_of())
+    completion_approve(completion=completion, actor=staff_of())
     page = logged_in(client, staff_of()).get(reverse("verification_admin:queue")).content.decode()
     assert "second" in page.lower()
 

@@ -40,7 +40,7 @@ def verify(request, organisation_id: int):
     _verifier_only(request)
     if (organisation := _organisation(request, organisation_id)) is not None:
         try:
-            services.organisation_verify(organisation=organisation, verified_by=request.user)
+            services.organisation_verify(organisation=organisation, actor=request.user)
         except DomainError as error:
             messages.error(request, error.message)
         else:
@@ -60,7 +60,7 @@ def reject(request, organisation_id: int):
     if request.method == "POST" and form.is_valid():
         try:
             services.organisation_reject(
-                organisation=organisation, rejected_by=request.user, reason=form.cleaned_data["reason"]
+                organisation=organisation, actor=request.user, reason=form.cleaned_data["reason"]
             )
         except DomainError as error:
             form.add_error(None, error.message)

@@ -113,7 +113,7 @@ def verify_organisation(request: HttpRequest, organisation_id: int):
     `organisation_already_verified`."""
     organisation = selectors.organisation_get_for_verifier(organisation_id=organisation_id, user=request.auth)
     return _organisation_out(
-        services.organisation_verify(organisation=organisation, verified_by=request.auth), None
+        services.organisation_verify(organisation=organisation, actor=request.auth), None
     )
 
 
@@ -126,7 +126,7 @@ def reject_organisation(request: HttpRequest, organisation_id: int, payload: Org
     """The NGO is kept as rejected, leaves the queue, and its owners are told the reason; they may correct
     it and resubmit. 409 `organisation_already_verified` or `organisation_already_rejected`."""
     organisation = selectors.organisation_get_for_verifier(organisation_id=organisation_id, user=request.auth)
-    services.organisation_reject(organisation=organisation, rejected_by=request.auth, reason=payload.reason)
+    services.organisation_reject(organisation=organisation, actor=request.auth, reason=payload.reason)
     return Status(204, None)
 
 

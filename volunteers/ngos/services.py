@@ -178,9 +178,9 @@ def _notify_owners(*, owners: list[User], organisation: Organisation, subject, t
 
 
 @transaction.atomic
-def organisation_verify(*, organisation: Organisation, verified_by: User) -> Organisation:
+def organisation_verify(*, organisation: Organisation, actor: User) -> Organisation:
     """Municipal staff confirm the NGO is what it says; its owners are told, once."""
-    if not selectors.can_verify_organisations(verified_by):
+    if not selectors.can_verify_organisations(actor):
         raise NotAllowedToVerify()
     locked = _lock(organisation)
     if locked.verified_at is not None:
@@ -188,9 +188,9 @@ def organisation_verify(*, organisation: Organisation, verified_by: User) -> Org
     if locked.rejected_at is not None:  # staff wait for the owners' corrections
         raise AlreadyRejected()
     locked.verified_at = timezone.now()
-    locked.verified_by = verified_by
+    locked.verified_by = actor
     locked.save(update_fields=["verified_at", "verified_by"])
-    log(instance=locked, action=LOG_VERIFIED, user=verified_by)
+    log(instance=locked, action=LOG_VERIFIED, user=actor)
 
     owners = list(selectors.organisation_owners(organisation=locked))
     transaction.on_commit(
@@ -209,14 +209,14 @@ def organisation_verify(*, organisation: Organisation, verified_by: User) -> Org
 
 
 @transaction.atomic
-def organisation_reject(*, organisation: Organisation, rejected_by: User, reason: str) -> Organisation:
+def organisation_reject(*, organisation: Organisation, actor: User, reason: str) -> Organisation:
     """Municipal staff turn down an NGO's registration and say why.
 
     The NGO is kept, marked rejected with the reason, and leaves the staff queue; its owners are told
     the reason and may correct the details and send it again (`organisation_resubmit`). The decision
     also stays in the staff area's audit log.
     """
-    if not selectors.can_verify_organisations(rejected_by):
+    if not selectors.can_verify_organisations(actor):
         raise NotAllowedToVerify()
     reason = (reason or "").strip()
     if not reason:
@@ -227,13 +227,13 @@ def organisation_reject(*, organisation: Organisation, rejected_by: User, reason
     if locked.rejected_at is not None:
         raise AlreadyRejected()
     locked.rejected_at = timezone.now()
-    locked.rejected_by = rejected_by
+    locked.rejected_by = actor
     locked.rejection_reason = reason
     locked.save(update_fields=["rejected_at", "rejected_by", "rejection_reason"])
     log(
         instance=locked,
         action=LOG_REJECTED,
-        user=rejected_by,
+        user=actor,
         data={"reason": reason, "registration_number": locked.registration_number},
     )
     owners = list(selectors.organisation_owners(organisation=locked))

@@ -44,7 +44,7 @@ def make_ngo(*, managers: int = 1, members: int = 2, verified: bool = False, **f
         OrganisationMembership.objects.create(organisation=organisation, user=person, role="member")
         ngo.members.append(person)
     if verified:
-        services.organisation_verify(organisation=organisation, verified_by=staff_person())
+        services.organisation_verify(organisation=organisation, actor=staff_person())
         organisation.refresh_from_db()
     return ngo
 

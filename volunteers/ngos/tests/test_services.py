@@ -105,7 +105,7 @@ def test_staff_verify_an_ngo_and_its_owner_is_told_once(django_capture_on_commit
     staff = staff_person()
 
     with django_capture_on_commit_callbacks(execute=True):
-        organisation = services.organisation_verify(organisation=ngo.organisation, verified_by=staff)
+        organisation = services.organisation_verify(organisation=ngo.organisation, actor=staff)
 
     assert organisation.is_verified and organisation.verified_by == staff
     assert [message.to for message in mail.outbox] == [[ngo.owner.email]]
@@ -115,7 +115,7 @@ def test_staff_verify_an_ngo_and_its_owner_is_told_once(django_capture_on_commit
     assert ModelLogEntry.objects.filter(action=services.LOG_VERIFIED, object_id=str(organisation.pk)).exists()
 
     # a second verification is refused and tells nobody again
-    assert code_of(lambda: services.organisation_verify(organisation=organisation, verified_by=staff)) == (
+    assert code_of(lambda: services.organisation_verify(organisation=organisation, actor=staff)) == (
         "organisation_already_verified"
     )
     assert len(mail.outbox) == 1
@@ -125,13 +125,13 @@ def test_people_who_are_not_staff_cannot_verify_or_reject():
     ngo = make_ngo()
 
     assert (
-        code_of(lambda: services.organisation_verify(organisation=ngo.organisation, verified_by=ngo.owner))
+        code_of(lambda: services.organisation_verify(organisation=ngo.organisation, actor=ngo.owner))
         == "not_allowed_to_verify"
     )
     assert (
         code_of(
             lambda: services.organisation_reject(
-                organisation=ngo.organisation, rejected_by=ngo.owner, reason="x"
+                organisation=ngo.organisation, actor=ngo.owner, reason="x"
             )
         )
         == "not_allowed_to_verify"
@@ -148,14 +148,14 @@ def test_rejecting_keeps_the_ngo_out_of_the_queue_and_tells_the_owner_why(
     staff = staff_person()
     assert (
         code_of(
-            lambda: services.organisation_reject(organisation=ngo.organisation, rejected_by=staff, reason=" ")
+            lambda: services.organisation_reject(organisation=ngo.organisation, actor=staff, reason=" ")
         )
         == "rejection_reason_required"
     )
 
     with django_capture_on_commit_callbacks(execute=True):
         services.organisation_reject(
-            organisation=ngo.organisation, rejected_by=staff, reason="The number is not in the register"
+            organisation=ngo.organisation, actor=staff, reason="The number is not in the register"
         )
 
     organisation = Organisation.objects.get(pk=pk)
@@ -171,12 +171,12 @@ def test_rejecting_keeps_the_ngo_out_of_the_queue_and_tells_the_owner_why(
     # staff wait for the owner's corrections: neither a second rejection nor a verification meanwhile
     assert (
         code_of(
-            lambda: services.organisation_reject(organisation=organisation, rejected_by=staff, reason="x")
+            lambda: services.organisation_reject(organisation=organisation, actor=staff, reason="x")
         )
         == "organisation_already_rejected"
     )
     assert (
-        code_of(lambda: services.organisation_verify(organisation=organisation, verified_by=staff))
+        code_of(lambda: services.organisation_verify(organisation=organisation, actor=staff))
         == "organisation_already_rejected"
     )
     assert len(mail.outbox) == 1
@@ -187,7 +187,7 @@ def test_the_owner_corrects_a_rejected_ngo_and_it_is_back_in_the_queue():
     other = make_ngo(registration_number="R-10")
     staff = staff_person()
     organisation = services.organisation_reject(
-        organisation=ngo.organisation, rejected_by=staff, reason="typo"
+        organisation=ngo.organisation, actor=staff, reason="typo"
     )
     details = {"name_fa": "نام درست", "registration_number": "r-11", "contact_email": "NGO@example.org"}
 
@@ -230,7 +230,7 @@ def test_the_owner_corrects_a_rejected_ngo_and_it_is_back_in_the_queue():
         code_of(lambda: services.organisation_resubmit(organisation=organisation, actor=ngo.owner, **details))
         == "organisation_not_rejected"
     )
-    services.organisation_verify(organisation=organisation, verified_by=staff)
+    services.organisation_verify(organisation=organisation, actor=staff)
     assert Organisation.objects.get(pk=organisation.pk).is_verified
 
 
@@ -239,7 +239,7 @@ def test_a_verified_ngo_cannot_be_rejected():
     assert (
         code_of(
             lambda: services.organisation_reject(
-                organisation=ngo.organisation, rejected_by=staff_person(), reason="late"
+                organisation=ngo.organisation, actor=staff_person(), reason="late"
             )
         )
         == "organisation_already_verified"

@@ -376,7 +376,7 @@ def test_staff_verify_and_reject_from_the_staff_area(client, django_capture_on_c
 def test_the_owner_sees_why_the_ngo_was_rejected_and_sends_it_again(client):
     ngo = make_ngo()
     services.organisation_reject(
-        organisation=ngo.organisation, rejected_by=staff_person(), reason="Wrong number"
+        organisation=ngo.organisation, actor=staff_person(), reason="Wrong number"
     )
 
     # a plain member is told it was rejected, but only owners get the reason and the form
@@ -436,7 +436,7 @@ def test_managers_see_the_places_their_teams_hold(client):
     team = services.team_create(organisation=ngo.organisation, actor=ngo.owner, name="تیم سبز")
     call = publish_call()
     reservation = team_reservation_create(
-        shift=add_shift(call, capacity=10, team_places=6), team=team, places=4, reserved_by=ngo.owner
+        shift=add_shift(call, capacity=10, team_places=6), team=team, places=4, actor=ngo.owner
     )
 
     client.force_login(ngo.managers[0])
