@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "verification",
     "rewards",
     "achievements",
+    "demo",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",

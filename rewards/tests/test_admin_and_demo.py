@@ -67,7 +67,7 @@ def test_budget_report_per_department_and_month(client):
 def test_demo_loads_rewards_and_the_citizens_points_once():
     from django.core.management import call_command
 
-    from rewards import demo
+    from demo import rewards as demo
 
     call_command("load_demo", "--allow-without-debug", verbosity=0)
     first = demo.load()

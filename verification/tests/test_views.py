@@ -300,11 +300,11 @@ def test_second_approval_from_the_admin(client, settings):
 
 
 def test_the_demo_loads_pending_reports_for_staff_urban_once():
-    from campaigns.demo import demo_calls_load
     from campaigns.services import departments_setup
-    from cms.demo import demo_home_page_load
-    from verification import demo
-    from volunteers.demo import demo_people_load
+    from demo import reports as demo
+    from demo.calls import demo_calls_load
+    from demo.home import demo_home_page_load
+    from demo.people import demo_people_load
 
     demo_home_page_load()
     departments_setup()

@@ -1,9 +1,9 @@
 """Demo history for the leaderboards and badges: verified work over the last months, credited through
 rewards (which tells achievements), so that boards, levels and badges have something to show.
 
-Needs the demo calls and people (campaigns.demo, volunteers.demo) loaded first. Idempotent: each piece of
+Needs the demo calls and people (demo.calls, demo.people) loaded first. Idempotent: each piece of
 work is found by its note and is made, approved and credited once. Called from `load_demo` as
-`achievements.demo.load()`.
+`demo.history.load()`.
 """
 
 import datetime
@@ -14,45 +14,31 @@ from django.db import transaction
 from django.utils import timezone
 
 from campaigns.models import OpenCallPage, Shift, SignUp, TeamReservation
+from rewards.services import verification_points_credit
 from verification.models import Completion, Verification
-from volunteers.demo import DEMO_TEAM_NAME
 from volunteers.models import Team
+
+from .data import demo_data
+from .people import DEMO_TEAM_NAME
 
 User = get_user_model()
 
+_HISTORY = demo_data("history")
 # Volunteers besides the demo accounts, so that boards have a crowd; they cannot log in.
 # (username, first name, last name, visibility, pseudonym)
-CROWD = (
-    ("demo-volunteer-1", "نگار", "امینی", "name", ""),
-    ("demo-volunteer-2", "کاوه", "شریفی", "pseudonym", "باغبان شب"),
-    ("demo-volunteer-3", "الهام", "قاسمی", "name", ""),
-    ("demo-volunteer-4", "بهرام", "یزدانی", "hidden", ""),
-    ("demo-volunteer-5", "شیرین", "اکبری", "name", ""),
-    ("demo-volunteer-6", "پویا", "نادری", "name", ""),
+CROWD = tuple(
+    (person["username"], person["first_name"], person["last_name"], person["visibility"], person["pseudonym"])
+    for person in _HISTORY["crowd"]
 )
 # How the demo accounts appear: one under a pseudonym, one not at all.
-VISIBILITY = {"ngo-member-2": ("pseudonym", "همیار سبز"), "ngo-member-3": ("hidden", "")}
+VISIBILITY = {
+    username: (shown["visibility"], shown["pseudonym"]) for username, shown in _HISTORY["visibility"].items()
+}
 
 # (username, service, hours, days ago, on the NGO team's reserved place)
-WORK = (
-    ("citizen", "green-space-maintenance", 3, 0, False),
-    ("citizen", "classes-and-workshops", 2, 20, False),
-    ("citizen", "street-traffic-information", 4, 45, False),
-    ("citizen", "street-sweeping-and-cleaning", 3, 70, False),
-    ("ngo-member-1", "street-sweeping-and-cleaning", 4, 0, True),
-    ("ngo-member-1", "culvert-and-gutter-clearing", 3, 9, True),
-    ("ngo-member-1", "green-space-maintenance", 5, 40, True),
-    ("ngo-member-2", "street-sweeping-and-cleaning", 4, 0, True),
-    ("ngo-member-2", "madi-and-stream-upkeep", 3, 33, True),
-    ("ngo-member-3", "street-sweeping-and-cleaning", 4, 2, True),
-    ("demo-volunteer-1", "events-and-festivals", 6, 4, False),
-    ("demo-volunteer-1", "libraries-and-reading-halls", 4, 50, False),
-    ("demo-volunteer-2", "green-space-maintenance", 5, 0, False),
-    ("demo-volunteer-2", "green-space-maintenance", 5, 13, False),
-    ("demo-volunteer-3", "tourist-tours", 3, 8, False),
-    ("demo-volunteer-4", "clean-transport-projects", 8, 10, False),
-    ("demo-volunteer-5", "cultural-murals", 2, 12, False),
-    ("demo-volunteer-6", "dry-and-wet-waste-collection", 3, 65, False),
+WORK = tuple(
+    (work["username"], work["service"], work["hours"], work["days_ago"], work["on_team_place"])
+    for work in _HISTORY["work"]
 )
 
 
@@ -150,7 +136,6 @@ def _work_once(*, person, service_slug: str, hours: int, days_ago: int, team: Te
         is_final_approval=True,
         created_at=min(shift.ends_at + datetime.timedelta(hours=6), now),
     )
-    from rewards.services import verification_points_credit
 
     # Credited as of the approval, so that the work lands in its own month on the boards.
     verification_points_credit(verification_id=approval.pk, now=approval.created_at)

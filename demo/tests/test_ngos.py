@@ -2,9 +2,9 @@ import pytest
 from django.core.management import call_command
 from django.test import override_settings
 
-from volunteers.demo import DEMO_NGO
+from demo.ngos import DEMO_INVITATION_CODE, DEMO_PENDING_NGO
+from demo.people import DEMO_NGO
 from volunteers.models import Invitation, Organisation, OrganisationMembership
-from volunteers.ngo_demo import DEMO_INVITATION_CODE, DEMO_PENDING_NGO
 from volunteers.ngos import selectors
 
 pytestmark = pytest.mark.django_db

@@ -12,56 +12,13 @@ from django.utils import timezone
 
 from campaigns.models import OpenCallPage, Shift, SignUp
 from city.models import Department
+from rewards import services
+from rewards.models import EarningRule, LedgerEntry, Reward
+from verification.models import Completion, Verification
 
-from . import services
-from .models import EarningRule, LedgerEntry, Reward
+from .data import demo_data
 
-DEMO_REWARDS = (
-    {
-        "department": "cultural",
-        "name_fa": "۵۰٪ تخفیف بلیت استخرهای شهرداری",
-        "name_en": "50% off municipal swimming-pool tickets",
-        "description_fa": "یک بلیت نیم‌بها برای هر یک از استخرهای سرپوشیدهٔ شهرداری اصفهان.",
-        "description_en": "One half-price ticket for any of the municipality's indoor pools in Isfahan.",
-        "terms_fa": "برای یک نفر و یک نوبت؛ همراه با کارت ملی در باجهٔ استخر ارائه شود.",
-        "terms_en": "For one person, one visit; show it with your national ID card at the pool's counter.",
-        "points_price": 80,
-        "value_rials": 750_000,
-        "monthly_budget": 200,
-        "per_person_limit": 2,
-        "voucher_valid_days": 30,
-    },
-    {
-        "department": "cultural",
-        "name_fa": "ورود رایگان به برنامه‌های فرهنگسراها",
-        "name_en": "Free entry to cultural-centre events",
-        "description_fa": "ورود رایگان به یک کنسرت، نمایش یا کارگاه در فرهنگسراهای شهرداری.",
-        "description_en": "Free entry to one concert, play or workshop at a municipal cultural centre.",
-        "terms_fa": "تا پایان ظرفیت برنامه؛ پیش از شروع برنامه در باجه ارائه شود.",
-        "terms_en": "While places last; show it at the counter before the event starts.",
-        "points_price": 120,
-        "value_rials": 1_000_000,
-        "monthly_budget": 100,
-        "per_person_limit": 1,
-        "voucher_valid_days": 45,
-    },
-    {
-        "department": "urban_services",
-        "name_fa": "۲۰٪ تخفیف عوارض نوسازی",
-        "name_en": "20% off the municipal renewal fee",
-        "description_fa": "بیست درصد تخفیف در عوارض نوسازی سالانهٔ یک ملک، تا سقف ۵ میلیون ریال.",
-        "description_en": "Twenty per cent off one property's yearly renewal fee, up to 5 million rials.",
-        "terms_fa": "یک بار در سال برای ملکی به نام خودتان؛ در دفتر خدمات شهری منطقه ارائه شود.",
-        "terms_en": "Once a year, for a property in your own name; show it at your district service office.",
-        "points_price": 300,
-        "value_rials": 5_000_000,
-        "budget_kind": Reward.BudgetKind.VALUE,
-        "monthly_budget": 250_000_000,
-        "per_person_limit": 1,
-        "per_person_period": Reward.LimitPeriod.EVER,
-        "voucher_valid_days": 90,
-    },
-)
+DEMO_REWARDS = tuple(demo_data("rewards")["rewards"])
 
 
 @transaction.atomic
@@ -85,7 +42,6 @@ def load() -> dict:
 
 def _citizen_points() -> int:
     """A shift the demo citizen did last week, verified, and its points credited: what /rewards/my/ shows."""
-    from verification.models import Completion, Verification
 
     user_model = get_user_model()
     citizen = user_model.objects.filter(username="citizen").first()

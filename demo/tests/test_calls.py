@@ -10,10 +10,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from campaigns import selectors
-from campaigns.demo import DEMO_CALLS, demo_calls_load
 from campaigns.models import CallClosure, OpenCallPage, Shift
 from campaigns.services import departments_setup
 from city.models import Service
+from demo.calls import DEMO_CALLS, demo_calls_load
 
 pytestmark = pytest.mark.django_db
 

@@ -4,7 +4,7 @@ from django.core.management import CommandError, call_command
 from django.test import override_settings
 
 from city.models import Department
-from volunteers.demo import DEMO_PASSWORD
+from demo.people import DEMO_PASSWORD
 from volunteers.models import Organisation, OrganisationMembership, Skill, Team
 from volunteers.ngos.selectors import organisation_owners
 

@@ -2,13 +2,13 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.test.utils import override_settings
 
-from achievements.demo import load as demo_history_load
-from campaigns.demo import demo_calls_load, demo_team_reservation_load
 from campaigns.services import departments_setup
-from cms.demo import demo_home_page_load
-from rewards.demo import load as demo_rewards_load
-from verification.demo import load as demo_reports_load
-from volunteers.demo import DEMO_PASSWORD, demo_people_load
+from demo.calls import demo_calls_load, demo_team_reservation_load
+from demo.history import load as demo_history_load
+from demo.home import demo_home_page_load
+from demo.people import DEMO_PASSWORD, demo_people_load
+from demo.reports import load as demo_reports_load
+from demo.rewards import load as demo_rewards_load
 
 
 class Command(BaseCommand):

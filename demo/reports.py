@@ -1,8 +1,8 @@
 """Demo completion reports for a newcomer's local site: a past shift of an Urban Services call where the
 demo citizen and the NGO's members have reported their work, waiting for `staff-urban` to verify it.
 
-Needs the demo calls and people (campaigns.demo, volunteers.demo) loaded first. Idempotent: a second run
-changes nothing. Called from `load_demo` as `verification.demo.load()`.
+Needs the demo calls and people (demo.calls, demo.people) loaded first. Idempotent: a second run
+changes nothing. Called from `load_demo` as `demo.reports.load()`.
 """
 
 import datetime
@@ -17,18 +17,18 @@ from django.utils import timezone
 from PIL import Image, ImageDraw
 
 from campaigns.models import Shift, SignUp
+from verification.models import Completion, CompletionPhoto
+from verification.selectors import hours_limit
 
-from .models import Completion, CompletionPhoto
-from .selectors import hours_limit
+from .data import demo_data
 
-DEPARTMENT = "urban_services"
-PREFERRED_CALLS = ("hezar-jerib-gutter-clearing", "chaharbagh-friday-sweep")
+_REPORTS = demo_data("reports")
+DEPARTMENT = _REPORTS["department"]
+PREFERRED_CALLS = tuple(_REPORTS["preferred_calls"])
 # (username, hours reported, minutes late at check-in or None, note)
-REPORTS = (
-    ("citizen", Decimal("2.5"), 10, "جوی‌های ضلع شمالی را تا انتهای کوچه پاک کردیم."),
-    ("ngo-member-1", Decimal("3"), 0, "برگ‌ها و زباله‌های جوی کنار پارک جمع شد."),
-    ("ngo-member-2", Decimal("2"), None, ""),
-    ("ngo-member-3", Decimal("3"), 0, "دو کیسه زباله پر شد؛ یک دریچه شکسته بود که عکسش را گذاشتم."),
+REPORTS = tuple(
+    (report["username"], Decimal(report["hours"]), report["minutes_late"], report["note"])
+    for report in _REPORTS["reports"]
 )
 
 

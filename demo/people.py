@@ -9,11 +9,13 @@ from django.utils import timezone
 
 from campaigns.services import department_approvers_group_ensure, department_staff_group_ensure
 from city.models import Department, District
+from volunteers.models import Organisation, OrganisationMembership, Skill, Team
 
-from .models import Organisation, OrganisationMembership, Skill, Team
-from .ngo_demo import ngo_demo_load
+from .data import demo_data
+from .ngos import ngo_demo_load
 
-DEMO_PASSWORD = "hamyar-demo-1405"
+_PEOPLE = demo_data("people")
+DEMO_PASSWORD = _PEOPLE["password"]
 
 
 @dataclass(frozen=True)
@@ -26,38 +28,13 @@ class DemoPerson:
     department_slug: str | None = None
 
 
-DEMO_PEOPLE = (
-    DemoPerson("admin", "مدیر", "سامانه", "09120000000", "administrator"),
-    DemoPerson("citizen", "سارا", "احمدی", "09120000001", "citizen"),
-    DemoPerson("ngo-manager", "رضا", "کریمی", "09120000002", "NGO manager"),
-    DemoPerson("ngo-member-1", "مریم", "رضایی", "09120000011", "NGO member"),
-    DemoPerson("ngo-member-2", "علی", "محمدی", "09120000012", "NGO member"),
-    DemoPerson("ngo-member-3", "زهرا", "حسینی", "09120000013", "NGO member"),
-    DemoPerson("staff-urban", "حسین", "نوری", "09120000021", "staff", "urban_services"),
-    DemoPerson("staff-traffic", "نرگس", "صادقی", "09120000022", "staff", "traffic"),
-    DemoPerson("staff-cultural", "مهدی", "جعفری", "09120000023", "staff", "cultural"),
-    DemoPerson("approver-urban", "فاطمه", "موسوی", "09120000031", "approver", "urban_services"),
-    DemoPerson("approver-traffic", "امیر", "کاظمی", "09120000032", "approver", "traffic"),
-    DemoPerson("approver-cultural", "لیلا", "رحیمی", "09120000033", "approver", "cultural"),
-)
+DEMO_PEOPLE = tuple(DemoPerson(**person) for person in _PEOPLE["people"])
 
-DEMO_NGO = {
-    "registration_number": "DEMO-1402-118",
-    "name_fa": "انجمن دوستداران محیط زیست اصفهان",
-    "name_en": "Isfahan Friends of the Environment",
-    "field_of_work": "محیط زیست و پاکیزگی شهر",
-}
-DEMO_TEAM_NAME = "تیم پاکبانان چهارباغ"
+DEMO_NGO = _PEOPLE["ngo"]
+DEMO_TEAM_NAME = _PEOPLE["team_name"]
 
 # (slug, Persian name, English name); the first two are the ones demo calls require.
-DEMO_SKILLS = (
-    ("english-conversation", "مکالمهٔ انگلیسی", "Conversational English"),
-    ("first-aid", "کمک‌های اولیه", "First aid"),
-    ("carpentry", "نجاری", "Carpentry"),
-    ("gardening", "باغبانی", "Gardening"),
-    ("photography", "عکاسی", "Photography"),
-    ("storytelling", "قصه‌گویی برای کودکان", "Storytelling for children"),
-)
+DEMO_SKILLS = tuple((skill["slug"], skill["name_fa"], skill["name_en"]) for skill in _PEOPLE["skills"])
 
 
 @dataclass(frozen=True)
@@ -72,17 +49,14 @@ class DemoProfile:
 
 # Only people who volunteer have profiles worth showing; staff and the administrator keep theirs empty.
 DEMO_PROFILES = {
-    "citizen": DemoProfile(
-        3, ("first-aid", "english-conversation"), datetime.date(1994, 3, 21), "مینا احمدی", "09130000101"
-    ),
-    "ngo-manager": DemoProfile(1, ("carpentry",), datetime.date(1982, 8, 2), "پروین کریمی", "09130000102"),
-    "ngo-member-1": DemoProfile(
-        1, ("gardening",), datetime.date(1999, 1, 15), "حسن رضایی", "09130000111", False
-    ),
-    "ngo-member-2": DemoProfile(
-        5, ("photography", "first-aid"), datetime.date(2001, 6, 30), "اکرم محمدی", "09130000112"
-    ),
-    "ngo-member-3": DemoProfile(8, ("storytelling",), datetime.date(2006, 11, 5), "رضا حسینی", "09130000113"),
+    username: DemoProfile(
+        **{
+            **profile,
+            "skills": tuple(profile["skills"]),
+            "date_of_birth": datetime.date.fromisoformat(profile["date_of_birth"]),
+        }
+    )
+    for username, profile in _PEOPLE["profiles"].items()
 }
 
 

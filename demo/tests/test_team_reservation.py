@@ -16,7 +16,7 @@ def test_the_demo_ngo_holds_team_places_once_with_two_members_assigned():
     call_command("load_demo")
     call_command("load_demo")
 
-    # The demo history (achievements.demo) adds past team work; this is the one place held ahead.
+    # The demo history (demo.history) adds past team work; this is the one place held ahead.
     reservation = (
         TeamReservation.objects.filter(shift__starts_at__gt=timezone.now())
         .select_related("shift__call", "reserved_by")

@@ -1,21 +1,17 @@
-"""Demo NGO data beyond volunteers.demo: an open invitation to the demo NGO, and an NGO that waits for
+"""Demo NGO data beyond demo.people: an open invitation to the demo NGO, and an NGO that waits for
 staff to verify it. Idempotent: a second run changes nothing."""
 
 import datetime
 
 from django.utils import timezone
 
-from .models import Invitation, Organisation, OrganisationMembership
+from volunteers.models import Invitation, Organisation, OrganisationMembership
+
+from .data import demo_data
 
 # Fixed, so that the README and a demo can name it; made only of the invitation alphabet's characters.
-DEMO_INVITATION_CODE = "HAMYARJAVAN2"
-DEMO_PENDING_NGO = {
-    "registration_number": "DEMO-1403-207",
-    "name_fa": "کانون فرهنگی نسیم جلفا",
-    "name_en": "Nasim-e Jolfa Cultural Circle",
-    "field_of_work": "فرهنگ و گردشگری",
-    "contact_phone": "03136200000",
-}
+DEMO_INVITATION_CODE = demo_data("people")["invitation_code"]
+DEMO_PENDING_NGO = demo_data("people")["pending_ngo"]
 
 
 def ngo_demo_load(*, organisation: Organisation, users: dict) -> None:

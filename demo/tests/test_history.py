@@ -1,12 +1,12 @@
 import pytest
 
-from achievements import demo
 from achievements.models import BadgeAward, LeaderboardScore
 from achievements.selectors import leaderboard_page
 from achievements.services import leaderboards_rebuild
-from campaigns.demo import demo_calls_load
 from campaigns.services import departments_setup
-from volunteers.demo import demo_people_load
+from demo import history as demo
+from demo.calls import demo_calls_load
+from demo.people import demo_people_load
 
 pytestmark = pytest.mark.django_db
 
