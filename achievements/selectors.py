@@ -26,7 +26,7 @@ from volunteers.models import Organisation, Team
 
 from .errors import LeaderboardNotFound, PeriodNotValid
 from .models import Badge, BadgeAward, LeaderboardBucket, LeaderboardScore, Level
-from .periods import ALL_TIME, month_key
+from .periods import ALL_TIME, month_key, month_label
 
 User = get_user_model()
 Board = LeaderboardScore.Board
@@ -421,8 +421,6 @@ class MonthBar:
 
 def monthly_points(*, user_id: int, months: int = 6) -> list[MonthBar]:
     """The person's points in each of the last `months` Jalali months, oldest first, for a bar chart."""
-    from .periods import month_label
-
     year, month = (int(part) for part in month_key().split("-"))
     keys = []
     for _step in range(months):

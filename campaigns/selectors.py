@@ -9,6 +9,7 @@ import uuid
 from dataclasses import dataclass
 
 import jdatetime
+from django.contrib.auth import get_user_model
 from django.contrib.postgres.search import SearchQuery
 from django.core.cache import cache
 from django.core.exceptions import ObjectDoesNotExist
@@ -38,6 +39,7 @@ from wagtail.models import PageViewRestriction
 
 from city.models import DelphiRound, Department, District, Service
 from city.permissions import departments_for_staff
+from volunteers.models import OrganisationMembership, Team
 
 from .errors import (
     CallNotFound,
@@ -493,8 +495,6 @@ def signup_get_for_staff(*, signup_id: int, user) -> SignUp:
 
 def teams_managed_by(*, user, verified_only: bool = False):
     """Teams of the NGOs the person is an owner or manager of (of verified NGOs only, if asked)."""
-    from volunteers.models import OrganisationMembership, Team
-
     if not getattr(user, "is_authenticated", False):
         return Team.objects.none()
     managed = OrganisationMembership.objects.filter(
@@ -561,8 +561,6 @@ def team_reservation_get_for_manager(*, reservation_id: int, user) -> TeamReserv
 
 def team_member_get(*, team, user_id: int):
     """A member of the team; anyone else is not one, and is refused as such by the service."""
-    from django.contrib.auth import get_user_model
-
     member = team.members.filter(pk=user_id).first()
     if member is None:
         # Let the service say why: it refuses people who are not members with a clear message.

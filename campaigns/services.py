@@ -19,6 +19,7 @@ from wagtail.models import (
 
 from city.models import Department
 from core.localization import format_date, format_number
+from volunteers.models import OrganisationMembership
 
 from . import notices
 from .errors import (
@@ -645,8 +646,6 @@ MANAGING_ROLES = ("owner", "manager")
 
 def _check_team_manager(*, team, user) -> None:
     """Managers and owners of a verified NGO act for its teams."""
-    from volunteers.models import OrganisationMembership
-
     is_manager = OrganisationMembership.objects.filter(
         organisation_id=team.organisation_id, user_id=user.pk, role__in=MANAGING_ROLES
     ).exists()

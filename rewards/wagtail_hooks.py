@@ -1,12 +1,14 @@
 """The staff side in Wagtail: each department's staff manage their department's rewards and earning rules
 (administrators all of them), and read the budget report per department and month.
 
-Being in a department's staff or approvers group is what makes someone its staff (campaigns.permissions),
+Being in a department's staff or approvers group is what makes someone its staff (city.permissions),
 so the rewards' permission policy asks that, not Django's per-model permissions: a new department's staff
 can manage its rewards without anyone granting model permissions by hand.
 """
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
@@ -41,9 +43,6 @@ class DepartmentStaffPolicy(BasePermissionPolicy):
         return action in self.ACTIONS and self._is_staff(user)
 
     def users_with_any_permission(self, actions):
-        from django.contrib.auth import get_user_model
-        from django.db.models import Q
-
         if not self.ACTIONS & set(actions):
             return get_user_model().objects.none()
         return (

@@ -10,6 +10,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from campaigns.models import Shift, SignUp
+from campaigns.selectors import teams_managed_by
 from city.permissions import departments_for_staff
 
 from .errors import CompletionNotFound, NotVerificationStaff, ShiftNotFound, SignUpNotFound
@@ -78,8 +79,6 @@ def is_own_work(completion: Completion, user) -> bool:
 
 
 def _teams_managed_by(user):
-    from campaigns.selectors import teams_managed_by
-
     return teams_managed_by(user=user)
 
 
