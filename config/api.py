@@ -23,7 +23,22 @@ from volunteers.ngos.api import router as ngo_router
 
 logger = logging.getLogger(__name__)
 
-api = NinjaAPI(
+# An operationId is its module's and function's names; generated clients call it by that name, so an
+# operation keeps the one it was published under when its code moves to another module.
+MODULES_AS_PUBLISHED = {
+    "campaigns.checkin.api": "campaigns.checkin_api",
+    "cms.dashboard_api": "volunteers.dashboard_api",
+    "volunteers.ngos.api": "volunteers.ngo_api",
+}
+
+
+class HamyarAPI(NinjaAPI):
+    def get_openapi_operation_id(self, operation) -> str:
+        module = operation.view_func.__module__
+        return f"{MODULES_AS_PUBLISHED.get(module, module)}_{operation.view_func.__name__}".replace(".", "_")
+
+
+api = HamyarAPI(
     title="Hamyar API",
     version="1",
     description=(
