@@ -7,8 +7,11 @@ from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
+from campaigns import selectors as campaign_selectors
 from core.cached_answers import page_kept_for_readers_without_session
 from core.localization import localized
+
+from . import selectors
 
 
 class HomePage(Page):
@@ -51,8 +54,6 @@ class HomePage(Page):
     def serve(self, request, *args, **kwargs):
         # The front page shows calls, free places and the catalogue: kept whole for readers without a
         # session under the listing's versions, which its own edits replace too (cms.signals).
-        from campaigns import selectors as campaign_selectors
-
         return page_kept_for_readers_without_session(
             request,
             key_for=functools.partial(campaign_selectors.page_response_key, surface="home page"),
@@ -61,8 +62,6 @@ class HomePage(Page):
         )
 
     def get_context(self, request, *args, **kwargs):
-        from cms import selectors
-
         context = super().get_context(request, *args, **kwargs)
         context["headline"] = selectors.headline_numbers()
         context["today"] = timezone.localdate()
