@@ -18,9 +18,11 @@ from wagtail.search import index
 
 from city.models import Department, District, Service
 from core.localization import format_date, is_persian, localized
+from volunteers.ngos.selectors import teams_managed_by
 
 from .blocks import CallBodyBlock
 from .panels import OpenCallPageForm, ShiftsPanel
+from .team_forms import TeamReserveForm
 
 # --- Open calls ---------------------------------------------------------------------------------------
 # Shifts and sign-ups are ordinary models, not parts of the call page: page revisions, moderation and
@@ -233,13 +235,28 @@ class OpenCallPage(Page):
         if errors:
             raise ValidationError(errors)
 
-    def get_context(self, request, *args, **kwargs):
-        from . import selectors
+    def shifts_in_order(self):
+        return Shift.objects.filter(call=self).order_by("starts_at", "pk")
 
+    def is_accepting_signups(self) -> bool:
+        """Open for new sign-ups: live, not closed by staff."""
+        return self.live and not CallClosure.objects.filter(call=self).exists()
+
+    def shifts_reservable_for_teams(self, *, now=None) -> list:
+        """The call's shifts a team may still reserve places on: not over, sign-ups open, before the time
+        unassigned team places go back to the public, with team places left."""
+        now = now or timezone.now()
+        return [
+            shift
+            for shift in self.shifts_in_order().filter(ends_at__gt=now, team_places__gt=0)
+            if shift.signup_deadline > now and shift.team_places_release_at > now and shift.team_places_left
+        ]
+
+    def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         # A preview of a call not saved yet has no shifts and takes no sign-ups.
-        context["shifts"] = selectors.shift_list_for_call(call=self) if self.pk else []
-        context["is_accepting_signups"] = bool(self.pk) and selectors.call_is_accepting_signups(call=self)
+        context["shifts"] = self.shifts_in_order() if self.pk else []
+        context["is_accepting_signups"] = bool(self.pk) and self.is_accepting_signups()
         context.update(self._team_reservation_context(request, context["is_accepting_signups"]))
         return context
 
@@ -249,13 +266,10 @@ class OpenCallPage(Page):
         user = getattr(request, "user", None)
         if not (self.pk and self.open_to_teams and user is not None and user.is_authenticated):
             return {}
-        from . import selectors
-        from .team_forms import TeamReserveForm
-
-        teams = list(selectors.teams_managed_by(user=user, verified_only=True))
+        teams = list(teams_managed_by(user=user, verified_only=True))
         if not teams:
             return {}
-        shifts = selectors.shift_reservable_for_teams(call=self) if is_accepting_signups else []
+        shifts = self.shifts_reservable_for_teams() if is_accepting_signups else []
         return {
             "team_reservations": list(
                 TeamReservation.objects.filter(shift__call=self, team__in=teams)

@@ -29,12 +29,10 @@ class ShiftsPanel(Panel):
         template_name = "campaigns/admin/shifts_panel.html"
 
         def get_context_data(self, parent_context=None):
-            from .selectors import shift_list_for_call
-
             context = super().get_context_data(parent_context)
             call = self.instance
             context["call"] = call
-            context["shifts"] = shift_list_for_call(call=call) if call.pk else []
+            context["shifts"] = call.shifts_in_order() if call.pk else []
             if call.pk:
                 context["add_url"] = f"{reverse('campaigns_shift:add')}?call={call.pk}"
             return context

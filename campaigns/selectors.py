@@ -39,7 +39,7 @@ from wagtail.models import PageViewRestriction
 
 from city.models import DelphiRound, Department, District, Service
 from city.permissions import departments_for_staff
-from volunteers.models import OrganisationMembership, Team
+from volunteers.ngos.selectors import teams_managed_by
 
 from .errors import (
     CallNotFound,
@@ -402,12 +402,12 @@ def call_get(*, call_id: int) -> OpenCallPage:
 
 
 def shift_list_for_call(*, call: OpenCallPage) -> QuerySet[Shift]:
-    return Shift.objects.filter(call=call).order_by("starts_at", "pk")
+    return call.shifts_in_order()
 
 
 def call_is_accepting_signups(*, call: OpenCallPage) -> bool:
     """Open for new sign-ups: live, not closed by staff."""
-    return call.live and not CallClosure.objects.filter(call=call).exists()
+    return call.is_accepting_signups()
 
 
 def call_map_points(*, calls, request) -> list[dict]:
@@ -491,19 +491,6 @@ def signup_get_for_staff(*, signup_id: int, user) -> SignUp:
 
 
 # --- Teams and their reservations -------------------------------------------------------------------
-
-
-def teams_managed_by(*, user, verified_only: bool = False):
-    """Teams of the NGOs the person is an owner or manager of (of verified NGOs only, if asked)."""
-    if not getattr(user, "is_authenticated", False):
-        return Team.objects.none()
-    managed = OrganisationMembership.objects.filter(
-        user=user, role__in=[OrganisationMembership.Role.OWNER, OrganisationMembership.Role.MANAGER]
-    ).values("organisation_id")
-    teams = Team.objects.filter(organisation_id__in=managed).select_related("organisation")
-    if verified_only:
-        teams = teams.filter(organisation__verified_at__isnull=False)
-    return teams.order_by("organisation__name_fa", "name", "pk")
 
 
 def team_get_for_manager(*, team_id: int, user):
@@ -596,14 +583,8 @@ def team_members_to_assign(*, reservation: TeamReservation):
 
 
 def shift_reservable_for_teams(*, call: OpenCallPage, now=None) -> list[Shift]:
-    """The call's shifts a team may still reserve places on: not over, sign-ups open, before the time
-    unassigned team places go back to the public, with team places left."""
-    now = now or timezone.now()
-    return [
-        shift
-        for shift in shift_list_for_call(call=call).filter(ends_at__gt=now, team_places__gt=0)
-        if shift.signup_deadline > now and shift.team_places_release_at > now and shift.team_places_left
-    ]
+    """The call's shifts a team may still reserve places on (OpenCallPage.shifts_reservable_for_teams)."""
+    return call.shifts_reservable_for_teams(now=now)
 
 
 # --- Rosters --------------------------------------------------------------------------------------------

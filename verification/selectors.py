@@ -10,8 +10,8 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from campaigns.models import Shift, SignUp
-from campaigns.selectors import teams_managed_by
 from city.permissions import departments_for_staff
+from volunteers.ngos.selectors import teams_managed_by
 
 from .errors import CompletionNotFound, NotVerificationStaff, ShiftNotFound, SignUpNotFound
 from .models import Completion, CompletionPhoto, Verification

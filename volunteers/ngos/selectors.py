@@ -127,9 +127,17 @@ def organisations_managed_by(*, user) -> QuerySet[Organisation]:
     )
 
 
-def teams_managed_by(*, user) -> QuerySet[Team]:
-    """Teams of the NGOs the person manages."""
-    return Team.objects.filter(organisation__in=organisations_managed_by(user=user))
+def teams_managed_by(*, user, verified_only: bool = False) -> QuerySet[Team]:
+    """Teams of the NGOs the person is an owner or manager of (of verified NGOs only, if asked), by NGO
+    and name, each with its NGO."""
+    if not getattr(user, "is_authenticated", False):
+        return Team.objects.none()
+    teams = Team.objects.filter(organisation__in=organisations_managed_by(user=user)).select_related(
+        "organisation"
+    )
+    if verified_only:
+        teams = teams.filter(organisation__verified_at__isnull=False)
+    return teams.order_by("organisation__name_fa", "name", "pk")
 
 
 def organisations_awaiting_verification() -> QuerySet[Organisation]:
