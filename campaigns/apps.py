@@ -7,4 +7,10 @@ class CampaignsConfig(AppConfig):
     verbose_name = _("Campaigns")
 
     def ready(self):
-        from . import signals  # noqa: F401
+        from . import (
+            signals,  # noqa: F401  (signal receivers register on import)
+            views,
+        )
+        from .models import CallIndexPage
+
+        CallIndexPage.listing_view = staticmethod(views.call_listing)
