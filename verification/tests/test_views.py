@@ -297,35 +297,3 @@ def test_second_approval_from_the_admin(client, settings):
 
     completion.refresh_from_db()
     assert completion.status == "approved"
-
-
-def test_the_demo_loads_pending_reports_for_staff_urban_once():
-    from campaigns.services import departments_setup
-    from demo import reports as demo
-    from demo.calls import demo_calls_load
-    from demo.home import demo_home_page_load
-    from demo.people import demo_people_load
-
-    demo_home_page_load()
-    departments_setup()
-    demo_calls_load()
-    demo_people_load()
-
-    created = demo.load()
-
-    assert created == 4
-    assert demo.load() == 0
-    from django.contrib.auth import get_user_model
-
-    staff_urban = get_user_model().objects.get(username="staff-urban")
-    from verification.selectors import completion_queue
-
-    queue = list(completion_queue(user=staff_urban))
-    assert len(queue) == 4
-    assert {c.signup.volunteer.username for c in queue} == {
-        "citizen",
-        "ngo-member-1",
-        "ngo-member-2",
-        "ngo-member-3",
-    }
-    assert sum(c.photos.count() for c in queue) == 4

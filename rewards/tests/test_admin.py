@@ -6,7 +6,6 @@ from django.urls import reverse
 from campaigns.tests.factories import PersonFactory
 from city.models import Department
 from rewards import services
-from rewards.models import Reward
 from rewards.tests.factories import approval_create, counter_staff, reward_create
 
 pytestmark = pytest.mark.django_db
@@ -62,20 +61,3 @@ def test_budget_report_per_department_and_month(client):
     assert (cultural.vouchers_issued, cultural.vouchers_redeemed) == (2, 1)
     assert (cultural.value_issued, cultural.value_redeemed) == (1_000_000, 500_000)
     assert urban.points_issued == 300
-
-
-def test_demo_loads_rewards_and_the_citizens_points_once():
-    from django.core.management import call_command
-
-    from demo import rewards as demo
-
-    call_command("load_demo", "--allow-without-debug", verbosity=0)
-    first = demo.load()
-    second = demo.load()
-
-    assert Reward.objects.count() == 3
-    assert first["citizen_points"] > 0 and second == {
-        "rewards_created": 0,
-        "citizen_points": first["citizen_points"],
-    }
-    assert services.ledger_verify() == []
