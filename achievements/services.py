@@ -16,6 +16,7 @@ from django.db.models import Count, F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core import outbox
 from rewards.errors import RedemptionRefused, RewardErrorCode
 from rewards.selectors import lifetime_ledger_entries
 
@@ -183,7 +184,7 @@ def _level_reached(*, user_id: int, verification_id: int | None) -> None:
             attainment = LevelAttainment.objects.create(user_id=user_id, level=level)
     except IntegrityError:
         return
-    transaction.on_commit(lambda: tasks.notify_level_reached_task.delay(attainment.pk))
+    outbox.send_after_commit(tasks.notify_level_reached_task, attainment.pk)
 
 
 def badges_award(*, user_id: int, verification_id: int | None = None) -> list[BadgeAward]:
@@ -208,8 +209,8 @@ def badges_award(*, user_id: int, verification_id: int | None = None) -> list[Ba
             continue  # a concurrent credit awarded it first
         awarded.append(award)
     if awarded:
-        award_ids = [award.pk for award in awarded]
-        transaction.on_commit(lambda: [tasks.notify_badge_award_task.delay(pk) for pk in award_ids])
+        for award in awarded:
+            outbox.send_after_commit(tasks.notify_badge_award_task, award.pk)
     return awarded
 
 

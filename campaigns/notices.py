@@ -1,7 +1,8 @@
 """What people are told when their sign-up changes, and the Celery tasks that tell them after the commit.
 
-Services enqueue these tasks with `delay_on_commit`; they live beside the notices rather than in tasks.py
-because tasks.py runs the periodic jobs, which call the services: one module for both would be a loop.
+Services enqueue these tasks with `core.outbox.send_after_commit`; they live beside the notices rather than
+in tasks.py because tasks.py runs the periodic jobs, which call the services: one module for both would be
+a loop.
 The tasks keep their names from tasks.py, so messages queued before an upgrade still find them.
 """
 

@@ -18,6 +18,7 @@ from wagtail.models import (
 )
 
 from city.models import Department
+from core import outbox
 from core.localization import format_date, format_number
 from volunteers.models import OrganisationMembership
 
@@ -542,7 +543,7 @@ def _waitlist_promote(*, shift_id: int, now) -> list[int]:
     )
     Shift.objects.filter(pk=shift_id).update(confirmed_count=F("confirmed_count") + len(first_in_line))
     for signup_id in first_in_line:
-        notices.notify_signup_promoted_task.delay_on_commit(signup_id)
+        outbox.send_after_commit(notices.notify_signup_promoted_task, signup_id)
     return first_in_line
 
 
@@ -633,7 +634,7 @@ def signup_staff_cancel(*, signup: SignUp, actor, reason: str) -> SignUp:
     _signup_mark_cancelled(signup, now=now, cancelled_by=actor, reason=reason)
     if was_confirmed:
         _confirmed_place_given_up(shift=shift, signup=signup, now=now)
-    notices.notify_signup_cancelled_by_staff_task.delay_on_commit(signup.pk)
+    outbox.send_after_commit(notices.notify_signup_cancelled_by_staff_task, signup.pk)
     return signup
 
 
@@ -856,7 +857,7 @@ def team_reservation_release(*, reservation_id: int, now=None) -> int | None:
         _waitlist_promote(shift_id=shift_id, now=now)
         _shift_places_changed(shift, now)
         if reservation.reserved_by_id:
-            notices.notify_team_places_released_task.delay_on_commit(reservation.pk)
+            outbox.send_after_commit(notices.notify_team_places_released_task, reservation.pk)
     return released
 
 
@@ -897,6 +898,4 @@ def call_reopen(*, call: OpenCallPage) -> None:
 
 def call_stopped_taking_part(*, call: OpenCallPage) -> None:
     """The call was closed or unpublished: tell its volunteers, once the change is committed."""
-    notices.notify_call_stopped_task.delay_on_commit(call.pk)
-
-
+    outbox.send_after_commit(notices.notify_call_stopped_task, call.pk)

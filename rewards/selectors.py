@@ -5,11 +5,12 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 import jdatetime
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from city.permissions import departments_for_staff
+from verification.models import Verification
 
 from .errors import (
     RewardNotFound,
@@ -256,3 +257,37 @@ def reward_budget_used(*, reward: Reward, month: str) -> int:
 
 def counter_departments(*, user):
     return departments_for_staff(user=user)
+
+
+# --- Credits that should exist ---------------------------------------------------------------------------
+
+
+def approvals_missing_credit(*, decided_before: datetime.datetime) -> QuerySet[Verification]:
+    """Final approvals decided before `decided_before` that stand (not revoked) and were never credited:
+    no earn entry of their own, and none of an earlier approval of the same work that still stands (that
+    one was paid instead). The outbox delivers every credit within minutes, so any found is a fault."""
+    own_credit = LedgerEntry.objects.filter(kind=Kind.EARN, verification_id=OuterRef("pk"))
+    same_work_paid = LedgerEntry.objects.filter(
+        kind=Kind.EARN, verification__completion_id=OuterRef("completion_id")
+    ).exclude(verification__revoked_by__ledger_entries__kind=Kind.REVERSAL)
+    return (
+        Verification.objects.filter(is_final_approval=True, created_at__lt=decided_before)
+        .filter(revoked_by__isnull=True)
+        .exclude(Exists(own_credit))
+        .exclude(Exists(same_work_paid))
+        .order_by("created_at", "pk")
+    )
+
+
+def revocations_missing_reversal(*, decided_before: datetime.datetime) -> QuerySet[Verification]:
+    """Revocations decided before `decided_before` of approvals that were credited, with no reversal."""
+    credited = LedgerEntry.objects.filter(
+        kind__in=(Kind.EARN, Kind.BONUS), verification_id=OuterRef("revokes_id")
+    )
+    reversed_ = LedgerEntry.objects.filter(kind=Kind.REVERSAL, verification_id=OuterRef("pk"))
+    return (
+        Verification.objects.filter(decision=Verification.Decision.REVOKE, created_at__lt=decided_before)
+        .filter(Exists(credited))
+        .exclude(Exists(reversed_))
+        .order_by("created_at", "pk")
+    )

@@ -6,7 +6,9 @@ twice.
 """
 
 from celery import shared_task
-from django.db import OperationalError, transaction
+from django.db import OperationalError
+
+from core import outbox
 
 from . import services
 
@@ -36,14 +38,14 @@ def verification_points_reverse_task(self, revocation_id: int) -> int:
 
 
 def verification_points_credit_after_commit(*, verification_id: int) -> None:
-    """Hears verification's "completion approved": the worker credits the points once it commits.
-    robust: a broker that fails then is logged, never an error for the member of staff who decided."""
-    transaction.on_commit(lambda: verification_points_credit_task.delay(verification_id), robust=True)
+    """Hears verification's "completion approved": the worker credits the points once it commits. The
+    intent is written in the approval's transaction (core/outbox.py), so no broker failure can lose it."""
+    outbox.send_after_commit(verification_points_credit_task, verification_id)
 
 
 def verification_points_reverse_after_commit(*, revocation_id: int) -> None:
     """Hears verification's "completion revoked": the worker takes the points back once it commits."""
-    transaction.on_commit(lambda: verification_points_reverse_task.delay(revocation_id), robust=True)
+    outbox.send_after_commit(verification_points_reverse_task, revocation_id)
 
 
 @shared_task(acks_late=True)

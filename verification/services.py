@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import SignUp
 from city.permissions import departments_for_staff
+from core import outbox
 from core.errors import DomainError
 from core.localization import ascii_digits, format_number
 
@@ -244,11 +245,8 @@ def _decided_hours(completion: Completion, hours, *, default: Decimal) -> Decima
 
 def _after_commit(verification: Verification) -> None:
     """Points move (rewards hears of the decision now and acts once it commits) and the volunteer hears of
-    the decision only once it is committed.
-
-    robust: the decision stands once committed; a broker (or, run eagerly, a task) that fails afterwards
-    is logged rather than turned into an error for the member of staff who decided.
-    """
+    the decision only once it is committed; both intents are written in the decision's transaction
+    (core/outbox.py), so a broker that fails afterwards delays them but loses nothing."""
     verification_id = verification.pk
     if verification.is_final_approval:
         events.completion_approved.send(verification_id=verification_id)
@@ -258,8 +256,7 @@ def _after_commit(verification: Verification) -> None:
         Verification.Decision.REJECT,
         Verification.Decision.REVOKE,
     ):
-        notify = tasks.notify_verification_decision_task
-        transaction.on_commit(lambda: notify.delay(verification_id), robust=True)
+        outbox.send_after_commit(tasks.notify_verification_decision_task, verification_id)
 
 
 def _final_approve(completion: Completion, *, decided_by, decision: str, hours: Decimal, reason: str, now):
@@ -458,5 +455,3 @@ def shift_approve_all(*, shift, actor) -> RosterApproval:
 
 
 # --- Telling the volunteer ---------------------------------------------------------------------------
-
-

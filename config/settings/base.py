@@ -130,10 +130,36 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_RESULT_EXPIRES = 3600
 CELERY_TASK_ACKS_LATE = False  # opted into per task, only where the task is idempotent
+# A task acked late whose worker died (kill -9, out of memory) goes back to the queue at once when only the
+# pool's child died, and after the visibility timeout when the whole worker did: sized to the longest task
+# (minutes), not Redis' default hour. The outbox (core/outbox.py) hands over again what is still not done.
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT_SECONDS", default=300),
+}
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# The transactional outbox (core/outbox.py): the first hand-over happens right after the commit; the relay
+# hands over what is due every OUTBOX_RELAY_SECONDS, again after OUTBOX_RESEND_AFTER_SECONDS (doubling)
+# while a task has not reported success, and after OUTBOX_BROKER_RETRY_SECONDS when the broker refused.
+OUTBOX_RELAY_SECONDS = env.float("OUTBOX_RELAY_SECONDS", default=15.0)
+OUTBOX_FIRST_HAND_OVER_GRACE_SECONDS = env.int("OUTBOX_FIRST_HAND_OVER_GRACE_SECONDS", default=10)
+OUTBOX_RESEND_AFTER_SECONDS = env.int("OUTBOX_RESEND_AFTER_SECONDS", default=120)
+OUTBOX_BROKER_RETRY_SECONDS = env.int("OUTBOX_BROKER_RETRY_SECONDS", default=15)
+OUTBOX_MAX_HAND_OVERS = env.int("OUTBOX_MAX_HAND_OVERS", default=10)
+OUTBOX_KEEP_DONE_DAYS = env.int("OUTBOX_KEEP_DONE_DAYS", default=7)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # All periodic work is declared here, in one place; apps add their entries as they need them.
 CELERY_BEAT_SCHEDULE: dict = {
+    "relay-outbox": {
+        "task": "core.tasks.relay_outbox_task",
+        "schedule": OUTBOX_RELAY_SECONDS,
+        "options": {"expires": OUTBOX_RELAY_SECONDS},
+    },
+    "prune-outbox": {
+        "task": "core.tasks.prune_outbox_task",
+        "schedule": 3600.0,
+        "options": {"expires": 3000},
+    },
     "publish-scheduled-pages": {"task": "cms.tasks.publish_scheduled_pages_task", "schedule": 60.0},
     # The listing's order by next shift: a call's schedule goes stale when its first counted shift ends.
     "refresh-stale-call-schedules": {

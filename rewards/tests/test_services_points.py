@@ -272,6 +272,41 @@ def test_check_ledger_command_finds_and_repairs_an_account_that_differs(capsys):
     assert services.ledger_verify() == []
 
 
+def test_check_ledger_finds_an_approval_never_credited_and_a_revocation_never_reversed(capsys):
+    from django.core.management import CommandError, call_command
+
+    from verification.models import Verification
+
+    # given an approval whose credit never ran, and a credited approval revoked without its reversal
+    uncredited = approval_create(volunteer=PersonFactory())
+    person = PersonFactory()
+    credited = approval_create(volunteer=person)
+    services.verification_points_credit(verification_id=credited.pk)
+    revocation = revocation_create(approval=credited)
+    # and a fresh approval whose credit may still be on its way
+    approval_create(volunteer=PersonFactory())
+    long_ago = timezone.now() - datetime.timedelta(hours=1)
+    decided = [uncredited.pk, credited.pk, revocation.pk]
+    Verification.objects.filter(pk__in=decided).update(created_at=long_ago)
+    capsys.readouterr()
+
+    # then the accounts equal their ledgers, yet the check fails and names both
+    assert services.ledger_verify() == []
+    with pytest.raises(CommandError, match="2 problem"):
+        call_command("check_ledger")
+    output = capsys.readouterr().out
+    assert f"approval {uncredited.pk} " in output and "never credited" in output
+    assert f"revocation {revocation.pk} " in output and "never reversed" in output
+
+    # and --repair makes the credit and the reversal, once
+    call_command("check_ledger", "--repair")
+    call_command("check_ledger", "--repair")
+    assert LedgerEntry.objects.filter(kind="earn", verification=uncredited).count() == 1
+    assert LedgerEntry.objects.filter(kind="reversal", verification=revocation).count() == 1
+    assert account_of(person).balance == 0
+    call_command("check_ledger")
+
+
 def test_on_postgresql_ledger_entries_can_be_neither_changed_nor_deleted():
     from django.db import connection
 
