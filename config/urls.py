@@ -8,10 +8,11 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from .api import api
-from .health import health
+from .health import alive, health
 
 urlpatterns = [
     path("health", health, name="health"),
+    path("health/live", alive, name="health-live"),
     path("api/v1/", api.urls),
     path("admin/", include(wagtailadmin_urls)),
     path("django-admin/", admin.site.urls),

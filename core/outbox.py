@@ -81,7 +81,8 @@ def _hand_over_one(message: OutboxMessage) -> bool:
     try:
         task = current_app.tasks[message.task_name]
         # retry=False: the outbox is the retry; a request must not wait on a broker that is down.
-        task.apply_async(args=message.args, task_id=task_id, retry=False)
+        # ignore_result: nobody waits for it, and a result backend that is down would hold the request.
+        task.apply_async(args=message.args, task_id=task_id, retry=False, ignore_result=True)
     except Exception as error:  # a broker down, or (eager) the task itself failing: try again later
         logger.warning("Outbox message %s (%s) not handed over: %r", message.pk, message.task_name, error)
         _update(

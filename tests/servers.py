@@ -173,9 +173,9 @@ class CeleryWorker:
     log_file: Path
     node_name: str = field(default_factory=lambda: f"hamyar-test-{uuid.uuid4().hex[:8]}@localhost")
     process: subprocess.Popen | None = None
+    extra_environment: dict[str, str] = field(default_factory=dict)
 
-    def start(self, celery_app, *, timeout_seconds: float = 30.0) -> None:
-        """Starts the worker and returns once it answers a ping through Redis."""
+    def environment(self) -> dict[str, str]:
         environment = {
             name: value for name, value in os.environ.items()
             if not name.startswith(("CELERY_", "DJANGO_", "DATABASE_", "REDIS_"))
@@ -188,8 +188,14 @@ class CeleryWorker:
             DJANGO_DEBUG="false",
             DATABASE_URL=self.database_url,
             REDIS_URL=self.redis_url,
+            **self.extra_environment,
         )
-        with open(self.log_file, "wb") as log:
+        return environment
+
+    def start(self, celery_app, *, timeout_seconds: float = 30.0) -> None:
+        """Starts the worker and returns once it answers a ping through Redis."""
+        environment = self.environment()
+        with open(self.log_file, "ab") as log:
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "celery", "-A", "config", "worker", "--loglevel=INFO", "--pool=solo",
                  "--concurrency=1", f"--hostname={self.node_name}", "--without-mingle", "--without-gossip",
@@ -206,6 +212,12 @@ class CeleryWorker:
         self.stop()
         raise RuntimeError(f"The Celery worker did not answer within {timeout_seconds} s:\n{self.log()}")
 
+    def kill(self) -> None:
+        """`kill -9` of the worker and everything it started, as the out-of-memory killer would."""
+        if self.process is not None and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait()
+
     def stop(self) -> None:
         """Warm shutdown (SIGTERM), then SIGKILL if the worker hangs."""
         if self.process is None or self.process.poll() is not None:
@@ -219,3 +231,74 @@ class CeleryWorker:
 
     def log(self) -> str:
         return self.log_file.read_text(errors="replace") if self.log_file.exists() else ""
+
+
+@dataclass
+class CeleryBeat:
+    """A real `celery beat` process of this project, sending the periodic tasks to the given Redis."""
+
+    worker: CeleryWorker  # beat runs with the worker's environment
+    schedule_file: Path
+    log_file: Path
+    process: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        with open(self.log_file, "ab") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "celery", "-A", "config", "beat", "--loglevel=INFO",
+                 f"--schedule={self.schedule_file}"],
+                cwd=PROJECT_DIR, env=self.worker.environment(), stdout=log, stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )  # fmt: skip
+
+    def stop(self) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+    def log(self) -> str:
+        return self.log_file.read_text(errors="replace") if self.log_file.exists() else ""
+
+
+@dataclass
+class RedisServer:
+    """A redis-server of its own on a fixed port, which a test may stop and start again (an outage)."""
+
+    directory: Path
+    port: int = field(default_factory=free_tcp_port)
+    process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self, *, timeout_seconds: float = 10.0) -> None:
+        import redis
+
+        executable = shutil.which("redis-server")
+        if executable is None:
+            skip_or_fail(INSTALL_REDIS)
+        # Nothing persisted: a restart comes back empty, as a Redis that lost its data does.
+        self.process = subprocess.Popen(
+            [executable, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+             "--dir", str(self.directory)],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+        )  # fmt: skip
+        deadline = time.monotonic() + timeout_seconds
+        while time.monotonic() < deadline:
+            try:
+                if redis.Redis(port=self.port, socket_connect_timeout=0.2).ping():
+                    return
+            except redis.RedisError:
+                time.sleep(0.05)
+        raise RuntimeError(f"redis-server did not answer on port {self.port}")
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=10)

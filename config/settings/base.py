@@ -114,10 +114,32 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")
+# Redis is an accelerator, not a dependency (core/cache.py): with Redis down the default cache misses, so
+# every answer is computed from PostgreSQL, and the limits on failed attempts count in the database.
+REDIS_CACHE_OPTIONS = {
+    "SOCKET_CONNECT_TIMEOUT": env.float("REDIS_CACHE_CONNECT_TIMEOUT_SECONDS", default=0.25),
+    "SOCKET_TIMEOUT": env.float("REDIS_CACHE_TIMEOUT_SECONDS", default=0.5),
+}
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {**REDIS_CACHE_OPTIONS, "IGNORE_EXCEPTIONS": True},
+        },
+        "limits": {
+            "BACKEND": "core.cache.FailoverCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "limits",
+            "OPTIONS": {"PRIMARY_OPTIONS": REDIS_CACHE_OPTIONS, "FALLBACK_TABLE": "core_cache_fallback"},
+        },
+    }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "limits": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "limits"},
+    }
+
 
 # --- Celery ----------------------------------------------------------------------------------------
 # Without Redis there is no broker: tasks run eagerly in the calling process, so the embedded site works

@@ -19,7 +19,7 @@ NINJA_NUM_PROXIES = env.int("NINJA_NUM_PROXIES", default=1)
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
 # The health probe comes over plain HTTP from inside the compose network. SecurityMiddleware matches these
 # patterns against the path with its leading slash stripped, so "/health" is matched as "health".
-SECURE_REDIRECT_EXEMPT = [r"^health$"]
+SECURE_REDIRECT_EXEMPT = [r"^health$", r"^health/live$"]
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 LANGUAGE_COOKIE_SECURE = True

@@ -22,7 +22,10 @@ WHITENOISE_AUTOREFRESH = True
 # Unit tests run embedded whatever the developer's shell exports; the integration tests point Celery and
 # the cache at the Redis server they start themselves.
 REDIS_URL = ""
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "limits": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "limits"},
+}
 CELERY_BROKER_URL = "memory://localhost/"
 CELERY_RESULT_BACKEND = "cache+memory://"
 CELERY_TASK_ALWAYS_EAGER = True

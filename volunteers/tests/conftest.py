@@ -1,15 +1,17 @@
 import pytest
-from django.core.cache import cache
+from django.core.cache import caches
 
 from volunteers.sms import OutboxSmsBackend
 
 
 @pytest.fixture(autouse=True)
 def no_attempts_counted_yet():
-    """Counts of failed attempts and of codes asked for live in the cache, which outlives a test."""
-    cache.clear()
+    """Counts of failed attempts and of codes asked for live in the caches, which outlive a test."""
+    for name in ("default", "limits"):
+        caches[name].clear()
     yield
-    cache.clear()
+    for name in ("default", "limits"):
+        caches[name].clear()
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ import hashlib
 import time
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
@@ -28,14 +27,6 @@ pytestmark = pytest.mark.django_db
 
 PASSWORD = "a-long-secret-9"  # PersonFactory's
 ENGLISH = {"accept-language": "en"}
-
-
-@pytest.fixture(autouse=True)
-def no_failures_counted_yet():
-    """Counts of failed attempts live in the cache, which outlives a test."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

@@ -1,0 +1,94 @@
+"""Caches for a site where Redis is an accelerator, not a dependency (settings in config/settings/base.py).
+
+- `default` (kept answers, versions): django-redis with IGNORE_EXCEPTIONS, so Redis down is a miss and
+  every page is computed from the database.
+- `limits` (failed log-ins, codes asked for): `FailoverCache`, Redis first and the database when Redis
+  fails, so limits keep limiting through an outage instead of opening the door. The counts of the two
+  stores are separate; an outage can at most restart a window, never lift a limit for good.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any
+
+from django.core.cache import caches
+from django.core.cache.backends.base import DEFAULT_TIMEOUT, BaseCache
+from django.core.cache.backends.db import DatabaseCache
+from django.utils.connection import ConnectionProxy
+from django.utils.module_loading import import_string
+
+logger = logging.getLogger(__name__)
+
+# The `limits` cache, as `django.core.cache.cache` is the default one.
+limits_cache = ConnectionProxy(caches, "limits")
+
+# How long to go straight to the database after Redis failed, so an outage costs one failed connection
+# per process and interval rather than one per operation.
+PRIMARY_PAUSE_SECONDS = 5.0
+
+
+class FailoverCache(BaseCache):
+    """A primary cache (Redis) that falls back to a database table when the primary raises.
+
+    LOCATION is the primary's; OPTIONS: {"PRIMARY_BACKEND": dotted path, "PRIMARY_OPTIONS": {...},
+    "FALLBACK_TABLE": table name} (the table is made by core's migration 0002).
+    """
+
+    def __init__(self, location: str, params: dict[str, Any]):
+        super().__init__(params)
+        options = dict(params.get("OPTIONS", {}))
+        shared = {key: params[key] for key in ("TIMEOUT", "KEY_PREFIX", "VERSION") if key in params}
+        primary_class = import_string(options.get("PRIMARY_BACKEND", "django_redis.cache.RedisCache"))
+        self.primary = primary_class(location, {**shared, "OPTIONS": options.get("PRIMARY_OPTIONS", {})})
+        self.fallback = DatabaseCache(options.get("FALLBACK_TABLE", "core_cache_fallback"), shared)
+        self._primary_paused_until = 0.0
+
+    def _call(self, method: str, *args, **kwargs):
+        if time.monotonic() >= self._primary_paused_until:
+            try:
+                return getattr(self.primary, method)(*args, **kwargs)
+            except ValueError:  # incr()/decr() of a missing key: an answer, not a failure
+                raise
+            except Exception as error:  # Redis down or timing out: the database answers instead
+                logger.warning("Cache %s failed (%r); the database answers for a while", method, error)
+                self._primary_paused_until = time.monotonic() + PRIMARY_PAUSE_SECONDS
+        return getattr(self.fallback, method)(*args, **kwargs)
+
+    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._call("add", key, value, timeout=timeout, version=version)
+
+    def get(self, key, default=None, version=None):
+        return self._call("get", key, default=default, version=version)
+
+    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._call("set", key, value, timeout=timeout, version=version)
+
+    def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._call("touch", key, timeout=timeout, version=version)
+
+    def delete(self, key, version=None):
+        return self._call("delete", key, version=version)
+
+    def get_many(self, keys, version=None):
+        return self._call("get_many", keys, version=version)
+
+    def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._call("set_many", data, timeout=timeout, version=version)
+
+    def delete_many(self, keys, version=None):
+        return self._call("delete_many", keys, version=version)
+
+    def has_key(self, key, version=None):
+        return self._call("has_key", key, version=version)
+
+    def incr(self, key, delta=1, version=None):
+        return self._call("incr", key, delta=delta, version=version)
+
+    def decr(self, key, delta=1, version=None):
+        return self._call("decr", key, delta=delta, version=version)
+
+    def clear(self):
+        self.fallback.clear()
+        return self._call("clear")
