@@ -8,6 +8,7 @@ The tasks keep their names from tasks.py, so messages queued before an upgrade s
 
 from celery import shared_task
 from django.conf import settings
+from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
@@ -26,9 +27,11 @@ NOTICE_TASK_OPTIONS = {
 }
 
 
+@transaction.atomic
 def signup_notify_promoted(*, signup_id: int) -> bool:
     """Tells a person their place in line became a place on the shift, exactly once: the conditional
-    UPDATE claims the notice, so a retried or repeated task sends nothing more."""
+    UPDATE claims the notice in the transaction that sends it, so a failed send is claimed by nobody (the
+    retry sends it) and a repeated task sends nothing more."""
     claimed = SignUp.objects.filter(
         pk=signup_id, status=SignUp.Status.CONFIRMED, promotion_notified_at__isnull=True
     ).update(promotion_notified_at=timezone.now())
@@ -38,15 +41,16 @@ def signup_notify_promoted(*, signup_id: int) -> bool:
     language = person_language(signup.volunteer)
     with translation.override(language):  # `%` renders the text now: in the person's language
         text = _("A place freed up on “%(call)s” on %(date)s and it is now yours. See you there!") % {
-            "call": signup.shift.call.title,
+            "call": signup.shift.call.localized_title,
             "date": format_date(signup.shift.starts_at, with_time=True, language=language),
         }
     person_notify(user=signup.volunteer, subject=_("You have a place"), text=text, language=language)
     return True
 
 
+@transaction.atomic
 def signup_notify_cancelled_by_staff(*, signup_id: int) -> bool:
-    """Tells a person that staff cancelled their sign-up, and why; exactly once (a conditional UPDATE)."""
+    """Tells a person that staff cancelled their sign-up, and why; exactly once (claimed as above)."""
     claimed = SignUp.objects.filter(
         pk=signup_id,
         status=SignUp.Status.CANCELLED,
@@ -62,7 +66,7 @@ def signup_notify_cancelled_by_staff(*, signup_id: int) -> bool:
             "The organisers cancelled your sign-up for “%(call)s” on %(date)s. Reason: %(reason)s. "
             "See other open calls on Hamyar."
         ) % {
-            "call": signup.shift.call.title,
+            "call": signup.shift.call.localized_title,
             "date": format_date(signup.shift.starts_at, with_time=True, language=language),
             "reason": signup.cancellation_reason,
         }
@@ -72,9 +76,10 @@ def signup_notify_cancelled_by_staff(*, signup_id: int) -> bool:
     return True
 
 
+@transaction.atomic
 def team_places_notify_released(*, reservation_id: int) -> bool:
     """Tells the manager who reserved the places that the unassigned ones went back to the public;
-    exactly once (a conditional UPDATE claims the notice)."""
+    exactly once (claimed as above)."""
     claimed = TeamReservation.objects.filter(
         pk=reservation_id,
         released_at__isnull=False,
@@ -96,7 +101,7 @@ def team_places_notify_released(*, reservation_id: int) -> bool:
         ) % {
             "count": format_number(reservation.released_places),
             "team": reservation.team.name,
-            "call": reservation.shift.call.title,
+            "call": reservation.shift.call.localized_title,
             "date": format_date(reservation.shift.starts_at, with_time=True, language=language),
             "hours": format_number(settings.TEAM_PLACES_RELEASE_HOURS),
         }
@@ -112,8 +117,9 @@ def team_places_notify_released(*, reservation_id: int) -> bool:
 def signups_notify_call_stopped(*, call_id: int) -> int:
     """Tells each person still signed up for an upcoming shift of the call, exactly once.
 
-    The conditional UPDATE claims a person's notice before it is sent, so two runs of this (a retry, or
-    closing and then unpublishing) can never both send it. Returns how many people were told.
+    The conditional UPDATE claims a person's notice in the transaction that sends it, so two runs of this
+    (a retry, or closing and then unpublishing) can never both send it, and a failed send is claimed by
+    nobody. Returns how many people were told.
     """
     call = OpenCallPage.objects.get(pk=call_id)
     to_tell = SignUp.objects.filter(
@@ -124,23 +130,27 @@ def signups_notify_call_stopped(*, call_id: int) -> int:
     ).select_related("volunteer", "shift")
     told = 0
     for signup in to_tell:
-        claimed = SignUp.objects.filter(pk=signup.pk, call_stopped_notified_at__isnull=True).update(
-            call_stopped_notified_at=timezone.now()
-        )
-        if not claimed:
-            continue
-        person_notify(
-            user=signup.volunteer,
-            subject=_("A call you signed up for has stopped"),
-            text=_(
-                "“%(call)s” no longer takes part, so your shift on %(date)s will not go ahead as planned. "
-                "Sorry for the change; see other open calls on Hamyar."
+        with transaction.atomic():
+            claimed = SignUp.objects.filter(pk=signup.pk, call_stopped_notified_at__isnull=True).update(
+                call_stopped_notified_at=timezone.now()
             )
-            % {
-                "call": call.title,
-                "date": format_date(signup.shift.starts_at, with_time=True, language="fa"),
-            },
-        )
+            if not claimed:
+                continue
+            language = person_language(signup.volunteer)
+            with translation.override(language):  # `%` renders the text now: in the person's language
+                text = _(
+                    "“%(call)s” no longer takes part, so your shift on %(date)s will not go ahead as "
+                    "planned. Sorry for the change; see other open calls on Hamyar."
+                ) % {
+                    "call": call.localized_title,
+                    "date": format_date(signup.shift.starts_at, with_time=True, language=language),
+                }
+            person_notify(
+                user=signup.volunteer,
+                subject=_("A call you signed up for has stopped"),
+                text=text,
+                language=language,
+            )
         told += 1
     return told
 

@@ -101,6 +101,8 @@ class Organisation(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     rejection_reason = models.TextField(_("reason for rejection"), blank=True)
+    # When the owners were last told of a decision (see volunteers/ngos/notices.py).
+    decision_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -3,6 +3,7 @@
 from celery import shared_task
 
 from . import services
+from .ngos.notices import notify_organisation_decision_task  # noqa: F401  (registers it with the worker)
 
 
 @shared_task(acks_late=True)

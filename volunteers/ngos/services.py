@@ -9,21 +9,19 @@ import datetime
 import logging
 import secrets
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import F, ProtectedError, RestrictedError
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.log_actions import log
 
-from core.localization import ascii_digits, localized
+from core import outbox
+from core.localization import ascii_digits
 
 from ..models import Invitation, Organisation, OrganisationMembership, Team, User
-from ..notifications import person_notify
-from . import selectors
+from . import notices, selectors
 from .errors import (
     AlreadyAMember,
     AlreadyRejected,
@@ -58,14 +56,6 @@ INVITATION_MAX_USES = 500
 LOG_VERIFIED = "volunteers.organisation_verified"
 LOG_REJECTED = "volunteers.organisation_rejected"
 LOG_RESUBMITTED = "volunteers.organisation_resubmitted"
-
-
-def _person_language(user) -> str:
-    return getattr(user, "preferred_language", "") or settings.LANGUAGE_CODE
-
-
-def _absolute(path: str) -> str:
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
 
 
 def _require_manager(*, organisation: Organisation, actor) -> OrganisationMembership:
@@ -162,21 +152,6 @@ def organisation_register(
     return organisation
 
 
-def _notify_owners(*, owners: list[User], organisation: Organisation, subject, text, values: dict) -> None:
-    """Tells each owner in their own language, with the NGO's name and its page's address in it."""
-    for owner in owners:
-        language = _person_language(owner)
-        with translation.override(language):
-            filled = {
-                **values,
-                "ngo": localized(organisation, "name"),
-                "url": _absolute(reverse("volunteers:ngo:dashboard", args=[organisation.pk])),
-            }
-            person_notify(
-                user=owner, subject=str(subject) % filled, text=str(text) % filled, language=language
-            )
-
-
 @transaction.atomic
 def organisation_verify(*, organisation: Organisation, actor: User) -> Organisation:
     """Municipal staff confirm the NGO is what it says; its owners are told, once."""
@@ -192,19 +167,7 @@ def organisation_verify(*, organisation: Organisation, actor: User) -> Organisat
     locked.save(update_fields=["verified_at", "verified_by"])
     log(instance=locked, action=LOG_VERIFIED, user=actor)
 
-    owners = list(selectors.organisation_owners(organisation=locked))
-    transaction.on_commit(
-        lambda: _notify_owners(
-            owners=owners,
-            organisation=locked,
-            subject=_("“%(ngo)s” is verified"),
-            text=_(
-                "Municipal staff have verified “%(ngo)s”. Your NGO can now reserve places on shifts for "
-                "its teams: %(url)s"
-            ),
-            values={},
-        )
-    )
+    outbox.send_after_commit(notices.notify_organisation_decision_task, locked.pk)
     return locked
 
 
@@ -236,19 +199,7 @@ def organisation_reject(*, organisation: Organisation, actor: User, reason: str)
         user=actor,
         data={"reason": reason, "registration_number": locked.registration_number},
     )
-    owners = list(selectors.organisation_owners(organisation=locked))
-    transaction.on_commit(
-        lambda: _notify_owners(
-            owners=owners,
-            organisation=locked,
-            subject=_("The registration of “%(ngo)s” was not accepted"),
-            text=_(
-                "Municipal staff could not verify “%(ngo)s”. The reason they gave: %(reason)s. You may "
-                "correct its details and send it again: %(url)s"
-            ),
-            values={"reason": reason},
-        )
-    )
+    outbox.send_after_commit(notices.notify_organisation_decision_task, locked.pk)
     return locked
 
 

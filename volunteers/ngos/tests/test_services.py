@@ -121,6 +121,30 @@ def test_staff_verify_an_ngo_and_its_owner_is_told_once(django_capture_on_commit
     assert len(mail.outbox) == 1
 
 
+def test_a_notice_whose_sending_fails_is_sent_by_the_retry_and_once(django_capture_on_commit_callbacks):
+    from unittest import mock
+
+    from core.models import OutboxMessage
+    from volunteers.ngos import notices
+
+    ngo = make_ngo()
+    # The mail server is down when the worker first tries: the decision stands, nobody is told yet.
+    with (
+        mock.patch("volunteers.notifications.send_mail", side_effect=ConnectionError("mail server down")),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        services.organisation_verify(organisation=ngo.organisation, actor=staff_person())
+    ngo.organisation.refresh_from_db()
+    assert ngo.organisation.is_verified and mail.outbox == []
+    message = OutboxMessage.objects.get(task_name="volunteers.tasks.notify_organisation_decision_task")
+    assert message.done_at is None  # the outbox hands it over again
+
+    # The retry sends it; any further run sends nothing more.
+    assert notices.organisation_decision_notify(organisation_id=ngo.organisation.pk) is True
+    assert notices.organisation_decision_notify(organisation_id=ngo.organisation.pk) is False
+    assert [m.to for m in mail.outbox] == [[ngo.owner.email]]
+
+
 def test_people_who_are_not_staff_cannot_verify_or_reject():
     ngo = make_ngo()
 
