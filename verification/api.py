@@ -6,8 +6,9 @@ import pydantic
 from django.http import HttpRequest
 from ninja import Query, Router, Status
 from ninja.errors import ValidationError
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
+from core.pagination import PageNumberPagination
 from volunteers.auth import api_auth
 
 from . import selectors, services
