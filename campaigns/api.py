@@ -3,9 +3,10 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 from ninja import Query, Router, Status
 from ninja.decorators import decorate_view
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from core.cached_answers import cached_answer
+from core.pagination import PageNumberPagination
 from volunteers.auth import api_auth
 
 from . import selectors, services
@@ -50,7 +51,7 @@ class CallPagination(PageNumberPagination):
     """Numbered pages of 20 calls, up to 100 with `page_size`, as `{"items": [...], "count": N}`.
 
     A page past the last one is empty rather than an error, and is answered without asking the database
-    for rows: a page number however large never turns into an OFFSET the database refuses.
+    for rows; a page number above `core.pagination.PAGE_MAX` answers 422 like on every paginated endpoint.
     """
 
     # Named, not ninja's nested `Input`: the OpenAPI components are keyed by class name, and another

@@ -10,6 +10,7 @@ from pydantic_core import PydanticCustomError
 from city.models import DelphiRound, Department, Service
 from core.absolute_urls import page_absolute_url
 from core.localization import ascii_digits
+from core.pagination import PAGE_MAX
 
 from . import selectors
 from .models import OpenCallPage, Shift, SignUp
@@ -126,7 +127,7 @@ class CallFilter(Schema):
 class CallPageIn(Schema):
     """Which page of open calls; see `api.CallPagination`."""
 
-    page: int = Field(1, ge=1, description="Which page, from 1.")
+    page: int = Field(1, ge=1, le=PAGE_MAX, description="Which page, from 1.")
     page_size: int = Field(20, ge=1, le=100, description="Calls per page.")
 
 
@@ -309,7 +310,7 @@ class SignUpOut(Schema):
 class SignUpPageIn(Schema):
     """Which page of my sign-ups; see `api.SignUpPagination`."""
 
-    page: int = Field(1, ge=1, description="Which page, from 1.")
+    page: int = Field(1, ge=1, le=PAGE_MAX, description="Which page, from 1.")
     page_size: int = Field(20, ge=1, le=100, description="Sign-ups per page.")
 
 

@@ -1,11 +1,13 @@
 """The REST API at /api/v1/: one NinjaAPI that mounts each app's router and speaks one error format."""
 
+import json
 import logging
 
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext_lazy as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.parser import Parser
 
 from achievements.api import public_router as achievements_public_router
 from achievements.api import router as achievements_router
@@ -32,6 +34,24 @@ MODULES_AS_PUBLISHED = {
 }
 
 
+class BodyNotAnObject(ValueError):
+    """A JSON body that is an array, a string, a number or null where an object is expected."""
+
+
+class JsonObjectParser(Parser):
+    """Every operation's JSON body is an object (its schema's fields).
+
+    ninja's schemas read their fields as attributes too, so an array, a string or null would otherwise pass
+    as an object without any of them: `PATCH /me` took `[]` as an empty change and answered 200.
+    """
+
+    def parse_body(self, request: HttpRequest):
+        data = json.loads(request.body)
+        if not isinstance(data, dict):
+            raise BodyNotAnObject()
+        return data
+
+
 class HamyarAPI(NinjaAPI):
     def get_openapi_operation_id(self, operation) -> str:
         module = operation.view_func.__module__
@@ -48,6 +68,7 @@ api = HamyarAPI(
     ),
     urls_namespace="api-v1",
     docs_url="/docs",
+    parser=JsonObjectParser(),
 )
 # Each app has a `router` whose operations all need a person (auth set once on the router:
 # volunteers.auth.api_auth, a personal token or the browser's session with CSRF) and, where it has public
@@ -102,6 +123,19 @@ def on_authentication_error(request, exc):
 
 @api.exception_handler(HttpError)
 def on_http_error(request, exc: HttpError):
+    # ninja answers a body it cannot parse with HttpError(400, "Cannot parse request body") raised from the
+    # parser's error: say what is wrong in the reader's language.
+    if isinstance(exc.__cause__, BodyNotAnObject):
+        message = _("The body must be a JSON object.")
+        return _error_response(
+            request,
+            422,
+            "invalid_input",
+            _("Some of the data sent is not valid."),
+            [{"field": "body", "message": str(message)}],
+        )
+    if exc.status_code == 400 and isinstance(exc.__cause__, ValueError):  # JSON or UTF-8 decoding
+        return _error_response(request, 400, "http_400", _("The body is not valid JSON."))
     return _error_response(request, exc.status_code, f"http_{exc.status_code}", exc.message)
 
 

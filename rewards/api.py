@@ -1,7 +1,8 @@
 from django.http import HttpRequest
 from ninja import Router, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
+from core.pagination import PageNumberPagination
 from volunteers.auth import api_auth
 
 from . import selectors, services

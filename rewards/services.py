@@ -202,8 +202,9 @@ def verification_points_credit(
     *, verification_id: int, now: datetime.datetime | None = None
 ) -> Credit | None:
     """Credits the points of the approval that made a completion approved: hours × the call's points per
-    hour, plus the bonuses of the earning rules, within their caps. Exactly once per approval, however
-    often it is called, also in parallel; None when there is nothing (more) to credit.
+    hour, plus the bonuses of the earning rules (for work of more than 0 hours), within their caps.
+    Exactly once per approval, however often it is called, also in parallel; None when there is nothing
+    (more) to credit.
     """
     try:
         return _verification_points_credit(verification_id=verification_id, now=now or timezone.now())
@@ -250,13 +251,17 @@ def _verification_points_credit(*, verification_id: int, now) -> Credit | None:
         return None
 
     hours = completion.approved_hours if completion.approved_hours is not None else approval.hours
-    base = base_points(hours=hours or Decimal(0), points_per_hour=call.points_per_hour)
+    hours = hours or Decimal(0)
+    base = base_points(hours=hours, points_per_hour=call.points_per_hour)
     rules = list(_rules_for_service(call.service))
     room, cap_name = _cap_room(account, caps=[r for r in rules if r.is_cap], worked_at=shift.starts_at)
+    # A bonus rewards verified work: an approval of no hours (verification refuses one now, but older
+    # rows may hold 0) earns none.
     bonuses = [
         rule
         for rule in rules
-        if not rule.is_cap
+        if hours > 0
+        and not rule.is_cap
         and _bonus_applies(rule, account=account, approval=approval, shift=shift, signup=signup)
     ]
 

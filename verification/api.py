@@ -4,10 +4,12 @@ import json
 
 import pydantic
 from django.http import HttpRequest
+from django.utils.translation import gettext
 from ninja import Query, Router, Status
 from ninja.errors import ValidationError
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
+from core.pagination import PageNumberPagination
 from volunteers.auth import api_auth
 
 from . import selectors, services
@@ -62,9 +64,10 @@ def _report_input(request: HttpRequest) -> tuple[CompletionIn, list]:
         try:
             raw = json.loads(request.body or b"{}")
         except (ValueError, UnicodeDecodeError):
-            raise ValidationError([{"loc": ("body",), "msg": "The body is not valid JSON."}]) from None
+            message = gettext("The body is not valid JSON.")
+            raise ValidationError([{"loc": ("body",), "msg": message}]) from None
         if not isinstance(raw, dict):
-            raise ValidationError([{"loc": ("body",), "msg": "The body must be a JSON object."}])
+            raise ValidationError([{"loc": ("body",), "msg": gettext("The body must be a JSON object.")}])
     try:
         return CompletionIn.model_validate(raw), photos
     except pydantic.ValidationError as error:

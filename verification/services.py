@@ -52,7 +52,15 @@ def second_approver_threshold() -> int:
 # --- Reporting --------------------------------------------------------------------------------------
 
 
+# Hours are kept to the hundredth (Completion.hours, Verification.hours): the smallest unit of work.
+HOURS_UNIT = Decimal("0.01")
+
+
 def _hours_value(hours) -> Decimal:
+    """`hours` rounded to HOURS_UNIT; HOURS_INVALID unless that is above 0 and below 1000.
+
+    Checked after rounding: "0.001" would otherwise be kept as 0 hours, an approval of no work.
+    """
     try:
         # People type Persian digits and the Persian decimal separator too.
         text = ascii_digits(str(hours)).strip().replace("٫", ".").replace("/", ".")
@@ -63,7 +71,15 @@ def _hours_value(hours) -> Decimal:
         raise ReportRefused(
             VerificationErrorCode.HOURS_INVALID, _("Give the hours worked as a number above 0.")
         )
-    return value.quantize(Decimal("0.01"))
+    value = value.quantize(HOURS_UNIT)
+    if value <= 0:
+        raise ReportRefused(
+            VerificationErrorCode.HOURS_INVALID,
+            _("Give the hours worked as a number of at least %(unit)s.")
+            % {"unit": format_number(HOURS_UNIT)},
+            details={"minimum": str(HOURS_UNIT)},
+        )
+    return value
 
 
 def _hours_checked(signup: SignUp, hours) -> Decimal:

@@ -105,9 +105,12 @@ def signup(request: HttpRequest, payload: SignupIn):
         "Send `username` and `password`, or `phone` and a `code` from POST /auth/codes (purpose `login`). "
         "Send the token as `Authorization: Bearer <token>`. Wrong credentials answer 401 "
         "`invalid_credentials`; a wrong code 400 `code_invalid`. After "
-        f"{_limit_text(services.LOGIN_FAILURES_PER_IDENTIFIER)} failures for one person, or "
-        f"{_limit_text(services.LOGIN_FAILURES_PER_IP)} from one address, attempts answer 429 "
-        "`too_many_attempts`, with `Retry-After` and `details.retry_after` in seconds."
+        f"{_limit_text(services.LOGIN_FAILURES_PER_IDENTIFIER_AND_IP)} failures for one person from one "
+        f"address, {_limit_text(services.LOGIN_FAILURES_PER_IP)} from one address, or "
+        f"{_limit_text(services.LOGIN_FAILURES_PER_IDENTIFIER)} for one person from any address (then "
+        "only from addresses that have failed for that person), attempts answer 429 "
+        "`too_many_attempts`, with `Retry-After` and `details.retry_after` in seconds. Password failures "
+        "never block logging in with a one-time code."
     ),
 )
 def create_token(request: HttpRequest, payload: TokenLoginIn):

@@ -24,7 +24,7 @@ PHONE_WIDGET_ATTRS = {
 
 
 class LoginForm(AuthenticationForm):
-    """Logging in with a password, with failed attempts limited per person and per address like the API."""
+    """Logging in with a password, with failed attempts limited like the API's (`services.password_login`)."""
 
     username = forms.CharField(
         label=_("Mobile number, e-mail or username"),

@@ -63,12 +63,22 @@ class FailureLimit:
     window: datetime.timedelta
 
 
-LOGIN_FAILURES_PER_IDENTIFIER = FailureLimit("login-identifier", 5, datetime.timedelta(minutes=15))
-# Looser than per identifier: many people share one address behind mobile carriers' NAT, offices and
-# universities; this limit is against one machine trying many accounts, not against typos.
+# Failed passwords slow whoever is failing, not the account's owner. Tightest per person and client
+# address: one client guessing one person's password.
+LOGIN_FAILURES_PER_IDENTIFIER_AND_IP = FailureLimit(
+    "login-identifier-ip", 5, datetime.timedelta(minutes=15)
+)
+# Looser: many people share one address behind mobile carriers' NAT, offices and universities; this limit
+# is against one machine trying many accounts, not against typos.
 LOGIN_FAILURES_PER_IP = FailureLimit("login-ip", 20, datetime.timedelta(minutes=15))
+# Against many addresses guessing one person's password. Lenient (see attempt_reserve): once used up, it
+# refuses only addresses that have failed for that person, so that anyone who knows a phone number cannot
+# lock its owner out; and the owner can always log in with a one-time code by SMS, which these password
+# failures never block.
+LOGIN_FAILURES_PER_IDENTIFIER = FailureLimit("login-identifier", 30, datetime.timedelta(minutes=15))
 
-LimitedKeys = Sequence[tuple[FailureLimit, str]]
+LimitedKey = tuple[FailureLimit, str]
+LimitedKeys = Sequence[LimitedKey]
 
 
 def _failure_cache_keys(limit: FailureLimit, key: str) -> tuple[str, str]:
@@ -85,7 +95,32 @@ def _seconds_left(limit: FailureLimit, since: float | None, now: float) -> int:
     return max(1, math.ceil(since + window - now))
 
 
-def attempt_reserve(*, limits: LimitedKeys, now: float | None = None) -> None:
+def _failure_count(limit: FailureLimit, count_key: str, since_key: str, stored: dict, now: float) -> int:
+    """Adds one failure to the key's count, in its window, and returns the new count."""
+    window = math.ceil(limit.window.total_seconds())
+    cache.add(since_key, now, window)
+    stored[since_key] = cache.get(since_key, now)
+    seconds_left = _seconds_left(limit, stored[since_key], now)
+    if cache.add(count_key, 1, seconds_left):
+        return 1
+    try:
+        count = cache.incr(count_key)
+    except ValueError:  # the window ended between add() and incr()
+        cache.set(count_key, 1, seconds_left)
+        return 1
+    # Redis's INCR on a key that expired a moment before recreates it without an expiry; touch() makes
+    # sure no count can outlive its window.
+    cache.touch(count_key, seconds_left)
+    return count
+
+
+def attempt_reserve(
+    *,
+    limits: LimitedKeys,
+    lenient: LimitedKeys = (),
+    client: LimitedKey | None = None,
+    now: float | None = None,
+) -> None:
     """Counts an attempt as failed for every key before it is checked, or refuses it with TooManyAttempts
     when a key has no failures left.
 
@@ -93,10 +128,18 @@ def attempt_reserve(*, limits: LimitedKeys, now: float | None = None) -> None:
     cannot all pass a read of the count together: at most `max_failures` attempts are ever checked per
     window. A successful attempt takes its count back with `attempt_succeeded`. `now` (a Unix time) is
     for tests.
+
+    `lenient` limits count every attempt too, but once used up they refuse only clients that have failed
+    before: an attempt that is the first failure counted for `client` (one of `limits`, e.g. a person and
+    a client address) passes them, and counts. So failures from elsewhere never shut out a client that
+    has not been failing, while a client that keeps failing meets the lenient limit at its second try.
     """
     now = time.time() if now is None else now
-    keys = {limit: _failure_cache_keys(limit, key) for limit, key in limits}
+    keys = {limit: _failure_cache_keys(limit, key) for limit, key in [*limits, *lenient]}
+    lenient_limits = {limit for limit, _ in lenient}
     stored = cache.get_many([key for pair in keys.values() for key in pair])
+    client_count_key = keys[client[0]][0] if client else None
+    first_try = client_count_key is not None and stored.get(client_count_key, 0) == 0
 
     def refuse(used_up: list[FailureLimit]) -> TooManyAttempts:
         return TooManyAttempts(
@@ -104,28 +147,24 @@ def attempt_reserve(*, limits: LimitedKeys, now: float | None = None) -> None:
         )
 
     used_up = [
-        limit for limit, (count_key, _) in keys.items() if stored.get(count_key, 0) >= limit.max_failures
+        limit
+        for limit, (count_key, _) in keys.items()
+        if stored.get(count_key, 0) >= limit.max_failures and not (limit in lenient_limits and first_try)
     ]
     if used_up:
         raise refuse(used_up)  # refused without counting: a locked-out key's window does not grow
 
-    for limit, (count_key, since_key) in keys.items():
-        window = math.ceil(limit.window.total_seconds())
-        cache.add(since_key, now, window)
-        stored[since_key] = cache.get(since_key, now)
-        seconds_left = _seconds_left(limit, stored[since_key], now)
-        if cache.add(count_key, 1, seconds_left):
-            continue
-        try:
-            count = cache.incr(count_key)
-        except ValueError:  # the window ended between add() and incr()
-            cache.set(count_key, 1, seconds_left)
-            continue
-        # Redis's INCR on a key that expired a moment before recreates it without an expiry; touch() makes
-        # sure no count can outlive its window.
-        cache.touch(count_key, seconds_left)
-        if count > limit.max_failures:
-            used_up.append(limit)
+    counts = {
+        limit: _failure_count(limit, count_key, since_key, stored, now)
+        for limit, (count_key, since_key) in keys.items()  # `limits` first, so the client's count is known
+    }
+    # The first failure counted for the client, now that parallel attempts cannot both be the first.
+    first_try = client is not None and counts[client[0]] == 1
+    used_up = [
+        limit
+        for limit, count in counts.items()
+        if count > limit.max_failures and not (limit in lenient_limits and first_try)
+    ]
     if used_up:
         raise refuse(used_up)  # a parallel attempt took the last failure first
 
@@ -210,18 +249,29 @@ def password_login(
 ) -> User:
     """The active person with this mobile number, e-mail address or username and password.
 
-    Failed attempts are limited per identifier and per client address (TooManyAttempts). A success
-    resets the identifier's count but only takes back its own attempt from the address's, so that
-    logging in to one's own account now and then cannot reset the count of someone trying others'.
+    Failed attempts are limited (TooManyAttempts) so that they slow whoever fails, not the account's
+    owner: per identifier and client address (5 in 15 minutes), per client address (20), and per
+    identifier from everywhere (30) leniently: once that is used up, a client address that has not
+    failed for this identifier may still try (and its failure counts), so nobody can lock a known person
+    out by failing on purpose. The owner can always log in with a one-time code by SMS (`code_login`),
+    which password failures never block.
+
+    A success resets the count of its identifier and address but only takes back its own attempt from
+    the others, so that logging in to one's own account now and then cannot reset the count of someone
+    trying others' accounts from the same address, or this account from elsewhere.
     """
-    per_identifier = (LOGIN_FAILURES_PER_IDENTIFIER, login_identifier_key(identifier))
+    key = login_identifier_key(identifier)
+    per_identifier_and_ip = (LOGIN_FAILURES_PER_IDENTIFIER_AND_IP, f"{key}\n{client_ip}")
     per_ip = (LOGIN_FAILURES_PER_IP, client_ip)
-    attempt_reserve(limits=[per_identifier, per_ip])
+    per_identifier = (LOGIN_FAILURES_PER_IDENTIFIER, key)
+    attempt_reserve(
+        limits=[per_identifier_and_ip, per_ip], lenient=[per_identifier], client=per_identifier_and_ip
+    )
     # Django's authenticate(): the project's backend reads mobile numbers in any form and Persian digits.
     user = authenticate(request, username=identifier, password=password)
     if user is None:
         raise InvalidCredentials()
-    attempt_succeeded(limits=[per_ip], reset=[per_identifier])
+    attempt_succeeded(limits=[per_ip, per_identifier], reset=[per_identifier_and_ip])
     return user
 
 

@@ -13,6 +13,7 @@ from wagtail.models import PageViewRestriction
 from campaigns.models import CallClosure, OpenCallPage, Shift
 from campaigns.tests.factories import publish_call
 from city.models import District
+from core.pagination import PAGE_MAX
 from volunteers.models import Skill
 
 pytestmark = pytest.mark.django_db
@@ -448,13 +449,16 @@ def test_calls_come_in_pages(client):
     first = client.get("/api/v1/calls", {"page_size": 2}).json()
     last = client.get("/api/v1/calls", {"page_size": 2, "page": 3}).json()
     past_the_end = client.get("/api/v1/calls", {"page_size": 2, "page": 4})
-    far_past_the_end = client.get("/api/v1/calls", {"page": 10**30})
+    far_past_the_end = client.get("/api/v1/calls", {"page": PAGE_MAX})
+    beyond_the_bound = client.get("/api/v1/calls", {"page": 10**30})
 
     assert first == {"items": first["items"], "count": 5}
     assert [item["id"] for item in first["items"]] == ids[:2]
     assert [item["id"] for item in last["items"]] == ids[4:]
     assert past_the_end.status_code == far_past_the_end.status_code == 200
     assert past_the_end.json() == far_past_the_end.json() == {"items": [], "count": 5}
+    assert beyond_the_bound.status_code == 422
+    assert beyond_the_bound.json()["error"]["code"] == "invalid_input"
     assert listed_ids(client) == ids  # 20 a page by default
 
 

@@ -139,6 +139,20 @@ def test_first_shift_bonus_once_and_district_bonus_for_under_served_districts():
     assert account_of(person).balance == 30 + 57 + 30 + 7
 
 
+def test_an_approval_of_no_hours_earns_no_bonus():
+    """Verification refuses 0 hours now; an approval of 0 hours written before earns nothing at all."""
+    rule("first_shift", 50)
+    person = PersonFactory()
+    approval = approval_create(volunteer=person)
+    approval.completion.approved_hours = 0
+    approval.completion.save(update_fields=["approved_hours"])
+
+    credit = services.verification_points_credit(verification_id=approval.pk)
+
+    assert (credit.earn.amount, credit.bonuses) == (0, [])
+    assert account_of(person).balance == 0
+
+
 def test_rules_of_another_department_or_inactive_rules_do_not_apply():
     EarningRule.objects.create(name="culture", kind="first_shift", points=50, department_id=3)
     rule("first_shift", 40, is_active=False)

@@ -173,6 +173,42 @@ def test_staff_approve_with_corrected_hours():
     assert body["decision"]["is_final_approval"] is True
 
 
+def test_hours_that_round_to_zero_are_refused_in_the_readers_language():
+    signup = ended_signup(hours=3)
+    client = client_for(signup.volunteer)
+    url = f"/api/v1/signups/{signup.pk}/completion"
+
+    english = client.post(
+        url, {"hours": "0.001"}, content_type="application/json", headers={"accept-language": "en"}
+    )
+    persian = client.post(url, {"hours": "0.004"}, content_type="application/json")
+
+    assert english.status_code == persian.status_code == 400
+    assert english.json()["error"] == {
+        "code": "hours_invalid",
+        "message": "Give the hours worked as a number of at least 0.01.",
+        "details": {"minimum": "0.01"},
+    }
+    assert "۰٫۰۱" in persian.json()["error"]["message"]
+    assert not Completion.objects.exists()
+    assert client.post(url, {"hours": "1"}, content_type="application/json").status_code == 201
+
+
+def test_staff_cannot_approve_hours_that_round_to_zero():
+    completion = reported(ended_signup(hours=3), hours="2")
+
+    response = client_for(staff_of()).post(
+        f"/api/v1/completions/{completion.pk}/verify",
+        {"decision": "approve", "hours": "0.001"},
+        content_type="application/json",
+    )
+
+    assert response.status_code == 400, response.content
+    assert response.json()["error"]["code"] == "hours_invalid"
+    completion.refresh_from_db()
+    assert (completion.status, completion.approved_hours) == ("pending", None)
+
+
 def test_reject_needs_a_reason_through_the_api():
     completion = reported(ended_signup())
 

@@ -91,6 +91,19 @@ def test_corrected_hours_are_bounded_like_reported_ones():
     assert error.status_code == 400
 
 
+@pytest.mark.parametrize("hours", ["0.001", "0.004", "0"])
+def test_approving_hours_that_round_to_zero_is_refused(hours):
+    completion = reported(ended_signup(hours=3), hours="2")
+
+    with pytest.raises(DomainError) as refused:
+        completion_approve(completion=completion, actor=staff_of(), hours=hours)
+
+    assert refused.value.code == "hours_invalid"
+    completion.refresh_from_db()
+    assert (completion.status, completion.approved_hours) == ("pending", None)
+    assert not Verification.objects.exists()
+
+
 def test_rejecting_needs_a_reason():
     completion = reported(ended_signup())
     staff = staff_of()

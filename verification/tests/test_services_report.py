@@ -65,6 +65,17 @@ def test_hours_must_be_a_number_above_zero(hours):
     assert code == "hours_invalid"
 
 
+@pytest.mark.parametrize("hours", ["0.001", "0.004", "0.005", "۰٫۰۰۳"])
+def test_hours_that_round_to_zero_are_refused_and_the_shift_can_still_be_reported(hours):
+    signup = ended_signup()
+
+    code = refused_code(lambda: completion_report(signup=signup, actor=signup.volunteer, hours=hours))
+
+    assert code == "hours_invalid"
+    assert not Completion.objects.exists()
+    assert reported(signup, hours="0.006").hours == Decimal("0.01")  # the smallest unit, rounded up to
+
+
 def test_hours_never_exceed_the_shift_length():
     signup = ended_signup(hours=3)
 

@@ -232,6 +232,33 @@ def test_approve_with_corrected_hours_from_the_admin(client):
     assert str(completion.approved_hours) == "2.50"
 
 
+def test_approving_hours_that_round_to_zero_from_the_admin_is_refused_with_a_message(client):
+    completion = reported(ended_signup(hours=3), hours="2")
+    client = logged_in(client, staff_of())
+
+    response = client.post(
+        reverse("verification_admin:decide", args=[completion.pk]),
+        {"action": "approve", "hours": "0.001", "expected_status": "pending"},
+        follow=True,
+    )
+
+    completion.refresh_from_db()
+    assert (completion.status, completion.approved_hours) == ("pending", None)
+    assert "۰٫۰۱" in response.content.decode()
+
+
+def test_a_report_of_hours_that_round_to_zero_shows_a_form_error(client):
+    signup = ended_signup(hours=3)
+
+    response = logged_in(client, signup.volunteer).post(
+        reverse("verification:report", args=[signup.pk]), {"hours": "0.001"}
+    )
+
+    assert response.status_code == 400
+    assert "form__errors" in response.content.decode()
+    assert not Completion.objects.exists()
+
+
 def test_reject_without_a_reason_is_refused_with_a_message(client):
     completion = reported(ended_signup())
     client = logged_in(client, staff_of())

@@ -165,6 +165,49 @@ def test_the_sixth_failure_within_15_minutes_is_refused_even_with_the_right_pass
     assert not ApiToken.objects.exists()
 
 
+def test_failures_from_one_address_do_not_shut_out_the_owner_elsewhere(client, person):
+    from_attacker = {"REMOTE_ADDR": "203.0.113.9"}
+    attacker = [log_in(client, person.username, "wrong", **from_attacker).status_code for _ in range(6)]
+
+    owner = log_in(client, person.username, REMOTE_ADDR="198.51.100.7")
+
+    assert attacker == [401] * 5 + [429]
+    assert owner.status_code == 201
+
+
+def test_once_a_person_has_failed_everywhere_only_addresses_that_failed_are_refused(client, person):
+    # given 30 failures for the person from six addresses, and one more address that failed once
+    for number in range(6):
+        for _ in range(5):
+            assert log_in(client, person.phone, "wrong", REMOTE_ADDR=f"203.0.113.{number}").status_code == 401
+    assert log_in(client, person.phone, "wrong", REMOTE_ADDR="203.0.113.77").status_code == 401  # the 31st
+
+    # then an address that failed before is refused, even with the right password
+    assert log_in(client, person.phone, REMOTE_ADDR="203.0.113.77").status_code == 429
+    # an address that has not failed for the person may try: the owner gets in
+    assert log_in(client, person.phone, REMOTE_ADDR="198.51.100.7").status_code == 201
+    # and a new address's wrong password counts: it is refused from its second try
+    assert log_in(client, person.phone, "wrong", REMOTE_ADDR="192.0.2.1").status_code == 401
+    assert log_in(client, person.phone, REMOTE_ADDR="192.0.2.1").status_code == 429
+
+
+def test_a_lenient_limit_refuses_only_a_client_that_failed_before():
+    strict = FailureLimit("test-client", max_failures=5, window=datetime.timedelta(minutes=15))
+    lenient = FailureLimit("test-all", max_failures=2, window=datetime.timedelta(minutes=15))
+
+    def attempt(client_key: str) -> None:
+        client = (strict, client_key)
+        attempt_reserve(limits=[client], lenient=[(lenient, "someone")], client=client)
+
+    attempt("a")
+    attempt("b")  # the lenient limit is used up
+    attempt("c")  # a client without failures still passes, and counts
+    with pytest.raises(TooManyAttempts):
+        attempt("a")
+    with pytest.raises(TooManyAttempts):
+        attempt("c")
+
+
 def test_the_wait_is_counted_from_the_first_failure():
     limit = FailureLimit("test", max_failures=2, window=datetime.timedelta(minutes=15))
     first_failure = time.time()

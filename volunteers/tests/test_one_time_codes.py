@@ -372,6 +372,39 @@ def test_a_deactivated_person_cannot_log_in_with_a_code_sent_before(client, sms_
     assert response.status_code == 401
 
 
+def test_password_failures_never_block_logging_in_with_a_code(client, sms_outbox):
+    """Whoever fails passwords for a person, from everywhere and from the owner's own address, the owner
+    still gets in with a code sent to their phone."""
+    person = PersonFactory(phone=PHONE)
+    owners_address = {"REMOTE_ADDR": "198.51.100.7"}
+
+    def wrong_password(**meta):
+        return client.post(
+            "/api/v1/auth/token",
+            {"username": PHONE, "password": "wrong"},
+            content_type="application/json",
+            **meta,
+        ).status_code
+
+    assert [wrong_password(**owners_address) for _ in range(6)] == [401] * 5 + [429]
+    for number in range(6):
+        for _ in range(5):
+            wrong_password(REMOTE_ADDR=f"203.0.113.{number}")
+    assert wrong_password(REMOTE_ADDR="192.0.2.1") == 401  # its first failure: passes the person's limit
+    assert wrong_password(REMOTE_ADDR="192.0.2.1") == 429
+
+    assert ask_code(client, purpose="login", **owners_address).status_code == 202
+    response = client.post(
+        "/api/v1/auth/token",
+        {"phone": PHONE, "code": OutboxSmsBackend.last_code(PHONE)},
+        content_type="application/json",
+        **owners_address,
+    )
+
+    assert response.status_code == 201, response.content
+    assert ApiToken.objects.get(pk=response.json()["token_id"]).user == person
+
+
 def test_wrong_codes_count_against_the_address(client, sms_outbox):
     """One address cannot spread its guesses over many numbers' codes."""
     people = [PersonFactory(phone=f"0935000{n:04d}") for n in range(21)]

@@ -249,3 +249,26 @@ def _in_persian(text):
 
     with translation.override("fa"):
         return str(text)
+
+
+@pytest.mark.parametrize("body", ["[]", '["first_name"]', '"Sara"', "null", "3", "true"])
+def test_patch_me_with_a_body_that_is_not_an_object_is_invalid_input(person, body):
+    response = bearer(person).patch("/api/v1/me", body, content_type="application/json", headers=ENGLISH)
+
+    assert response.status_code == 422, response.content
+    assert response.json()["error"] == {
+        "code": "invalid_input",
+        "message": "Some of the data sent is not valid.",
+        "details": [{"field": "body", "message": "The body must be a JSON object."}],
+    }
+
+
+def test_a_body_that_is_not_json_is_refused_in_the_readers_language(person):
+    english = bearer(person).patch("/api/v1/me", "{nope", content_type="application/json", headers=ENGLISH)
+    persian = bearer(person).patch(
+        "/api/v1/me", b"\xff{", content_type="application/json", headers={"accept-language": "fa"}
+    )
+
+    assert english.status_code == persian.status_code == 400
+    assert english.json()["error"] == {"code": "http_400", "message": "The body is not valid JSON."}
+    assert persian.json()["error"] == {"code": "http_400", "message": "بدنهٔ درخواست JSON معتبری نیست."}
