@@ -24,7 +24,7 @@ from django.utils import timezone, translation
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext_lazy as _
 
-from core.cache import limits_cache as cache  # counts of failures: Redis, or the database in an outage
+from core.cache import limits_cache
 from core.errors import DomainError
 from core.localization import ascii_digits
 
@@ -55,8 +55,8 @@ logger = logging.getLogger(__name__)
 @dataclass(frozen=True)
 class FailureLimit:
     """At most `max_failures` failed attempts per key (a person's identifier, an IP address…) within
-    `window`, which starts at the key's first failure. Counts live in Django's cache, shared by every web
-    process when the cache is Redis."""
+    `window`, which starts at the key's first failure. Counts live in the `limits` cache (core/cache.py):
+    Redis, shared by every web process, and the database while Redis is down."""
 
     scope: str
     max_failures: int
@@ -98,19 +98,19 @@ def _seconds_left(limit: FailureLimit, since: float | None, now: float) -> int:
 def _failure_count(limit: FailureLimit, count_key: str, since_key: str, stored: dict, now: float) -> int:
     """Adds one failure to the key's count, in its window, and returns the new count."""
     window = math.ceil(limit.window.total_seconds())
-    cache.add(since_key, now, window)
-    stored[since_key] = cache.get(since_key, now)
+    limits_cache.add(since_key, now, window)
+    stored[since_key] = limits_cache.get(since_key, now)
     seconds_left = _seconds_left(limit, stored[since_key], now)
-    if cache.add(count_key, 1, seconds_left):
+    if limits_cache.add(count_key, 1, seconds_left):
         return 1
     try:
-        count = cache.incr(count_key)
+        count = limits_cache.incr(count_key)
     except ValueError:  # the window ended between add() and incr()
-        cache.set(count_key, 1, seconds_left)
+        limits_cache.set(count_key, 1, seconds_left)
         return 1
     # Redis's INCR on a key that expired a moment before recreates it without an expiry; touch() makes
     # sure no count can outlive its window.
-    cache.touch(count_key, seconds_left)
+    limits_cache.touch(count_key, seconds_left)
     return count
 
 
@@ -137,7 +137,7 @@ def attempt_reserve(
     now = time.time() if now is None else now
     keys = {limit: _failure_cache_keys(limit, key) for limit, key in [*limits, *lenient]}
     lenient_limits = {limit for limit, _ in lenient}
-    stored = cache.get_many([key for pair in keys.values() for key in pair])
+    stored = limits_cache.get_many([key for pair in keys.values() for key in pair])
     client_count_key = keys[client[0]][0] if client else None
     first_try = client_count_key is not None and stored.get(client_count_key, 0) == 0
 
@@ -174,12 +174,14 @@ def attempt_succeeded(*, limits: LimitedKeys, reset: LimitedKeys = ()) -> None:
     for limit, key in limits:
         count_key, _ = _failure_cache_keys(limit, key)
         try:
-            count = cache.decr(count_key)
+            count = limits_cache.decr(count_key)
         except ValueError:  # its window has ended meanwhile
             continue
         if count <= 0:  # nothing left to count, or Redis recreated an expired key at -1 with no expiry
-            cache.delete(count_key)
-    cache.delete_many([cache_key for limit, key in reset for cache_key in _failure_cache_keys(limit, key)])
+            limits_cache.delete(count_key)
+    limits_cache.delete_many(
+        [cache_key for limit, key in reset for cache_key in _failure_cache_keys(limit, key)]
+    )
 
 
 # --- Personal API tokens ------------------------------------------------------------------------------
