@@ -20,7 +20,9 @@ def _call_the_user_may_edit(request, call_id: int) -> OpenCallPage:
 def close_call(request, call_id: int):
     call = _call_the_user_may_edit(request, call_id)
     if request.method == "POST":
-        call_close(call=call, actor=request.user, reason=request.POST.get("reason", "")[:300])
+        # NUL characters dropped: PostgreSQL refuses them in text, and nobody types one.
+        reason = request.POST.get("reason", "").replace("\x00", "")[:300]
+        call_close(call=call, actor=request.user, reason=reason)
         messages.success(
             request,
             _("“%(call)s” is closed to new sign-ups; those signed up are being told.") % {"call": call.title},

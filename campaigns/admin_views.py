@@ -139,7 +139,8 @@ def signup_staff_cancel(request, shift_id: int, signup_id: int):
         if signup.shift_id != shift.pk:
             raise Http404
         services.signup_staff_cancel(
-            signup=signup, actor=request.user, reason=request.POST.get("reason", "")
+            # NUL characters dropped: PostgreSQL refuses them in text, and nobody types one.
+            signup=signup, actor=request.user, reason=request.POST.get("reason", "").replace("\x00", "")
         )
     except DomainError as error:
         messages.error(request, error.message)

@@ -272,6 +272,16 @@ def test_unpublishing_a_call_tells_those_signed_up(django_capture_on_commit_call
     assert [message.to for message in mailoutbox] == [[person.email]]
 
 
+def test_a_nul_character_in_the_reason_for_closing_is_dropped_not_a_server_error(client):
+    call = publish_call()
+    client.force_login(staff_of("urban_services"))
+
+    response = client.post(reverse("campaigns_close_call", args=[call.pk]), {"reason": "باران\x00"})
+
+    assert response.status_code == 302
+    assert CallClosure.objects.get(call=call).reason == "باران"
+
+
 def test_only_staff_who_may_edit_the_call_can_close_it(client):
     call = publish_call()
     client.force_login(staff_of("cultural"))
