@@ -9,10 +9,11 @@ from core.cached_answers import cached_answer
 from core.pagination import PageNumberPagination
 from volunteers.auth import api_auth
 
-from . import selectors, services
+from . import reminders, selectors, services
 from .schemas import (
     AssignmentIn,
     AssignmentOut,
+    CalendarFeedOut,
     CallDetailOut,
     CallFilter,
     CallOut,
@@ -143,6 +144,32 @@ def list_my_signups(request: HttpRequest):
     """All my sign-ups, cancelled ones too: shifts that have not ended first, soonest first; then ended
     shifts, most recent first."""
     return selectors.signup_list_for_volunteer(volunteer=request.auth)
+
+
+def _calendar_feed_out(request: HttpRequest, feed) -> dict:
+    base_url = request.build_absolute_uri("/")
+    return {
+        "url": reminders.calendar_feed_url(feed=feed, base_url=base_url),
+        "subscribe_url": reminders.calendar_subscribe_url(feed=feed, base_url=base_url),
+    }
+
+
+@router.get("/me/calendar", response=CalendarFeedOut, tags=["Sign-ups"], summary="My calendar feed's address")
+def get_my_calendar_feed(request: HttpRequest):
+    """The private address of a calendar (.ics) of my confirmed shifts, made the first time it is asked
+    for. Anyone with the address sees my shifts; `POST /me/calendar/reset` replaces it."""
+    return _calendar_feed_out(request, reminders.calendar_feed_get_or_create(user=request.auth))
+
+
+@router.post(
+    "/me/calendar/reset",
+    response=CalendarFeedOut,
+    tags=["Sign-ups"],
+    summary="Give my calendar a new address",
+)
+def reset_my_calendar_feed(request: HttpRequest):
+    """A new private address for my calendar feed; the old one stops working at once."""
+    return _calendar_feed_out(request, reminders.calendar_feed_reset(user=request.auth))
 
 
 @router.post(

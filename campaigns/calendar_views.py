@@ -14,6 +14,11 @@ from .errors import ShiftNotFound
 from .selectors import shift_get_for_signup
 
 
+def _base_url(request) -> str:
+    """The address this request came to: links in the file point back where the reader got it."""
+    return request.build_absolute_uri("/")
+
+
 def _calendar_response(text: str, *, filename: str) -> HttpResponse:
     response = HttpResponse(text.encode("utf-8"), content_type=reminders.ICAL_CONTENT_TYPE)
     response.headers["Content-Disposition"] = content_disposition_header(
@@ -28,7 +33,9 @@ def volunteer_feed(request, token: str) -> HttpResponse:
     feed = reminders.calendar_feed_get_by_token(token=token)
     if feed is None:
         raise Http404
-    response = _calendar_response(reminders.calendar_feed_render(feed=feed), filename="hamyar-shifts.ics")
+    response = _calendar_response(
+        reminders.calendar_feed_render(feed=feed, base_url=_base_url(request)), filename="hamyar-shifts.ics"
+    )
     # The address is the secret: no shared cache may keep the feed, no search engine may list it.
     add_never_cache_headers(response)
     response.headers["X-Robots-Tag"] = "noindex, nofollow"
@@ -43,5 +50,6 @@ def shift_event(request, shift_id: int) -> HttpResponse:
     except ShiftNotFound:
         raise Http404 from None
     return _calendar_response(
-        reminders.shift_calendar_render(shift=shift), filename=f"hamyar-shift-{shift.pk}.ics"
+        reminders.shift_calendar_render(shift=shift, base_url=_base_url(request)),
+        filename=f"hamyar-shift-{shift.pk}.ics",
     )

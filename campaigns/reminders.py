@@ -38,14 +38,19 @@ logger = logging.getLogger(__name__)
 CITY_LANGUAGE = "fa"
 
 
-def call_public_url(call: OpenCallPage) -> str:
+def site_base_url(base_url: str | None = None) -> str:
+    """The site's address without a trailing slash: `base_url` (the address a request came to) when given,
+    else WAGTAILADMIN_BASE_URL, the setting that names it for notices sent from the worker."""
+    return (base_url or settings.WAGTAILADMIN_BASE_URL).rstrip("/")
+
+
+def call_public_url(call: OpenCallPage, *, base_url: str | None = None) -> str:
     """The absolute address of the call's public page, for messages and calendars read outside the site.
 
-    Built on WAGTAILADMIN_BASE_URL, the setting that names the site's address for links in notices,
-    rather than on Wagtail's `get_full_url()`, which takes the host from the Site record (created as
-    `localhost` by a migration and easily left so in production).
+    Built on `site_base_url` rather than on Wagtail's `get_full_url()`, which takes the host from the
+    Site record (created as `localhost` by a migration and easily left so in production).
     """
-    base_url = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
+    base_url = site_base_url(base_url)
     # The default language has no prefix; a worker or calendar request might have another one active.
     with translation.override(settings.LANGUAGE_CODE):
         url_parts = call.get_url_parts()
@@ -320,10 +325,15 @@ def calendar_feed_get_by_token(*, token: str) -> CalendarFeed | None:
     return CalendarFeed.objects.select_related("user").filter(token=token, user__is_active=True).first()
 
 
-def calendar_feed_url(*, feed: CalendarFeed) -> str:
+def calendar_feed_url(*, feed: CalendarFeed, base_url: str | None = None) -> str:
     """The feed's absolute address, to show the person and paste into a calendar app."""
     path = reverse("calendar:feed", kwargs={"token": feed.token})
-    return f"{settings.WAGTAILADMIN_BASE_URL.rstrip('/')}{path}"
+    return f"{site_base_url(base_url)}{path}"
+
+
+def calendar_subscribe_url(*, feed: CalendarFeed, base_url: str | None = None) -> str:
+    """The feed's address with the webcal scheme, which phones and desktop calendars open as "subscribe"."""
+    return "webcal://" + calendar_feed_url(feed=feed, base_url=base_url).split("://", 1)[1]
 
 
 def calendar_signups_for_person(*, user, now: datetime.datetime | None = None) -> QuerySet[SignUp]:
@@ -346,10 +356,10 @@ def _uid_domain() -> str:
     return urlsplit(settings.WAGTAILADMIN_BASE_URL).hostname or "hamyar"
 
 
-def _shift_event(*, shift: Shift, uid: str, call_is_closed: bool) -> CalendarEvent:
+def _shift_event(*, shift: Shift, uid: str, call_is_closed: bool, base_url: str | None) -> CalendarEvent:
     call = shift.call
     with translation.override(CITY_LANGUAGE):
-        url = call_public_url(call)
+        url = call_public_url(call, base_url=base_url)
         lines = [str(_("Volunteer shift on Hamyar: %(service)s") % {"service": call.service.short_name})]
         if call.summary_fa:
             lines.append(call.summary_fa)
@@ -370,14 +380,18 @@ def _shift_event(*, shift: Shift, uid: str, call_is_closed: bool) -> CalendarEve
     )
 
 
-def calendar_feed_render(*, feed: CalendarFeed) -> str:
+def calendar_feed_render(*, feed: CalendarFeed, base_url: str | None = None) -> str:
     """The person's feed: one event per confirmed sign-up, its UID stable across refreshes so that
-    calendar apps update events in place and drop those of cancelled sign-ups."""
+    calendar apps update events in place and drop those of cancelled sign-ups. Links are built on
+    `base_url`, the address the calendar app asked (see `site_base_url`)."""
     now = timezone.now()
     domain = _uid_domain()
     events = [
         _shift_event(
-            shift=signup.shift, uid=f"signup-{signup.pk}@{domain}", call_is_closed=signup.call_is_closed
+            shift=signup.shift,
+            uid=f"signup-{signup.pk}@{domain}",
+            call_is_closed=signup.call_is_closed,
+            base_url=base_url,
         )
         for signup in calendar_signups_for_person(user=feed.user, now=now)
     ]
@@ -386,12 +400,13 @@ def calendar_feed_render(*, feed: CalendarFeed) -> str:
     return ical_calendar(events=events, name=name, now=now)
 
 
-def shift_calendar_render(*, shift: Shift) -> str:
+def shift_calendar_render(*, shift: Shift, base_url: str | None = None) -> str:
     """One shift as a calendar file, for anyone to add to their calendar."""
     shift = Shift.objects.select_related("call__service").get(pk=shift.pk)
     event = _shift_event(
         shift=shift,
         uid=f"shift-{shift.pk}@{_uid_domain()}",
         call_is_closed=CallClosure.objects.filter(call_id=shift.call_id).exists(),
+        base_url=base_url,
     )
     return ical_calendar(events=[event], now=timezone.now())

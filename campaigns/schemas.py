@@ -414,3 +414,10 @@ class ReservationOut(Schema):
     @staticmethod
     def resolve_assignments(reservation) -> list[SignUp]:
         return list(selectors.team_reservation_assignments(reservation=reservation))
+
+
+class CalendarFeedOut(Schema):
+    """The secret address of my calendar feed: every confirmed shift, kept up to date by calendar apps."""
+
+    url: str = Field(description="The https address to paste into a calendar app.")
+    subscribe_url: str = Field(description="The same address with the webcal scheme (opens as subscribe).")

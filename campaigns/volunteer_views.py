@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from core.errors import DomainError
 from core.localization import ascii_digits, format_date, format_number
 
-from . import selectors, services
+from . import reminders, selectors, services
 from .api import roster_csv_response
 from .errors import ReservationNotFound, SignUpNotFound
 from .models import SignUp
@@ -198,10 +198,31 @@ def signup_cancel(request, signup_id: int):
 @require_GET
 @login_required
 def my_shifts(request):
-    """The person's shifts: upcoming places, places in line, and what is over or cancelled."""
+    """The person's shifts: upcoming places, places in line, and what is over or cancelled; and the
+    address of their calendar feed, to subscribe to from any calendar app."""
     context = my_shifts_sections(volunteer=request.user)
     context["manages_teams"] = selectors.teams_managed_by(user=request.user).exists()
+    feed = reminders.calendar_feed_get_or_create(user=request.user)
+    base_url = request.build_absolute_uri("/")
+    context["calendar_feed_url"] = reminders.calendar_feed_url(feed=feed, base_url=base_url)
+    context["calendar_subscribe_url"] = reminders.calendar_subscribe_url(feed=feed, base_url=base_url)
     return render(request, "campaigns/volunteer/my_shifts.html", context)
+
+
+@require_POST
+@_login_required_back_to_page
+def calendar_feed_reset(request):
+    """Gives the person's calendar feed a new secret address; calendars subscribed to the old one stop
+    getting their shifts (for a feed address shared by mistake)."""
+    reminders.calendar_feed_reset(user=request.user)
+    messages.success(
+        request,
+        _(
+            "Your calendar has a new address. Subscribe to it again in your calendar app; the old one no "
+            "longer works."
+        ),
+    )
+    return redirect(reverse("volunteer:my_shifts"))
 
 
 # --- Team places: an NGO manager's pages ------------------------------------------------------------------

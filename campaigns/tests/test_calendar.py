@@ -315,3 +315,74 @@ def test_a_shift_of_a_draft_call_cannot_be_downloaded(client):
 
 def test_a_shift_that_does_not_exist_cannot_be_downloaded(client):
     assert client.get("/calendar/shifts/999999.ics").status_code == 404
+
+
+# --- Where people find their calendars ---------------------------------------------------------------
+
+
+def test_calendar_files_link_to_the_address_they_were_fetched_from(client):
+    # The site serves on another port than the notices' base address (`PORT=8123 ./dev run`).
+    call = publish_call()
+    person = PersonFactory()
+    shift = add_shift(call, starts_in=2 * DAY)
+    signup_create(shift=shift, volunteer=person)
+    feed = calendar_feed_get_or_create(user=person)
+
+    feed_text = client.get(f"/calendar/{feed.token}.ics", HTTP_HOST="127.0.0.1:8123").content.decode()
+    shift_text = client.get(f"/calendar/shifts/{shift.pk}.ics", HTTP_HOST="127.0.0.1:8123").content.decode()
+
+    for text in (feed_text, shift_text):
+        (event,) = events(text)
+        assert event["URL"].startswith("http://127.0.0.1:8123/"), event["URL"]
+
+
+def test_my_shifts_offers_the_feed_address_each_shifts_file_and_a_new_address(client):
+    person = PersonFactory()
+    shift = add_shift(publish_call(), starts_in=2 * DAY)
+    signup_create(shift=shift, volunteer=person)
+    client.force_login(person)
+
+    page = client.get(reverse("volunteer:my_shifts")).content.decode()
+
+    feed = CalendarFeed.objects.get(user=person)
+    assert f'value="http://testserver/calendar/{feed.token}.ics"' in page
+    assert f'href="webcal://testserver/calendar/{feed.token}.ics"' in page
+    assert f'href="/calendar/shifts/{shift.pk}.ics"' in page
+
+    response = client.post(reverse("volunteer:calendar_feed_reset"))
+
+    assert response.status_code == 302
+    new_token = CalendarFeed.objects.get(user=person).token
+    assert new_token != feed.token
+    assert client.get(f"/calendar/{feed.token}.ics").status_code == 404
+    assert new_token in client.get(reverse("volunteer:my_shifts")).content.decode()
+
+
+def test_a_calls_page_offers_each_upcoming_shift_as_a_calendar_file(client):
+    call = publish_call()
+    shift = add_shift(call, starts_in=2 * DAY)
+
+    page = client.get(call.url).content.decode()
+
+    assert f'href="/calendar/shifts/{shift.pk}.ics"' in page
+
+
+def test_the_api_gives_my_calendar_address_and_a_new_one(client):
+    from volunteers.services import api_token_create
+
+    person = PersonFactory()
+    _, secret = api_token_create(user=person, name="app")
+    headers = {"authorization": f"Bearer {secret}"}
+
+    first = client.get("/api/v1/me/calendar", headers=headers).json()
+    again = client.get("/api/v1/me/calendar", headers=headers).json()
+    reset = client.post("/api/v1/me/calendar/reset", headers=headers).json()
+
+    feed = CalendarFeed.objects.get(user=person)
+    assert first == again
+    assert reset == {
+        "url": f"http://testserver/calendar/{feed.token}.ics",
+        "subscribe_url": f"webcal://testserver/calendar/{feed.token}.ics",
+    }
+    assert reset["url"] != first["url"]
+    assert client.get("/api/v1/me/calendar").status_code == 401

@@ -454,7 +454,9 @@ def test_my_shifts_lists_only_my_sign_ups_in_their_sections(logged_in, person):
     assert waiting.select_one(".signup-badge").text.strip() == "Number 1 in line"
     past = soup.find(id="past-heading").find_parent("section").select(".signup-badge")
     assert [badge.text.strip() for badge in past] == ["Cancelled", "Ended"]
-    cancel_links = [a["href"] for a in soup.select(".signup-card__actions a")]
+    actions = [a["href"] for a in soup.select(".signup-card__actions a")]
+    cancel_links = [href for href in actions if "/cancel/" in href]
+    assert len([href for href in actions if href.endswith(".ics")]) == 2  # one per upcoming place
     assert len(cancel_links) == 3 and all(link.startswith("/en/my/sign-ups/") for link in cancel_links)
     first = soup.select_one(".signup-card")
     assert first.select_one(".signup-card__title a")["href"] == page_url(call, "en")
