@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.localization import ascii_digits, is_persian, persian_digits
+from volunteers.forms import JalaliDateField
 
 from . import selectors
 from .selectors import CallFilters
@@ -164,3 +165,37 @@ class CallFilterForm(forms.Form):
             age=data.get("age"),
             text=data.get("q") or "",
         )
+
+
+class SignupRequirementsForm(forms.Form):
+    """What a call needs that the person's profile lacks, asked on the way to signing up: their date of
+    birth for a call with an age limit, the call's skills they have not listed. Saved to their profile."""
+
+    def __init__(self, *args, missing: "selectors.SignupRequirementsMissing", **kwargs):
+        super().__init__(*args, **kwargs)
+        if missing.date_of_birth:
+            self.fields["date_of_birth"] = JalaliDateField(
+                label=_("Your date of birth"),
+                help_text=(
+                    _("Year/month/day, e.g. 1370/06/31.")
+                    if is_persian()
+                    else _("Year-month-day, e.g. 1991-09-22 (the Persian calendar works too).")
+                ),
+            )
+        if missing.skills:
+            self.fields["skills"] = forms.MultipleChoiceField(
+                label=_("I have these skills"),
+                choices=[(skill.pk, skill.name) for skill in missing.skills],
+                widget=forms.CheckboxSelectMultiple,
+                required=False,
+                help_text=_("They are added to your profile. Tick only what you can really do on the day."),
+            )
+        self.missing = missing
+
+    def clean_skills(self):
+        ticked = {int(pk) for pk in self.cleaned_data.get("skills", [])}
+        if {skill.pk for skill in self.missing.skills} - ticked:
+            raise ValidationError(
+                _("This call needs every skill listed. If you do not have them, look for another call.")
+            )
+        return [skill for skill in self.missing.skills if skill.pk in ticked]

@@ -670,3 +670,27 @@ def shift_roster_csv(*, signups) -> str:
             ]
         )
     return buffer.getvalue()
+
+
+# --- What a call asks of the person signing up ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SignupRequirementsMissing:
+    """What the person's profile lacks for the call's rules: asked on the sign-up path, before a refusal."""
+
+    min_age: int | None
+    date_of_birth: bool  # the call has an age limit and the person has not given their date of birth
+    skills: list  # the call's required skills their profile does not list
+
+    def __bool__(self) -> bool:
+        return self.date_of_birth or bool(self.skills)
+
+
+def signup_requirements_missing(*, call: OpenCallPage, person) -> SignupRequirementsMissing:
+    held = set(person.skills.values_list("pk", flat=True))
+    return SignupRequirementsMissing(
+        min_age=call.min_age or None,
+        date_of_birth=bool(call.min_age) and person.date_of_birth is None,
+        skills=[skill for skill in call.required_skills.order_by("name_fa", "slug") if skill.pk not in held],
+    )

@@ -291,15 +291,16 @@ def _check_personal_rules(*, shift: Shift, person, is_self: bool, standing: dict
                 (
                     _(
                         "This call is for people aged %(age)s or older. Add your date of birth to your "
-                        "profile (%(url)s), then sign up again."
+                        "profile, then sign up again."
                     )
                     if is_self
                     else _(
                         "This call is for people aged %(age)s or older and %(name)s has not given a date of "
-                        "birth. Ask them to add it to their profile (%(url)s)."
+                        "birth. Ask them to add it to their profile."
                     )
                 )
-                % {"age": call.min_age, "url": _profile_url(), "name": name},
+                # The profile's address is in `details`: a path inside right-to-left text scrambles it.
+                % {"age": format_number(call.min_age), "name": name},
                 details={"min_age": call.min_age, "profile_url": _profile_url()},
             )
         shift_day = timezone.localtime(shift.starts_at).date()
@@ -311,7 +312,7 @@ def _check_personal_rules(*, shift: Shift, person, is_self: bool, standing: dict
                     if is_self
                     else _("This call is for people aged %(age)s or older; %(name)s is younger on that day.")
                 )
-                % {"age": call.min_age, "name": name},
+                % {"age": format_number(call.min_age), "name": name},
                 details={"min_age": call.min_age},
             )
     if standing["lacks_skill"]:
@@ -323,13 +324,13 @@ def _check_personal_rules(*, shift: Shift, person, is_self: bool, standing: dict
             (
                 _(
                     "This call needs these skills: %(skills)s. If you have them, add them to your "
-                    "profile (%(url)s), then sign up again."
+                    "profile, then sign up again."
                 )
                 if is_self
                 else _("This call needs these skills, which %(name)s's profile does not list: %(skills)s.")
             )
-            % {"skills": skills, "url": _profile_url(), "name": name},
-            details={"missing_skills": [skill.slug for skill in missing]},
+            % {"skills": skills, "name": name},
+            details={"missing_skills": [skill.slug for skill in missing], "profile_url": _profile_url()},
         )
     if standing["overlapping_id"] is not None:
         overlapping = SignUp.objects.select_related("shift__call").get(pk=standing["overlapping_id"])

@@ -11,6 +11,11 @@ urlpatterns = [
     path("shifts/", volunteer_views.my_shifts, name="my_shifts"),
     path("shifts/calendar/reset/", volunteer_views.calendar_feed_reset, name="calendar_feed_reset"),
     path("shifts/<int:shift_id>/sign-up/", volunteer_views.signup_create, name="signup_create"),
+    path(
+        "shifts/<int:shift_id>/sign-up/requirements/",
+        volunteer_views.signup_requirements,
+        name="signup_requirements",
+    ),
     path("sign-ups/<int:signup_id>/cancel/", volunteer_views.signup_cancel, name="signup_cancel"),
     path(
         "sign-ups/<int:signup_id>/cancel/confirm/",

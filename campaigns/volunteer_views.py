@@ -11,21 +11,25 @@ import functools
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
+from django.db import transaction
 from django.db.models import Case, Count, IntegerField, OuterRef, QuerySet, Subquery, When
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.errors import DomainError
 from core.localization import ascii_digits, format_date, format_number
+from volunteers.errors import ProfileInvalid
+from volunteers.services import profile_update
 
 from . import reminders, selectors, services
 from .api import roster_csv_response
-from .errors import ReservationNotFound, SignUpNotFound
+from .errors import CampaignErrorCode, ReservationNotFound, SignUpNotFound
+from .forms import SignupRequirementsForm
 from .models import SignUp
 from .team_forms import TeamAssignForm, TeamPlacesForm, TeamReserveForm
 
@@ -133,10 +137,23 @@ def signup_create(request, shift_id: int):
         shift = selectors.shift_get_for_signup(shift_id=shift_id)
         signup = services.signup_create(shift=shift, volunteer=request.user)
     except DomainError as error:
-        messages.error(request, error.message)
         call_url = shift.call.get_url(request) if shift is not None else None
-        return redirect(_next_url(request, fallback=call_url or reverse("volunteer:my_shifts")))
+        back = _next_url(request, fallback=call_url or reverse("volunteer:my_shifts"))
+        if error.code in ASKED_ON_THE_WAY:
+            # Not a refusal: the call needs something the profile lacks, so ask for it.
+            requirements = reverse("volunteer:signup_requirements", args=[shift_id])
+            return redirect(f"{requirements}?{urlencode({'next': back})}")
+        messages.error(request, error.message)
+        return redirect(back)
+    return _signed_up(request, signup)
 
+
+# What a call needs that a profile may lack; asked for on the sign-up path rather than refused.
+ASKED_ON_THE_WAY = {CampaignErrorCode.DATE_OF_BIRTH_MISSING, CampaignErrorCode.SKILLS_MISSING}
+
+
+def _signed_up(request, signup: SignUp):
+    """Says where the person now stands and goes back to the call's page (or where they came from)."""
     call = signup.shift.call
     if signup.status == SignUp.Status.CONFIRMED:
         messages.success(
@@ -152,6 +169,46 @@ def signup_create(request, shift_id: int):
             % {"place": format_number(place)},
         )
     return redirect(_next_url(request, fallback=call.get_url(request) or reverse("volunteer:my_shifts")))
+
+
+@login_required
+def signup_requirements(request, shift_id: int):
+    """Asks for what the call needs that the person's profile lacks (their date of birth, the call's
+    skills), saves it to their profile and signs them up, in one step; the call's other rules still
+    apply (someone too young is told so)."""
+    try:
+        shift = selectors.shift_get_for_signup(shift_id=shift_id)
+    except DomainError as error:
+        raise Http404(error.message) from None
+    call = shift.call
+    back = _next_url(request, fallback=call.get_url(request) or reverse("volunteer:my_shifts"))
+    missing = selectors.signup_requirements_missing(call=call, person=request.user)
+    if not missing:
+        messages.info(request, _("Your profile has what this call needs; sign up on the call's page."))
+        return redirect(back)
+    form = SignupRequirementsForm(request.POST or None, missing=missing)
+    if request.method == "POST" and form.is_valid():
+        changes = {}
+        if "date_of_birth" in form.cleaned_data:
+            changes["date_of_birth"] = form.cleaned_data["date_of_birth"]
+        if form.cleaned_data.get("skills"):
+            changes["skills"] = [*request.user.skills.all(), *form.cleaned_data["skills"]]
+        try:
+            with transaction.atomic():
+                profile_update(user=request.user, changes=changes)
+                signup = services.signup_create(shift=shift, volunteer=request.user)
+        except ProfileInvalid as invalid:
+            form.add_error(invalid.field if invalid.field in form.fields else None, invalid.message)
+        except DomainError as error:
+            messages.error(request, error.message)
+            return redirect(back)
+        else:
+            return _signed_up(request, signup)
+    return render(
+        request,
+        "campaigns/volunteer/signup_requirements.html",
+        {"form": form, "shift": shift, "call": call, "missing": missing, "next_url": back},
+    )
 
 
 @require_GET

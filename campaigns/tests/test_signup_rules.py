@@ -51,11 +51,12 @@ def test_a_call_with_a_minimum_age_asks_for_a_date_of_birth_first():
         signup_create(shift=shift, volunteer=person)
 
     assert refused.value.code == "date_of_birth_missing"
-    with translation.override("en"):
-        assert "/en/account/profile/" in str(refused.value.message) or "/account/profile/" in str(
-            refused.value.message
-        )
+    with translation.override("fa"):
+        message = str(refused.value.message)
+    # Persian digits, and no address inside right-to-left text (it is in the details)
+    assert "۱۸" in message and "18" not in message and "/account/" not in message
     assert refused.value.details["min_age"] == 18
+    assert refused.value.details["profile_url"] == "/account/profile/"
     assert not SignUp.objects.exists()
 
 
@@ -81,7 +82,7 @@ def test_required_skills_must_all_be_on_the_profile(first_aid):
         signup_create(shift=shift, volunteer=without)
 
     assert refused.value.code == "skills_missing"
-    assert refused.value.details == {"missing_skills": ["first-aid"]}
+    assert refused.value.details == {"missing_skills": ["first-aid"], "profile_url": "/account/profile/"}
     assert signup_create(shift=shift, volunteer=with_skill).status == "confirmed"
 
 
@@ -148,20 +149,73 @@ def web_sign_up(client, shift):
 
 
 def test_the_web_shows_each_rule_s_message(web, first_aid):
-    aged = add_shift(publish_call(min_age=18))
-    skilled = add_shift(call_needing(first_aid), starts_in=datetime.timedelta(days=5))
     teams_only = add_shift(publish_call(open_to_individuals=False), starts_in=datetime.timedelta(days=7))
     taken = add_shift(publish_call(), starts_in=datetime.timedelta(days=9))
     overlapping = add_shift(publish_call(), starts_in=datetime.timedelta(days=9, hours=1))
     signup_create(shift=taken, volunteer=web.person)
 
-    messages = [web_sign_up(web, shift) for shift in (aged, skilled, teams_only, overlapping)]
+    messages = [web_sign_up(web, shift) for shift in (teams_only, overlapping)]
 
-    assert "Add your date of birth to your profile (/en/account/profile/)" in messages[0][0]
-    assert "This call needs these skills: First aid." in messages[1][0]
-    assert "only for NGO teams" in messages[2][0]
-    assert "at the same time as this shift" in messages[3][0]
+    assert "only for NGO teams" in messages[0][0]
+    assert "at the same time as this shift" in messages[1][0]
     assert SignUp.objects.filter(volunteer=web.person).count() == 1
+
+
+def test_on_the_web_a_call_asks_for_the_date_of_birth_and_skills_it_needs_before_any_refusal(
+    web, first_aid
+):
+    # given a call for people aged 16 or more that needs first aid, and a new citizen whose profile has
+    # neither a date of birth nor skills
+    call = publish_call(min_age=16)
+    call.required_skills.set([first_aid])
+    call.save()
+    shift = add_shift(call, starts_in=datetime.timedelta(days=5))
+    with translation.override("fa"):
+        call_url = shift.call.get_url()
+
+    # when they press "Sign up", they are asked for both, not refused
+    response = web.post(f"/en/my/shifts/{shift.pk}/sign-up/", {"next": call_url})
+    assert response.status_code == 302 and "/sign-up/requirements/" in response["Location"]
+    page = web.get(response["Location"])
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "aged 16 or older" in html and 'name="date_of_birth"' in html and "First aid" in html
+    assert not SignUp.objects.filter(volunteer=web.person).exists()
+
+    # and a skill left unticked is asked again, nothing saved
+    again = web.post(response["Location"], {"date_of_birth": "1990-05-01"})
+    assert again.status_code == 200 and "needs every skill" in again.content.decode()
+    web.person.refresh_from_db()
+    assert web.person.date_of_birth is None
+
+    # and answering saves them to the profile and signs them up in one step
+    answers = {"date_of_birth": "1990-05-01", "skills": [first_aid.pk]}
+    done = web.post(response["Location"], answers, follow=True)
+    web.person.refresh_from_db()
+    assert web.person.date_of_birth == datetime.date(1990, 5, 1)
+    assert list(web.person.skills.all()) == [first_aid]
+    assert SignUp.objects.get(volunteer=web.person, shift=shift).status == SignUp.Status.CONFIRMED
+    assert any("You are signed up" in str(message) for message in done.context["messages"])
+
+
+def test_on_the_web_someone_too_young_is_told_so_after_giving_their_date_of_birth(web):
+    shift = add_shift(publish_call(min_age=18), starts_in=datetime.timedelta(days=5))
+    url = f"/en/my/shifts/{shift.pk}/sign-up/requirements/"
+
+    response = web.post(url, {"date_of_birth": years_ago(15).isoformat()}, follow=True)
+
+    assert not SignUp.objects.filter(volunteer=web.person).exists()
+    assert any("aged 18 or older" in str(message) for message in response.context["messages"])
+
+
+def test_the_persian_date_of_birth_is_accepted_on_the_way(web):
+    shift = add_shift(publish_call(min_age=18), starts_in=datetime.timedelta(days=5))
+
+    web.post(f"/my/shifts/{shift.pk}/sign-up/requirements/", {"date_of_birth": "۱۳۶۹/۰۲/۱۱"})
+
+    web.person.refresh_from_db()
+    assert web.person.date_of_birth == datetime.date(1990, 5, 1)
+    assert SignUp.objects.filter(volunteer=web.person, shift=shift).exists()
 
 
 def test_the_web_still_signs_up_someone_who_meets_every_rule(web, first_aid):
