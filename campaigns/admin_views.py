@@ -6,28 +6,39 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.ui.tables import Column
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import ListingButton
 
 from core.errors import DomainError
+from core.localization import format_date, format_number, is_persian, persian_digits
 
 from . import selectors, services
 from .api import roster_csv_response
+from .forms import LocalDateTimeField
 from .models import Shift
 from .permissions import calls_manageable_by, shifts_manageable_by
 
 
 class ShiftForm(WagtailAdminModelForm):
     """Offers only calls of the editor's departments; the model's clean() keeps places above the
-    number already confirmed."""
+    number already confirmed. Times are typed and shown in the reader's calendar (Jalali in Persian)."""
+
+    TIME_FIELDS = ("starts_at", "ends_at", "signups_close_at")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        for name in self.TIME_FIELDS:
+            model_field = self.fields[name]
+            self.fields[name] = LocalDateTimeField(
+                label=model_field.label, required=model_field.required, help_text=model_field.help_text
+            )
         if self.for_user is not None and "call" in self.fields:
             self.fields["call"].queryset = calls_manageable_by(user=self.for_user).order_by(
                 "-first_published_at"
@@ -153,6 +164,14 @@ def signup_staff_cancel(request, shift_id: int, signup_id: int):
     return redirect("campaigns_shift:roster", shift.pk)
 
 
+def _shift_end(shift: Shift) -> str:
+    """Only the time when the shift ends on the day it starts, in the reader's digits."""
+    ends_at = timezone.localtime(shift.ends_at)
+    if ends_at.date() != timezone.localtime(shift.starts_at).date():
+        return format_date(ends_at, with_time=True)
+    return persian_digits(f"{ends_at:%H:%M}") if is_persian() else f"{ends_at:%H:%M}"
+
+
 class ShiftViewSet(ModelViewSet):
     model = Shift
     icon = "time"
@@ -160,7 +179,29 @@ class ShiftViewSet(ModelViewSet):
     menu_order = 210
     add_to_admin_menu = True
     name = "campaigns_shift"
-    list_display = ["call", "starts_at", "ends_at", "capacity", "confirmed_count"]
+    # Times in the reader's calendar and digits (Jalali, Persian digits in the Persian admin).
+    list_display = [
+        "call",
+        Column(
+            "starts_at",
+            label=_("Starts at"),
+            accessor=lambda shift: format_date(shift.starts_at, with_time=True, with_weekday=True),
+            sort_key="starts_at",
+        ),
+        Column(
+            "ends_at",
+            label=_("Ends at"),
+            accessor=lambda shift: _shift_end(shift),
+            sort_key="ends_at",
+        ),
+        Column("capacity", label=_("Places"), accessor=lambda shift: format_number(shift.capacity)),
+        Column(
+            "confirmed_count",
+            label=_("Confirmed"),
+            accessor=lambda shift: format_number(shift.confirmed_count),
+            sort_key="confirmed_count",
+        ),
+    ]
     index_view_class = ShiftIndexView
     add_view_class = ShiftCreateView
     edit_view_class = ShiftEditView

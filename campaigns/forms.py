@@ -199,3 +199,79 @@ class SignupRequirementsForm(forms.Form):
                 _("This call needs every skill listed. If you do not have them, look for another call.")
             )
         return [skill for skill in self.missing.skills if skill.pk in ticked]
+
+
+TIME_PATTERN = re.compile(r"^(\d{1,2})\s*[:\u066b.]\s*(\d{2})(?:\s*:\s*(\d{2}))?$")
+
+
+class JalaliDateTimeInput(forms.TextInput):
+    """A date and time typed as text, shown as Jalali with Persian digits to Persian readers
+    (۱۴۰۵/۰۹/۱۴ ۰۸:۳۰) and as Gregorian to English ones (2026-12-05 08:30), with a calendar that picks the
+    day in the reader's calendar (static/js/jalali-picker.js); the time is typed."""
+
+    def __init__(self, attrs=None):
+        super().__init__(
+            attrs={
+                "dir": "ltr",
+                "autocomplete": "off",
+                "size": 18,
+                "data-date-picker": "",
+                "data-picker-label": _("Choose a day"),
+                "data-previous-label": _("Previous month"),
+                "data-next-label": _("Next month"),
+                **(attrs or {}),
+            }
+        )
+
+    class Media:
+        js = ["js/jalali-picker.js"]
+        css = {"all": ["css/jalali-picker.css"]}
+
+    def format_value(self, value):
+        if isinstance(value, datetime.datetime):
+            local = timezone.localtime(value) if timezone.is_aware(value) else value
+            if is_persian():
+                jalali = jdatetime.datetime.fromgregorian(datetime=local)
+                return persian_digits(f"{jalali.year}/{jalali.month:02}/{jalali.day:02} {local:%H:%M}")
+            return f"{local:%Y-%m-%d %H:%M}"
+        return super().format_value(value)
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        example = timezone.localtime().replace(hour=8, minute=30, second=0, microsecond=0)
+        context["widget"]["attrs"].setdefault("placeholder", self.format_value(example))
+        return context
+
+
+class LocalDateTimeField(forms.Field):
+    """A date and time typed as Jalali (1405/09/14 04:00) or Gregorian (2026-12-05 04:00 or 2026-12-05T04:00),
+    in any digits, in the site's time zone."""
+
+    widget = JalaliDateTimeInput
+    default_error_messages = {
+        "invalid": _(
+            "Enter a date and time as year/month/day hour:minute, for example 1405/09/14 08:30 or "
+            "2026-12-05 08:30."
+        ),
+    }
+
+    def prepare_value(self, value):
+        return value
+
+    def to_python(self, value) -> datetime.datetime | None:
+        if isinstance(value, datetime.datetime):
+            return value
+        text = _normalised(value)
+        if text in self.empty_values:
+            return None
+        date_text, _separator, time_text = re.sub(r"\s*T\s*|\s+", " ", text, count=1).partition(" ")
+        date = LocalDateField(error_messages=self.error_messages).to_python(date_text)
+        match = TIME_PATTERN.match(time_text.strip())
+        if date is None or not match:
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        hour, minute, second = (int(part) if part else 0 for part in match.groups())
+        try:
+            naive = datetime.datetime.combine(date, datetime.time(hour, minute, second))
+        except ValueError:
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from None
+        return timezone.make_aware(naive)
