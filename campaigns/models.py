@@ -574,6 +574,8 @@ class SignUp(models.Model):
     cancellation_reason = models.CharField(_("reason for cancelling"), max_length=300, blank=True)
     # Claims that make the promotion and staff-cancellation notices exactly-once (a conditional UPDATE).
     promotion_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # When the person was sent the confirmation of their sign-up (a place, or a number in line).
+    signup_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
     cancellation_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:

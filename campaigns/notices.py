@@ -9,6 +9,7 @@ The tasks keep their names from tasks.py, so messages queued before an upgrade s
 from celery import shared_task
 from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
@@ -45,6 +46,53 @@ def signup_notify_promoted(*, signup_id: int) -> bool:
             "date": format_date(signup.shift.starts_at, with_time=True, language=language),
         }
     person_notify(user=signup.volunteer, subject=_("You have a place"), text=text, language=language)
+    return True
+
+
+@transaction.atomic
+@transaction.atomic
+def signup_notify_created(*, signup_id: int) -> bool:
+    """Confirms a sign-up to the person, in their language, exactly once (claimed as above): the shift,
+    where, their place (or number in line), a link to add it to their calendar and one to cancel. Sent
+    only while the sign-up still stands and its shift is ahead."""
+    claimed = SignUp.objects.filter(
+        pk=signup_id,
+        status__in=SignUp.ACTIVE_STATUSES,
+        shift__starts_at__gt=timezone.now(),
+        signup_notified_at__isnull=True,
+    ).update(signup_notified_at=timezone.now())
+    if not claimed:
+        return False
+    signup = SignUp.objects.select_related("volunteer", "shift__call").get(pk=signup_id)
+    shift, call = signup.shift, signup.shift.call
+    language = person_language(signup.volunteer)
+    base_url = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
+    with translation.override(language):  # `%` renders the text now: in the person's language
+        values = {
+            "call": call.localized_title,
+            "date": format_date(shift.starts_at, with_time=True, with_weekday=True, language=language),
+            "address": call.address,
+            "calendar": base_url + reverse("calendar:shift", args=[shift.pk]),
+            "my_shifts": base_url + reverse("volunteer:my_shifts"),
+        }
+        if signup.status == SignUp.Status.CONFIRMED:
+            subject = _("You are signed up for “%(call)s”") % values
+            text = _(
+                "You are signed up for “%(call)s” on %(date)s at %(address)s. Add it to your calendar: "
+                "%(calendar)s. If you cannot come, give your place up here: %(my_shifts)s"
+            ) % values
+        else:
+            place = SignUp.objects.filter(
+                shift_id=shift.pk,
+                status=SignUp.Status.WAITLISTED,
+                waitlist_position__lte=signup.waitlist_position,
+            ).count()
+            subject = _("You are on the waiting list for “%(call)s”") % values
+            text = _(
+                "The shift of “%(call)s” on %(date)s is full, so you are number %(place)s on its waiting "
+                "list. If a place frees up it is yours and we tell you. Your shifts: %(my_shifts)s"
+            ) % {**values, "place": format_number(place, language)}
+    person_notify(user=signup.volunteer, subject=subject, text=text, language=language)
     return True
 
 
@@ -169,6 +217,12 @@ def notify_signup_promoted_task(signup_id: int) -> bool:
     """Tells a person on the waiting list that a place freed up and is now theirs; idempotent (claimed
     once)."""
     return signup_notify_promoted(signup_id=signup_id)
+
+
+@shared_task(name="campaigns.tasks.notify_signup_created_task", **NOTICE_TASK_OPTIONS)
+def notify_signup_created_task(signup_id: int) -> bool:
+    """Confirms a sign-up (a place or a number in line) to the person; idempotent (claimed once)."""
+    return signup_notify_created(signup_id=signup_id)
 
 
 @shared_task(name="campaigns.tasks.notify_signup_cancelled_by_staff_task", **NOTICE_TASK_OPTIONS)

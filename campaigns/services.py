@@ -384,6 +384,7 @@ def signup_create(*, shift: Shift, volunteer) -> SignUp:
     signup = _signup_place(shift=shift, volunteer=volunteer)
     if signup.status == SignUp.Status.CONFIRMED:
         _shift_places_changed(shift, signup.created_at)
+    outbox.send_after_commit(notices.notify_signup_created_task, signup.pk)
     return signup
 
 
