@@ -1,0 +1,68 @@
+"""Staff look a person up in the admin: find them, say why, see their record (logged)."""
+
+from django import forms
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext_lazy as _
+
+from core.errors import DomainError
+
+from . import people_selectors as selectors
+from . import people_services as services
+
+REASONS = [
+    ("asked", _("They asked us for help (phone, desk, message)")),
+    ("site", _("Checking them in or helping them on site")),
+    ("verify", _("Verifying their work or hours")),
+    ("other", _("Another reason (say which)")),
+]
+
+
+class RecordReasonForm(forms.Form):
+    reason = forms.ChoiceField(
+        label=_("Why are you opening this record?"), choices=REASONS, widget=forms.RadioSelect
+    )
+    note = forms.CharField(label=_("In a few words"), max_length=250, required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("reason") == "other" and not cleaned.get("note", "").strip():
+            self.add_error("note", _("Say why you are opening this person's record."))
+        return cleaned
+
+    def reason_text(self) -> str:
+        label = str(dict(REASONS)[self.cleaned_data["reason"]])
+        note = self.cleaned_data.get("note", "").strip()
+        return f"{label}: {note}" if note else label
+
+
+def _staff_only(request) -> None:
+    if not selectors.can_look_up_people(request.user):
+        raise PermissionDenied
+
+
+def search(request):
+    _staff_only(request)
+    query = request.GET.get("q", "")
+    people = selectors.people_search(viewer=request.user, query=query) if query else []
+    return TemplateResponse(request, "cms/people/search.html", {"query": query, "people": people})
+
+
+def record(request, person_id: int):
+    """GET asks why; POST with a reason logs it and shows the record."""
+    _staff_only(request)
+    person = selectors.person_for_staff(viewer=request.user, person_id=person_id)
+    if person is None:
+        raise Http404
+    form = RecordReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.person_record_open(person=person, actor=request.user, reason=form.reason_text())
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            return TemplateResponse(
+                request, "cms/people/record.html", {"record": selectors.person_record(person=person)}
+            )
+    return TemplateResponse(request, "cms/people/reason.html", {"person": person, "form": form})
