@@ -2,6 +2,7 @@
 on it, a CSV of it, and cancelling someone's sign-up with a reason."""
 
 from django.contrib import messages
+from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -22,7 +23,7 @@ from core.localization import format_date, format_number, is_persian, persian_di
 from . import selectors, services
 from .api import roster_csv_response
 from .forms import LocalDateTimeField
-from .models import Shift
+from .models import Shift, ShiftMessage
 from .permissions import calls_manageable_by, shifts_manageable_by
 
 
@@ -133,8 +134,35 @@ def shift_roster(request, shift_id: int):
     return TemplateResponse(
         request,
         "campaigns/admin/shift_roster.html",
-        {"shift": shift, "signups": signups, "active_statuses": ("confirmed", "waitlisted")},
+        {
+            "shift": shift,
+            "signups": signups,
+            "active_statuses": ("confirmed", "waitlisted"),
+            "message_audiences": ShiftMessage.Audience.choices,
+            "messages_sent": shift.messages.select_related("sent_by").annotate(
+                delivered=Count("deliveries")
+            )[:20],
+        },
     )
+
+
+@require_POST
+def shift_message(request, shift_id: int):
+    """Sends a message to the shift's people (with a place, in line, or both) by e-mail and SMS."""
+    shift = _shift_for_staff(request, shift_id)
+    try:
+        services.shift_message_send(
+            shift=shift,
+            actor=request.user,
+            audience=request.POST.get("audience", ""),
+            text=request.POST.get("text", ""),
+            text_en=request.POST.get("text_en", ""),
+        )
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Your message is on its way, by e-mail and SMS, to each person once."))
+    return redirect("campaigns_shift:roster", shift.pk)
 
 
 def shift_roster_csv(request, shift_id: int):
@@ -215,6 +243,7 @@ class ShiftViewSet(ModelViewSet):
             *super().get_urlpatterns(),
             path("roster/<int:shift_id>/", shift_roster, name="roster"),
             path("roster/<int:shift_id>/roster.csv", shift_roster_csv, name="roster_csv"),
+            path("roster/<int:shift_id>/message/", shift_message, name="message"),
             path(
                 "roster/<int:shift_id>/sign-ups/<int:signup_id>/cancel/",
                 signup_staff_cancel,

@@ -44,6 +44,9 @@ class CampaignErrorCode(StrEnum):
     NOT_DEPARTMENT_STAFF = "not_department_staff"
     REASON_REQUIRED = "reason_required"
     ROSTER_FORBIDDEN = "roster_forbidden"
+    # Messages to a shift's people
+    MESSAGE_INVALID = "message_invalid"
+    MESSAGE_NOBODY = "message_reaches_nobody"
 
 
 class ServiceNotFound(NotFoundError):
@@ -110,3 +113,7 @@ class SignUpNotFoundForMember(NotFoundError):
             CampaignErrorCode.ASSIGNMENT_NOT_FOUND,
             _("Person number %(id)s has no place out of this reservation.") % {"id": member_id},
         )
+
+
+class ShiftMessageRefused(DomainError):
+    """Staff's message to a shift's people was not sent: empty, too long, or reaching nobody."""

@@ -719,3 +719,52 @@ class CalendarFeed(models.Model):
 
     def __str__(self) -> str:
         return f"calendar feed of {self.user_id}"
+
+
+class ShiftMessage(models.Model):
+    """A message staff sent to the people of a shift (its confirmed places, its waiting list, or both), by
+    e-mail and SMS. Each person gets it once (`ShiftMessageDelivery`), framed in their language; people who
+    turned organisers' messages off in their profile are skipped."""
+
+    class Audience(models.TextChoices):
+        CONFIRMED = "confirmed", _("people with a place")
+        WAITLISTED = "waitlisted", _("the waiting list")
+        EVERYONE = "everyone", _("everyone signed up")
+
+    shift = models.ForeignKey(
+        Shift, on_delete=models.CASCADE, related_name="messages", verbose_name=_("shift")
+    )
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("sent by")
+    )
+    audience = models.CharField(_("to"), max_length=10, choices=Audience.choices)
+    text = models.TextField(_("message"), max_length=600)
+    text_en = models.TextField(_("message in English"), max_length=600, blank=True)
+    created_at = models.DateTimeField(_("sent at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("message to a shift")
+        verbose_name_plural = _("messages to shifts")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.shift_id} · {self.audience} · {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class ShiftMessageDelivery(models.Model):
+    """One person's copy of a `ShiftMessage`: the row is the claim that makes it exactly-once (written in
+    the transaction that sends it)."""
+
+    message = models.ForeignKey(ShiftMessage, on_delete=models.CASCADE, related_name="deliveries")
+    volunteer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["message", "volunteer"], name="one_delivery_per_message_and_person"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.message_id} → {self.volunteer_id}"

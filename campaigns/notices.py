@@ -16,7 +16,8 @@ from django.utils.translation import gettext_lazy as _
 from core.localization import format_date, format_number
 from volunteers.notifications import person_language, person_notify
 
-from .models import OpenCallPage, SignUp, TeamReservation
+from .models import OpenCallPage, ShiftMessage, ShiftMessageDelivery, SignUp, TeamReservation
+from .selectors import shift_message_recipients
 
 # Idempotent (each notice is claimed once), so acked late and retried.
 NOTICE_TASK_OPTIONS = {
@@ -217,6 +218,39 @@ def notify_signup_promoted_task(signup_id: int) -> bool:
     """Tells a person on the waiting list that a place freed up and is now theirs; idempotent (claimed
     once)."""
     return signup_notify_promoted(signup_id=signup_id)
+
+
+def shift_message_deliver(*, message_id: int) -> int:
+    """Sends staff's message to each of its people who has not had it, framed in their language; each
+    person once (the delivery row is written in the transaction that sends it). Returns how many got it.
+    People who turned organisers' messages off after it was written are skipped too."""
+    message = ShiftMessage.objects.select_related("shift__call").get(pk=message_id)
+    shift, call = message.shift, message.shift.call
+    already = ShiftMessageDelivery.objects.filter(message=message).values("volunteer_id")
+    sent = 0
+    for person in shift_message_recipients(shift=shift, audience=message.audience).exclude(pk__in=already):
+        with transaction.atomic():
+            _delivery, created = ShiftMessageDelivery.objects.get_or_create(message=message, volunteer=person)
+            if not created:
+                continue
+            language = person_language(person)
+            with translation.override(language):
+                values = {
+                    "call": call.localized_title,
+                    "date": format_date(shift.starts_at, with_time=True, language=language),
+                    "text": message.text_en if language == "en" and message.text_en else message.text,
+                }
+                subject = _("A message about your shift for “%(call)s”") % values
+                text = _("From the organisers of “%(call)s” (%(date)s): %(text)s") % values
+            person_notify(user=person, subject=subject, text=text, language=language)
+        sent += 1
+    return sent
+
+
+@shared_task(name="campaigns.tasks.send_shift_message_task", **NOTICE_TASK_OPTIONS)
+def send_shift_message_task(message_id: int) -> int:
+    """Sends staff's message to a shift's people; idempotent (one delivery per person)."""
+    return shift_message_deliver(message_id=message_id)
 
 
 @shared_task(name="campaigns.tasks.notify_signup_created_task", **NOTICE_TASK_OPTIONS)

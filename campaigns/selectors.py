@@ -58,6 +58,7 @@ from .models import (
     CallClosure,
     OpenCallPage,
     Shift,
+    ShiftMessage,
     SignUp,
     TeamReservation,
 )
@@ -693,4 +694,24 @@ def signup_requirements_missing(*, call: OpenCallPage, person) -> SignupRequirem
         min_age=call.min_age or None,
         date_of_birth=bool(call.min_age) and person.date_of_birth is None,
         skills=[skill for skill in call.required_skills.order_by("name_fa", "slug") if skill.pk not in held],
+    )
+
+
+# --- Messages to a shift's people -------------------------------------------------------------------
+
+
+def shift_message_recipients(*, shift: Shift, audience: str):
+    """The people a message to `audience` of the shift reaches: signed up (with a place, in line, or
+    either) and not having turned organisers' messages off."""
+    statuses = {
+        ShiftMessage.Audience.CONFIRMED: [SignUp.Status.CONFIRMED],
+        ShiftMessage.Audience.WAITLISTED: [SignUp.Status.WAITLISTED],
+        ShiftMessage.Audience.EVERYONE: list(SignUp.ACTIVE_STATUSES),
+    }[audience]
+    return (
+        get_user_model()
+        .objects.filter(
+            signups__shift=shift, signups__status__in=statuses, organiser_messages=True, is_active=True
+        )
+        .distinct()
     )

@@ -25,6 +25,7 @@ from volunteers.models import OrganisationMembership
 from . import notices
 from .errors import (
     CampaignErrorCode,
+    ShiftMessageRefused,
     SignUpConflict,
     SignUpForbidden,
     SignUpNotFoundForMember,
@@ -37,10 +38,11 @@ from .models import (
     DepartmentCallsPage,
     OpenCallPage,
     Shift,
+    ShiftMessage,
     SignUp,
     TeamReservation,
 )
-from .selectors import call_list_counts_expire
+from .selectors import call_list_counts_expire, shift_message_recipients
 
 # Page permissions on the department's section: editors draft and submit, approvers also publish.
 EDITOR_PAGE_PERMISSIONS = ("add_page", "change_page")
@@ -901,3 +903,36 @@ def call_reopen(*, call: OpenCallPage) -> None:
 def call_stopped_taking_part(*, call: OpenCallPage) -> None:
     """The call was closed or unpublished: tell its volunteers, once the change is committed."""
     outbox.send_after_commit(notices.notify_call_stopped_task, call.pk)
+
+
+# --- Messages to a shift's people ------------------------------------------------------------------------
+
+SHIFT_MESSAGE_MAX_LENGTH = 600
+
+
+@transaction.atomic
+def shift_message_send(*, shift: Shift, actor, audience: str, text: str, text_en: str = "") -> ShiftMessage:
+    """Sends staff's message to the shift's people (see `shift_message_recipients`) by e-mail and SMS,
+    each once, after the commit (through the outbox). Refused when it is empty, too long or reaches
+    nobody."""
+    text, text_en = (" ".join((value or "").replace("\x00", "").split()) for value in (text, text_en))
+    if audience not in ShiftMessage.Audience.values:
+        raise ShiftMessageRefused(CampaignErrorCode.MESSAGE_INVALID, _("Choose who the message is for."))
+    if not text:
+        raise ShiftMessageRefused(CampaignErrorCode.MESSAGE_INVALID, _("Write the message."))
+    if max(len(text), len(text_en)) > SHIFT_MESSAGE_MAX_LENGTH:
+        raise ShiftMessageRefused(
+            CampaignErrorCode.MESSAGE_INVALID,
+            _("A message may be at most %(limit)s characters long.")
+            % {"limit": format_number(SHIFT_MESSAGE_MAX_LENGTH)},
+        )
+    if not shift_message_recipients(shift=shift, audience=audience).exists():
+        raise ShiftMessageRefused(
+            CampaignErrorCode.MESSAGE_NOBODY,
+            _("Nobody would get this message: no one of them is signed up, or all turned messages off."),
+        )
+    message = ShiftMessage.objects.create(
+        shift=shift, sent_by=actor, audience=audience, text=text, text_en=text_en
+    )
+    outbox.send_after_commit(notices.send_shift_message_task, message.pk)
+    return message

@@ -174,6 +174,11 @@ class ProfileForm(forms.Form):
     photo_consent = forms.BooleanField(
         label=_("Photos of shifts that show me may be published"), required=False
     )
+    organiser_messages = forms.BooleanField(
+        label=_("Organisers may message me about shifts I signed up for"),
+        required=False,
+        help_text=_("Confirmations, reminders and changes to your own sign-ups come anyway."),
+    )
     leaderboard_visibility = forms.ChoiceField(
         label=_("Show me on leaderboards"),
         choices=User.LeaderboardVisibility.choices,

@@ -51,6 +51,14 @@ class User(AbstractUser):
         default=False,
         help_text=_("Photos of shifts that show this person may be published."),
     )
+    organiser_messages = models.BooleanField(
+        _("messages from organisers"),
+        default=True,
+        help_text=_(
+            "Messages that staff send to everyone on a shift. Confirmations, reminders and changes to the "
+            "person's own sign-ups are sent anyway."
+        ),
+    )
     leaderboard_visibility = models.CharField(
         _("on leaderboards"),
         max_length=10,

@@ -110,6 +110,7 @@ class MeOut(Schema):
     emergency_contact_name: str
     emergency_contact_phone: str
     photo_consent: bool
+    organiser_messages: bool = Field(description="False: staff's messages to a shift's people skip me.")
     leaderboard_visibility: Literal["name", "pseudonym", "hidden"]
     leaderboard_pseudonym: str
     preferred_language: Literal["fa", "en"] = Field(description="The language of e-mail and SMS to me.")
@@ -146,6 +147,7 @@ class MePatchIn(Schema):
     emergency_contact_name: str = Field(None, max_length=120)
     emergency_contact_phone: str = Field(None, max_length=30)
     photo_consent: bool = None
+    organiser_messages: bool = None
     leaderboard_visibility: Literal["name", "pseudonym", "hidden"] = None
     leaderboard_pseudonym: str = Field(None, max_length=60)
     preferred_language: Literal["fa", "en"] = None

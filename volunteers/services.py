@@ -552,6 +552,7 @@ PROFILE_FIELDS = frozenset(
         "emergency_contact_name",
         "emergency_contact_phone",
         "photo_consent",
+        "organiser_messages",
         "leaderboard_visibility",
         "leaderboard_pseudonym",
         "preferred_language",

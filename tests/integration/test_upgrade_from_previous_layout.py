@@ -37,7 +37,11 @@ RENAMED_TABLES = {
 MOVED_MODELS = ("department", "service", "delphiround", "district")
 # Models added since the fixtures were made: the upgrade adds their content type and their four default
 # permissions (add, change, delete, view), and nothing else.
-ADDED_MODELS = {("core", "outboxmessage")}
+ADDED_MODELS = {
+    ("core", "outboxmessage"),
+    ("campaigns", "shiftmessage"),
+    ("campaigns", "shiftmessagedelivery"),
+}
 
 
 def _migrate(database_url: str) -> subprocess.CompletedProcess:
