@@ -1,5 +1,7 @@
 import datetime
+import re
 from decimal import Decimal
+from enum import StrEnum
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -16,6 +18,12 @@ from . import selectors
 from .models import OpenCallPage, Shift, SignUp
 from .selectors import CallFilters
 
+# Named for the API: the model's enum is called "Status" like the voucher's, and OpenAPI components are
+# keyed by name, so one would silently document the other's values.
+SignUpStatus = StrEnum("SignUpStatus", {status.name: status.value for status in SignUp.Status})
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+# A date parameter of the listing may be blank ("any"), as a web form sends it; the document says so.
+BLANK_OR_DATE = [{"type": "string", "format": "date"}, {"const": ""}, {"type": "null"}]
 
 class DepartmentOut(Schema):
     slug: str
@@ -79,10 +87,14 @@ class CallFilter(Schema):
     service: str | None = Field(None, max_length=80, description="A service's slug, e.g. `tourist-tours`.")
     district: int | None = Field(None, ge=1, le=1000, description="A municipal district's number.")
     date_from: datetime.date | None = Field(
-        None, description="Calls with a shift that starts on or after this day (ISO 8601, Tehran time)."
+        None,
+        description="Calls with a shift that starts on or after this day (ISO 8601, Tehran time).",
+        json_schema_extra={"anyOf": BLANK_OR_DATE},
     )
     date_to: datetime.date | None = Field(
-        None, description="Calls with a shift that starts on or before this day (ISO 8601, Tehran time)."
+        None,
+        description="Calls with a shift that starts on or before this day (ISO 8601, Tehran time).",
+        json_schema_extra={"anyOf": BLANK_OR_DATE},
     )
     has_free_places: bool = Field(False, description="Only calls open to sign-ups with a free place ahead.")
     open_to_teams: bool = Field(False, description="Only calls that NGO teams may join.")
@@ -94,6 +106,17 @@ class CallFilter(Schema):
     def _blank_is_any_and_digits_are_ascii(cls, value):
         if isinstance(value, str):
             return ascii_digits(value.strip()) or None
+        return value
+
+    @field_validator("date_from", "date_to", mode="before")
+    @classmethod
+    def _dates_as_documented(cls, value):
+        # A date is YYYY-MM-DD, as documented: pydantic would also take "0" as a Unix time (1970-01-01).
+        # (Before-validators run last-defined first: blank and Persian digits are read here too.)
+        if isinstance(value, str):
+            value = ascii_digits(value.strip()) or None
+        if value is not None and not (isinstance(value, str) and ISO_DATE.fullmatch(value)):
+            raise PydanticCustomError("date_format", str(_("Enter a date as YYYY-MM-DD.")))
         return value
 
     @field_validator("has_free_places", "open_to_teams", mode="before")
@@ -276,7 +299,7 @@ class SignUpOut(Schema):
     """One of the caller's own sign-ups. It names no person: it is only ever shown to its volunteer."""
 
     id: int
-    status: SignUp.Status = Field(
+    status: SignUpStatus = Field(
         description="`confirmed`: the place is yours; `waitlisted`: in line for a place that frees up; "
         "`cancelled`; `no_show`: confirmed, but never checked in."
     )
@@ -322,7 +345,7 @@ class StaffSignUpOut(Schema):
     """A sign-up as the call's department staff see it after cancelling it."""
 
     id: int
-    status: SignUp.Status
+    status: SignUpStatus
     cancelled_at: datetime.datetime | None
     cancellation_reason: str
 
@@ -364,7 +387,7 @@ class AssignmentOut(Schema):
     signup_id: int
     user_id: int
     name: str
-    status: SignUp.Status
+    status: SignUpStatus
 
     @staticmethod
     def resolve_signup_id(signup: SignUp) -> int:

@@ -3,6 +3,7 @@
 import json
 import logging
 
+from django.db import DataError
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext_lazy as _
 from ninja import NinjaAPI
@@ -52,10 +53,73 @@ class JsonObjectParser(Parser):
         return data
 
 
+# The one error body every failure answers with (core.errors.error_body).
+ERROR_SCHEMA = {
+    "title": "Error",
+    "type": "object",
+    "required": ["error"],
+    "properties": {
+        "error": {
+            "type": "object",
+            "required": ["code", "message"],
+            "properties": {
+                "code": {"type": "string", "description": "Stable and machine-readable, e.g. `shift_full`."},
+                "message": {"type": "string", "description": "For people, in the request's language."},
+                "details": {"description": "More about the error, when there is more: fields, limits, ids."},
+            },
+        }
+    },
+}
+ERROR_DESCRIPTIONS = {
+    400: "The request is malformed (JSON, multipart, a NUL character) or a rule refused it.",
+    401: "No valid personal token or session.",
+    403: "Not allowed for this person (or the session's CSRF token is missing).",
+    404: "Nothing with this id, or not visible to this person.",
+    409: "The state changed first: already done, taken, or decided by someone else.",
+    413: "The body is larger than the limit given in `details`.",
+    422: "Some of the data sent is not valid; `details` names the fields.",
+    429: "Too many attempts; wait for the seconds in the Retry-After header.",
+}
+
+
+def error_statuses(path: str, method: str, operation: dict) -> list[int]:
+    """The error statuses an operation can answer with, by what it takes: every one can be malformed or
+    invalid; one that needs a person can be unauthenticated or forbidden; one with an id in its path can
+    find nothing; one that changes something can conflict or get too large a body; logging in and codes
+    are limited."""
+    statuses = [400, 422]
+    if operation.get("security"):
+        statuses += [401, 403]
+    if "{" in path:
+        statuses.append(404)
+    if method in ("post", "put", "patch", "delete"):
+        statuses += [403, 409]
+    if "requestBody" in operation:
+        statuses.append(413)
+    if "/auth/" in path:
+        statuses += [401, 429]  # a wrong password or code is a 401
+    return sorted(set(statuses))
+
+
 class HamyarAPI(NinjaAPI):
     def get_openapi_operation_id(self, operation) -> str:
         module = operation.view_func.__module__
         return f"{MODULES_AS_PUBLISHED.get(module, module)}_{operation.view_func.__name__}".replace(".", "_")
+
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        """ninja's document, with every error an operation can answer declared in the one error format."""
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        schema["components"].setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+        error_content = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+        for path, methods in schema["paths"].items():
+            for method, operation in methods.items():
+                responses = operation.setdefault("responses", {})
+                for status in error_statuses(path, method, operation):
+                    responses.setdefault(
+                        status,
+                        {"description": ERROR_DESCRIPTIONS[status], "content": error_content},
+                    )
+        return schema
 
 
 api = HamyarAPI(
@@ -107,6 +171,16 @@ def on_validation_error(request, exc: ValidationError):
         for error in exc.errors
     ]
     return _error_response(request, 422, "invalid_input", _("Some of the data sent is not valid."), details)
+
+
+@api.exception_handler(OverflowError)
+@api.exception_handler(DataError)
+def on_value_out_of_range(request, exc):
+    """A number too large for the database (an id of 10^25 in the path, say): the request's fault, not the
+    server's. SQLite raises OverflowError, PostgreSQL a DataError ("out of range")."""
+    if isinstance(exc, DataError) and "out of range" not in str(exc):
+        raise exc
+    return _error_response(request, 400, "value_out_of_range", _("A number sent is too large."))
 
 
 @api.exception_handler(Http404)

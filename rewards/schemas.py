@@ -1,4 +1,5 @@
 import datetime
+from enum import StrEnum
 
 from ninja import Field, Schema
 
@@ -6,6 +7,9 @@ from core.localization import format_date
 
 from .models import LedgerEntry, Reward, Voucher
 from .qr import voucher_qr_data_uri
+
+# Named for the API: the model's enum is called "Status" like the sign-up's (see campaigns.schemas).
+VoucherStatus = StrEnum("VoucherStatus", {status.name: status.value for status in Voucher.Status})
 
 
 class ExpiringOut(Schema):
@@ -55,7 +59,7 @@ class RewardOut(Schema):
 
 class VoucherOut(Schema):
     code: str
-    status: Voucher.Status
+    status: VoucherStatus
     reward_id: int
     reward: str
     points_price: int
@@ -89,7 +93,7 @@ class CounterVoucherOut(Schema):
     """What the counter needs to hand over the reward."""
 
     code: str
-    status: Voucher.Status
+    status: VoucherStatus
     reward: str
     holder: str
     redeemed_at: datetime.datetime | None

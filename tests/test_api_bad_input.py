@@ -221,3 +221,22 @@ def test_a_multipart_body_without_a_boundary_answers_400():
     assert error["code"] == "invalid_multipart"
     assert "boundary" in error["message"]
     assert not Completion.objects.exists()
+
+
+# --- Numbers too large for the database ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/api/v1/calls/6960305937245080922357760", "/api/v1/organisations/25581892763025817600/invitations"],
+)
+def test_an_id_too_large_for_the_database_is_a_4xx_not_a_server_error(path):
+    _token, secret = api_token_create(user=PersonFactory(), name="t")
+
+    response = Client(headers={"authorization": f"Bearer {secret}", "accept-language": "en"}).get(path)
+
+    # PostgreSQL compares the number as it is and finds nothing; SQLite cannot take it at all.
+    assert response.status_code in (400, 404)
+    if response.status_code == 400:
+        assert response.json()["error"]["code"] == "value_out_of_range"
+        assert response.json()["error"]["message"] == "A number sent is too large."

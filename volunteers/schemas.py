@@ -2,7 +2,7 @@ import datetime
 from typing import Literal, Self
 
 from ninja import Field, Schema
-from pydantic import model_validator
+from pydantic import StrictBool, model_validator
 
 from .dates import jalali_text
 from .models import User
@@ -146,8 +146,9 @@ class MePatchIn(Schema):
     )
     emergency_contact_name: str = Field(None, max_length=120)
     emergency_contact_phone: str = Field(None, max_length=30)
-    photo_consent: bool = None
-    organiser_messages: bool = None
+    # Strict: true or false, as documented; pydantic would also read 0, 1, "yes" and "off".
+    photo_consent: StrictBool = None
+    organiser_messages: StrictBool = None
     leaderboard_visibility: Literal["name", "pseudonym", "hidden"] = None
     leaderboard_pseudonym: str = Field(None, max_length=60)
     preferred_language: Literal["fa", "en"] = None
