@@ -56,6 +56,7 @@ from .models import (
     CALL_SEARCHED_FIELDS,
     TEXT_SEARCH_CONFIG,
     CallClosure,
+    CallSchedule,
     OpenCallPage,
     Shift,
     ShiftMessage,
@@ -715,3 +716,26 @@ def shift_message_recipients(*, shift: Shift, audience: str):
         )
         .distinct()
     )
+
+
+# --- The listing's schedule rows, checked ----------------------------------------------------------------
+
+
+def call_schedules_differing(*, now=None) -> list[int]:
+    """Calls whose stored CallSchedule (what the listing sorts and filters by) differs from their shifts:
+    none when every path that writes shifts kept it true. A row that is only stale by time (past its
+    `valid_until`, due for the beat task) is not counted."""
+    now = now or timezone.now()
+    computed = OpenCallPage.objects.annotate(**_schedule_annotations(now=now, stale=None)).values_list(
+        "pk", "next_shift_starts_at", "free_places"
+    )
+    stored = {row.call_id: row for row in CallSchedule.objects.all()}
+    differing = []
+    for call_id, next_start, free in computed:
+        row = stored.get(call_id)
+        if row is not None and row.valid_until is not None and row.valid_until <= now:
+            continue  # stale by time alone: refreshed within a minute by beat
+        kept = (row.next_shift_starts_at, row.free_places) if row else (None, 0)
+        if kept != (next_start, free or 0):
+            differing.append(call_id)
+    return differing

@@ -21,6 +21,7 @@ from django.utils import timezone
 from campaigns.models import DepartmentCallsPage, OpenCallPage, Shift, TeamReservation
 from campaigns.services import (
     call_close,
+    call_schedule_refresh,
     department_section_ensure,
     team_reservation_assign,
     team_reservation_create,
@@ -265,6 +266,8 @@ def demo_calls_load(*, now: datetime.datetime | None = None) -> DemoCallsLoaded:
         if plan.live:
             revision.publish()
         shifts = Shift.objects.bulk_create(_shifts(plan, call, now))
+        # bulk_create() sends no post_save: the listing's schedule of the call is written here.
+        call_schedule_refresh(call_id=call.pk, now=now)
         if plan.closure_reason:
             # Nobody has signed up for a call created a moment ago, so closing it tells no one.
             call_close(call=call, actor=None, reason=plan.closure_reason)

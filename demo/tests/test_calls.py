@@ -142,3 +142,32 @@ def test_a_demo_call_page_shows_its_body_blocks(client, loaded, prefix):
     assert response.status_code == 200
     expected = call.title if not prefix else call.title_en
     assert expected in response.content.decode()
+
+
+def test_every_demo_calls_schedule_is_true_so_the_listing_shows_its_free_shifts(loaded):
+    # The loader makes shifts in bulk (no post_save); the listing sorts and filters by the stored schedule.
+    assert selectors.call_schedules_differing() == []
+    now = timezone.now()
+    with_free_shifts_ahead = {
+        call_id
+        for call_id in Shift.objects.filter(call__live=True, starts_at__gt=now)
+        .exclude(capacity__lte=0)
+        .values_list("call_id", flat=True)
+    }
+    listed = {call.pk: call for call in selectors.call_list()}
+    for call_id in with_free_shifts_ahead & set(listed):
+        assert listed[call_id].next_shift_starts_at is not None, listed[call_id].title
+        assert listed[call_id].free_places > 0, listed[call_id].title
+
+
+def test_a_stale_schedule_is_found():
+    from campaigns.models import CallSchedule
+    from campaigns.tests.factories import add_shift, publish_call
+
+    call = publish_call()
+    add_shift(call)
+    assert call.pk not in selectors.call_schedules_differing()
+
+    CallSchedule.objects.filter(call=call).update(free_places=0, next_shift_starts_at=None)
+
+    assert call.pk in selectors.call_schedules_differing()
