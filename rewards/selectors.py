@@ -61,10 +61,12 @@ def points_summary(*, user, now: datetime.datetime | None = None) -> PointsSumma
 
 
 def ledger_list(*, user) -> QuerySet[LedgerEntry]:
-    """The person's entries, newest first, without the zero entries that only mark bookkeeping."""
+    """The person's entries, newest first, without the zero entries that only mark bookkeeping (an expiry
+    of a lot already spent, an approval credited nothing because a cap was reached: its note says so when
+    the entry has one)."""
     return (
         LedgerEntry.objects.filter(account__user=user)
-        .exclude(amount=0, kind__in=(Kind.EXPIRY, Kind.REVERSAL))
+        .exclude(Q(amount=0) & (Q(kind__in=(Kind.EXPIRY, Kind.REVERSAL)) | Q(note="")))
         .select_related("voucher__reward", "rule", "verification__completion__signup__shift__call")
         .order_by("-occurred_at", "-pk")
     )

@@ -172,10 +172,19 @@ def _week_start(moment: datetime.datetime) -> datetime.date:
     return day - datetime.timedelta(days=(day.weekday() - 5) % 7)
 
 
+def bonus_minimum_hours() -> Decimal:
+    """The approved hours below which no bonus is earned (BONUS_MINIMUM_HOURS, one hour by default)."""
+    return Decimal(str(settings.BONUS_MINIMUM_HOURS))
+
+
 def _bonus_applies(rule: EarningRule, *, account: PointsAccount, approval, shift, signup) -> bool:
     Rule = EarningRule.Kind
     if rule.kind == Rule.FIRST_SHIFT:
-        return not LedgerEntry.objects.filter(account=account, kind=Kind.EARN).exists()
+        # The first verified shift that was real work: earlier approvals too short for a bonus (or of
+        # 0 hours, from before those were refused) do not use it up.
+        return not LedgerEntry.objects.filter(
+            account=account, kind=Kind.EARN, amount__gt=0, verification__hours__gte=bonus_minimum_hours()
+        ).exists()
     if rule.kind == Rule.TEAM:
         # A place from an NGO team's reservation (campaigns.TeamReservation) is team participation.
         return bool(getattr(signup, "reservation_id", None))
@@ -255,12 +264,12 @@ def _verification_points_credit(*, verification_id: int, now) -> Credit | None:
     base = base_points(hours=hours, points_per_hour=call.points_per_hour)
     rules = list(_rules_for_service(call.service))
     room, cap_name = _cap_room(account, caps=[r for r in rules if r.is_cap], worked_at=shift.starts_at)
-    # A bonus rewards verified work: an approval of no hours (verification refuses one now, but older
-    # rows may hold 0) earns none.
+    # A bonus rewards real verified work: at least BONUS_MINIMUM_HOURS approved (a five-minute shift, or an
+    # older approval of 0 hours, earns none).
     bonuses = [
         rule
         for rule in rules
-        if hours > 0
+        if hours >= bonus_minimum_hours()
         and not rule.is_cap
         and _bonus_applies(rule, account=account, approval=approval, shift=shift, signup=signup)
     ]

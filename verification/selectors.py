@@ -52,12 +52,14 @@ def _hours_between(start: datetime.datetime, end: datetime.datetime) -> Decimal:
 
 def hours_limit(signup: SignUp) -> Decimal:
     """The most hours one can report for the sign-up: the shift's length, and no more than the time
-    between check-in and check-out (or the shift's end, when the person never checked out)."""
+    between check-in and check-out (or the shift's end, when the person never checked out), counted only
+    within the shift: arriving early or leaving late adds nothing."""
     shift = signup.shift
     limit = _hours_between(shift.starts_at, shift.ends_at)
     if signup.checked_in_at:
-        until = signup.checked_out_at or shift.ends_at
-        limit = min(limit, _hours_between(signup.checked_in_at, until))
+        start = max(signup.checked_in_at, shift.starts_at)
+        end = min(signup.checked_out_at or shift.ends_at, shift.ends_at)
+        limit = min(limit, _hours_between(start, end))
     return limit
 
 

@@ -238,6 +238,8 @@ CHECKIN_REPEAT_GRACE_SECONDS = env.int("CHECKIN_REPEAT_GRACE_SECONDS", default=3
 NO_SHOW_GRACE_MINUTES = env.int("NO_SHOW_GRACE_MINUTES", default=60)
 # An approval worth more points than this (hours × the call's points per hour) needs a second approver.
 VERIFICATION_SECOND_APPROVER_ABOVE_POINTS = env.int("VERIFICATION_SECOND_APPROVER_ABOVE_POINTS", default=200)
+# Bonuses (first shift, teams, streaks, districts) need at least this many approved hours.
+BONUS_MINIMUM_HOURS = env.float("BONUS_MINIMUM_HOURS", default=1.0)
 # Earned points expire this many days after they were credited, oldest first (a beat task expires them).
 POINTS_EXPIRE_AFTER_DAYS = env.int("POINTS_EXPIRE_AFTER_DAYS", default=365)
 

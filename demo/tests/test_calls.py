@@ -148,12 +148,9 @@ def test_every_demo_calls_schedule_is_true_so_the_listing_shows_its_free_shifts(
     # The loader makes shifts in bulk (no post_save); the listing sorts and filters by the stored schedule.
     assert selectors.call_schedules_differing() == []
     now = timezone.now()
-    with_free_shifts_ahead = {
-        call_id
-        for call_id in Shift.objects.filter(call__live=True, starts_at__gt=now)
-        .exclude(capacity__lte=0)
-        .values_list("call_id", flat=True)
-    }
+    with_free_shifts_ahead = set(
+        Shift.objects.filter(call__live=True, starts_at__gt=now).values_list("call_id", flat=True)
+    )
     listed = {call.pk: call for call in selectors.call_list()}
     for call_id in with_free_shifts_ahead & set(listed):
         assert listed[call_id].next_shift_starts_at is not None, listed[call_id].title

@@ -153,6 +153,34 @@ def test_an_approval_of_no_hours_earns_no_bonus():
     assert account_of(person).balance == 0
 
 
+def test_a_five_minute_shift_earns_no_bonus_and_leaves_the_first_shift_bonus_for_real_work():
+    rule("first_shift", 50)
+    person = PersonFactory()
+    call = publish_call(points_per_hour=10)
+
+    short = services.verification_points_credit(
+        verification_id=approval_create(volunteer=person, call=call, hours="0.08").pk
+    )
+    real = services.verification_points_credit(
+        verification_id=approval_create(volunteer=person, call=call, hours="2").pk
+    )
+
+    assert short.bonuses == []
+    assert [entry.amount for entry in real.bonuses] == [50]  # the first real shift still earns it
+
+
+def test_zero_entries_without_an_explanation_are_not_shown_in_the_ledger():
+    from rewards.selectors import ledger_list
+
+    person = PersonFactory()
+    services.verification_points_credit(
+        verification_id=approval_create(volunteer=person, call=publish_call(points_per_hour=0)).pk
+    )
+
+    assert LedgerEntry.objects.filter(account__user=person, amount=0).exists()  # kept, append-only
+    assert list(ledger_list(user=person)) == []
+
+
 def test_rules_of_another_department_or_inactive_rules_do_not_apply():
     EarningRule.objects.create(name="culture", kind="first_shift", points=50, department_id=3)
     rule("first_shift", 40, is_active=False)

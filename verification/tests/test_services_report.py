@@ -96,6 +96,18 @@ def test_hours_are_bounded_by_check_in_and_check_out():
     assert reported(signup, hours="1").hours == Decimal("1.00")
 
 
+def test_time_checked_in_before_the_shift_or_after_it_counts_for_nothing():
+    shift = ended_shift(hours=2)
+    signup = confirmed_signup(
+        shift,
+        checked_in_at=shift.starts_at - datetime.timedelta(minutes=45),  # early, waiting at the gate
+        checked_out_at=shift.ends_at + datetime.timedelta(minutes=30),  # lingering after the end
+    )
+
+    assert selectors.hours_limit(signup) == Decimal("2.00")
+    assert refused_code(lambda: reported(signup, hours="2.5")) == "hours_above_limit"
+
+
 def test_checked_in_without_check_out_is_bounded_by_the_shift_end():
     shift = ended_shift(hours=3)
     signup = confirmed_signup(shift, checked_in_at=shift.starts_at + datetime.timedelta(hours=1))
