@@ -339,11 +339,12 @@ class CallClosure(models.Model):
 
 class CallSchedule(models.Model):
     """What the listing sorts and shows a call by, kept on a small row of its own: the start of its next
-    shift and the free places over its shifts that have not ended.
+    shift still taking sign-ups and the free places over those shifts (one under way, or whose sign-ups
+    closed, counts for neither).
 
     Rewritten (campaigns.services.call_schedule_refresh) whenever a shift is saved or deleted and by every
     service that changes a shift's counters, in the same transaction. Time alone also changes it: from
-    `valid_until` (the end of the first of the counted shifts) it is stale, and beat rewrites it within a
+    `valid_until` (the sign-up deadline of the first counted shift) it is stale, and beat rewrites it within a
     minute; until then the listing reads the exact figures for a stale row itself and only its place in the
     order lags. Kept apart from the page's row so that sign-ups never wait for Wagtail saving the call.
     """
@@ -496,6 +497,11 @@ class Shift(models.Model):
     def signup_deadline(self):
         return self.signups_close_at or self.starts_at
 
+    @property
+    def cancellation_deadline(self):
+        """Until when a confirmed place can be given up online (later, it would go unfilled)."""
+        return self.starts_at - datetime.timedelta(minutes=settings.SIGNUP_CANCELLATION_CUTOFF_MINUTES)
+
     def clean(self):
         errors = {}
         if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
@@ -607,6 +613,18 @@ class SignUp(models.Model):
 
     def __str__(self) -> str:
         return f"{self.volunteer} · {self.shift_id} · {self.status}"
+
+    def can_cancel_online(self, now=None) -> bool:
+        """A place in line can be left until the shift ends; a confirmed one given up until the shift's
+        cancellation deadline. Pages offer "cancel" only when this holds, so the offer is never refused."""
+        now = now or timezone.now()
+        if self.status == self.Status.WAITLISTED:
+            return self.shift.ends_at > now
+        return self.status == self.Status.CONFIRMED and now < self.shift.cancellation_deadline
+
+    @property
+    def can_cancel_online_now(self) -> bool:
+        return self.can_cancel_online()
 
 
 class TeamReservation(models.Model):

@@ -138,7 +138,10 @@ class CallFilters:
 def _schedule_annotations(*, now, stale: Q | None) -> dict:
     """`next_shift_starts_at`, `free_places` and `is_closed`: worked out from the shifts where `stale`
     holds (everywhere when it is None), read from the call's CallSchedule elsewhere."""
-    upcoming = Shift.objects.filter(call=OuterRef("pk"), ends_at__gt=now)
+    # The shifts still taking sign-ups: one under way, or whose sign-ups closed, is not "next".
+    upcoming = Shift.objects.annotate(deadline=Coalesce("signups_close_at", "starts_at")).filter(
+        call=OuterRef("pk"), deadline__gt=now
+    )
     next_start = Subquery(upcoming.order_by("starts_at").values("starts_at")[:1])
     free = Coalesce(
         Subquery(

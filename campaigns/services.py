@@ -150,8 +150,8 @@ def departments_setup() -> list[DepartmentCallsPage]:
 _SCHEDULE_REFRESH_SQL = """
     INSERT INTO campaigns_callschedule (call_id, next_shift_starts_at, free_places, valid_until)
     SELECT %(call)s, MIN(starts_at), COALESCE(SUM(capacity - confirmed_count - team_unassigned_count), 0),
-           MIN(ends_at)
-    FROM campaigns_shift WHERE call_id = %(call)s AND ends_at > %(now)s
+           MIN(COALESCE(signups_close_at, starts_at))
+    FROM campaigns_shift WHERE call_id = %(call)s AND COALESCE(signups_close_at, starts_at) > %(now)s
     ON CONFLICT (call_id) DO UPDATE SET next_shift_starts_at = EXCLUDED.next_shift_starts_at,
         free_places = EXCLUDED.free_places, valid_until = EXCLUDED.valid_until
 """
@@ -596,9 +596,8 @@ def signup_cancel(*, signup: SignUp) -> SignUp:
         raise SignUpRefused(CampaignErrorCode.SHIFT_OVER, _("This shift is already over."))
     was_confirmed = signup.status == SignUp.Status.CONFIRMED
     now = timezone.now()
-    cutoff = shift.starts_at - datetime.timedelta(minutes=settings.SIGNUP_CANCELLATION_CUTOFF_MINUTES)
     # Leaving the waiting list is always fine; a confirmed place given up this late would go unfilled.
-    if was_confirmed and now >= cutoff:
+    if was_confirmed and now >= shift.cancellation_deadline:
         raise SignUpRefused(
             CampaignErrorCode.CANCELLATION_CLOSED,
             _("It is too late to cancel this shift online; please tell the call's contact person instead."),

@@ -85,7 +85,8 @@ def my_shifts_sections(*, volunteer) -> dict[str, list[SignUp]]:
     )
     sections: dict[str, list[SignUp]] = {"upcoming": [], "waiting": [], "past": []}
     for signup in signups:
-        if signup.has_ended or signup.status == SignUp.Status.CANCELLED:
+        # Checked out is done, even before the shift's end: it waits for its report, not for the day.
+        if signup.has_ended or signup.status == SignUp.Status.CANCELLED or signup.checked_out_at:
             sections["past"].append(signup)
         elif signup.status == SignUp.Status.CONFIRMED:
             sections["upcoming"].append(signup)

@@ -49,6 +49,8 @@ def signup_status_for(context, shift, is_accepting_signups=None):
     signup = None
     if user.is_authenticated and not shift.has_ended:
         signup = _signups_on_call(request, call_id=shift.call_id).get(shift.pk)
+        if signup is not None:
+            signup.shift = shift  # already read: whether it can still be cancelled asks no query
     return {
         "shift": shift,
         "signup": signup,

@@ -27,12 +27,14 @@ pytestmark = pytest.mark.django_db
 
 
 def from_the_shifts(call, now=None) -> tuple:
+    """What the schedule should hold: the shifts still taking sign-ups (not under way, not past their
+    closing time), the first start, their free places, and the first closing time, when it goes stale."""
     now = now or timezone.now()
-    upcoming = list(Shift.objects.filter(call=call, ends_at__gt=now))
+    upcoming = [shift for shift in Shift.objects.filter(call=call) if shift.signup_deadline > now]
     return (
         min((shift.starts_at for shift in upcoming), default=None),
         sum(shift.capacity - shift.confirmed_count - shift.team_unassigned_count for shift in upcoming),
-        min((shift.ends_at for shift in upcoming), default=None),
+        min((shift.signup_deadline for shift in upcoming), default=None),
     )
 
 
@@ -120,19 +122,35 @@ def test_released_team_places_return_to_the_free_places():
     assert_schedule_right(call, free=5)
 
 
-def test_a_schedule_made_stale_by_a_shift_ending_is_read_right_and_rewritten_by_beat():
+def test_a_schedule_made_stale_by_a_shift_starting_is_read_right_and_rewritten_by_beat():
     call = publish_call()
     first = add_shift(call, starts_in=datetime.timedelta(days=1), hours=2, capacity=3)
     second = add_shift(call, starts_in=datetime.timedelta(days=3), capacity=7)
-    after_the_first = first.ends_at + datetime.timedelta(minutes=1)
+    # The first shift is under way: sign-ups have closed, so it is no longer the call's next shift and its
+    # places are not free to anyone.
+    while_the_first_is_on = first.starts_at + datetime.timedelta(minutes=1)
 
-    listed = call_list(now=after_the_first).get()
+    listed = call_list(now=while_the_first_is_on).get()
     assert (listed.next_shift_starts_at, listed.free_places) == (second.starts_at, 7)
     assert stored(call)[0] == first.starts_at  # stale until beat runs
 
-    assert call_schedules_refresh_stale(now=after_the_first) == 1
-    assert stored(call) == from_the_shifts(call, now=after_the_first) == (second.starts_at, 7, second.ends_at)
-    assert call_schedules_refresh_stale(now=after_the_first) == 0
+    assert call_schedules_refresh_stale(now=while_the_first_is_on) == 1
+    expected = (second.starts_at, 7, second.starts_at)
+    assert stored(call) == from_the_shifts(call, now=while_the_first_is_on) == expected
+    assert call_schedules_refresh_stale(now=while_the_first_is_on) == 0
+
+
+def test_a_shift_whose_sign_ups_closed_is_not_the_next_and_its_places_are_not_free():
+    call = publish_call()
+    closing_now = add_shift(call, starts_in=datetime.timedelta(days=1), capacity=5)
+    closes_at = timezone.now() + datetime.timedelta(minutes=1)
+    Shift.objects.filter(pk=closing_now.pk).update(signups_close_at=closes_at)
+    later = add_shift(call, starts_in=datetime.timedelta(days=4), capacity=2)
+    after_closing = timezone.now() + datetime.timedelta(minutes=2)
+
+    listed = call_list(now=after_closing).get()
+
+    assert (listed.next_shift_starts_at, listed.free_places) == (later.starts_at, 2)
 
 
 def test_the_listing_orders_by_the_schedule_and_filters_free_places():

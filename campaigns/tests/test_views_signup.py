@@ -512,3 +512,38 @@ def test_the_account_page_links_to_my_shifts(logged_in):
     soup = get_soup(logged_in, reverse("volunteers:account"))
 
     assert soup.select_one("main").find("a", href="/my/shifts/")
+
+
+def signup_create_directly(shift, person) -> SignUp:
+    """A confirmed place on a shift that may already be under way (the service refuses those)."""
+    return SignUp.objects.create(shift=shift, volunteer=person, status=SignUp.Status.CONFIRMED)
+
+
+def test_a_shift_checked_out_of_is_under_past_not_upcoming(logged_in, person):
+    call = publish_call(title_en="Sweeping Chaharbagh")
+    shift = add_shift(call, starts_in=datetime.timedelta(minutes=-30), hours=3)  # under way
+    signup = signup_create_directly(shift, person)
+    SignUp.objects.filter(pk=signup.pk).update(
+        checked_in_at=shift.starts_at, checked_out_at=timezone.now() - datetime.timedelta(minutes=1)
+    )
+
+    soup = get_soup(logged_in, "/en/my/shifts/")
+
+    upcoming = soup.find(id="upcoming-heading").find_parent("section")
+    past = soup.find(id="past-heading").find_parent("section")
+    assert not upcoming.select(".signup-card") and len(past.select(".signup-card")) == 1
+    assert "/cancel/" not in str(past)
+
+
+def test_no_cancel_link_is_offered_once_it_would_be_refused(logged_in, person, settings):
+    settings.SIGNUP_CANCELLATION_CUTOFF_MINUTES = 120
+    call = publish_call()
+    soon = signup_create_directly(add_shift(call, starts_in=datetime.timedelta(minutes=60)), person)
+    later = signup_create_directly(add_shift(call, starts_in=datetime.timedelta(days=3)), person)
+
+    soup = get_soup(logged_in, "/en/my/shifts/")
+
+    links = [a["href"] for a in soup.select(".signup-card__actions a") if "/cancel/" in a["href"]]
+    assert links == [f"/en/my/sign-ups/{later.pk}/cancel/confirm/?next=/en/my/shifts/"]
+    assert "Too late to cancel online" in soup.text
+    assert soon.pk not in [int(link.split("/")[4]) for link in links]
