@@ -185,3 +185,27 @@ def test_check_outbox_lists_what_is_late_and_retries_it(capsys, django_capture_o
     call_command("check_outbox", "--retry")
     assert RUNS == [4]
     call_command("check_outbox")
+
+
+def test_the_embedded_periodic_runner_runs_each_periodic_task_once_and_relays_the_outbox(
+    settings, django_capture_on_commit_callbacks
+):
+    from django.core.management import call_command
+
+    settings.CELERY_BEAT_SCHEDULE = {
+        "relay-outbox": {"task": "core.tasks.relay_outbox_task", "schedule": 15.0},
+        "a task that fails": {"task": "core.tests.failing_task", "schedule": 60.0},
+        "by the clock": {"task": "core.tests.record_run_task", "schedule": object()},  # a crontab
+    }
+    with _refusing_broker(), django_capture_on_commit_callbacks(execute=True):
+        message = outbox.send_after_commit(record_run_task, 11)
+    _make_due(message)
+
+    call_command("run_periodic_tasks", "--once")
+
+    assert RUNS == [11]  # relayed; the failing task did not stop it, the crontab entry was left to beat
+
+
+@shared_task(name="core.tests.failing_task")
+def failing_task() -> None:
+    raise RuntimeError("this periodic task fails")

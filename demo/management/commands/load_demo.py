@@ -1,3 +1,6 @@
+import logging
+from contextlib import contextmanager
+
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.test.utils import override_settings
@@ -9,6 +12,16 @@ from demo.home import demo_home_page_load
 from demo.people import DEMO_PASSWORD, demo_people_load
 from demo.reports import load as demo_reports_load
 from demo.rewards import load as demo_rewards_load
+
+
+@contextmanager
+def _log_level(logger: logging.Logger, level: int):
+    previous = logger.level
+    logger.setLevel(level)
+    try:
+        yield
+    finally:
+        logger.setLevel(previous)
 
 
 class Command(BaseCommand):
@@ -27,10 +40,15 @@ class Command(BaseCommand):
                 "DEBUG is off: this looks like production, and demo accounts have a published password. "
                 "Pass --allow-without-debug to load them anyway."
             )
-        # The demo history awards badges and levels; the demo people need not be told of them.
-        with override_settings(
-            EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend",
-            SMS_BACKEND="volunteers.sms.DummySmsBackend",
+        # The demo history awards badges and levels; the demo people need not be told of them, and the
+        # people without a mobile or e-mail need not be reported as such, a line each.
+        notices_log = logging.getLogger("volunteers.notifications")
+        with (
+            override_settings(
+                EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend",
+                SMS_BACKEND="volunteers.sms.DummySmsBackend",
+            ),
+            _log_level(notices_log, logging.ERROR),
         ):
             demo_home_page_load()
             departments_setup()
