@@ -2,6 +2,8 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.conf.urls.static import static
 from django.contrib import admin
+from django.shortcuts import redirect
+from django.templatetags.static import static as static_url
 from django.urls import include, path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
@@ -10,7 +12,15 @@ from wagtail.documents import urls as wagtaildocs_urls
 from .api import api
 from .health import alive, health
 
+
+def favicon(request):
+    # Resolved per request: in production the static file's address comes from collectstatic's manifest.
+    return redirect(static_url("favicon.svg"))
+
+
 urlpatterns = [
+    # Browsers ask for /favicon.ico on every site; the icon is an SVG among the static files.
+    path("favicon.ico", favicon),
     path("health", health, name="health"),
     path("health/live", alive, name="health-live"),
     path("api/v1/", api.urls),

@@ -73,3 +73,16 @@ def split_by_ended(shifts) -> dict:
     for shift in shifts:
         (past if shift.has_ended else upcoming).append(shift)
     return {"upcoming": upcoming, "past": past}
+
+
+@register.simple_tag(takes_context=True)
+def reader_sees_contact_phone(context, call) -> bool:
+    """`{% reader_sees_contact_phone page as shown %}`: the call's contact phone is for the people signed
+    up for it (and its staff), who may need to call on the day, not for every visitor."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return False
+    if user.is_staff or user.is_superuser:
+        return True
+    return bool(_signups_on_call(request, call_id=call.pk))

@@ -295,6 +295,9 @@ WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
 WAGTAIL_CONTENT_LANGUAGES = [("fa", _("Persian"))]
 # PostgreSQL full-text search in production; the database backend picks the right engine by itself.
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# Staff avatars are Wagtail's own local image: Gravatar would load from outside (broken offline) and send
+# every member of staff's e-mail hash to a third party.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 
 # --- Logging ---------------------------------------------------------------------------------------------

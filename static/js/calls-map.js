@@ -95,6 +95,8 @@
     container.hidden = false;
 
     var map = L.map(canvas, { scrollWheelZoom: false });
+    // Leaflet's default credit carries a national flag; a plain link credits it without taking sides.
+    map.attributionControl.setPrefix('<a href="https://leafletjs.com">Leaflet</a>');
 
     var loadedTiles = 0;
     var tiles = L.tileLayer(TILE_URL, {
