@@ -5,6 +5,7 @@ from . import notices
 
 @shared_task(
     name="achievements.tasks.notify_badge_award_task",
+    acks_late=True,  # idempotent: a redelivery after a worker died sends nothing twice
     autoretry_for=(ConnectionError, TimeoutError, OSError),
     retry_backoff=True,
     retry_jitter=True,
@@ -17,6 +18,7 @@ def notify_badge_award_task(award_id: int) -> bool:
 
 @shared_task(
     name="achievements.tasks.notify_level_reached_task",
+    acks_late=True,
     autoretry_for=(ConnectionError, TimeoutError, OSError),
     retry_backoff=True,
     retry_jitter=True,
