@@ -1,5 +1,6 @@
 """A citizen's whole journey on a phone, once in Persian and once in English: find a call by district and
-service, sign up with a mobile number and the SMS code, take a shift, check in with the site lead's QR
+service, sign up with a mobile number and the SMS code, take a shift (giving the date of birth the call
+asks for on the way), find it in a calendar file, check in with the site lead's QR
 link, report the work with a photo, and, once staff have verified it, see the points, a badge and the
 leaderboard, and spend the points on a discount voucher shown as a QR code.
 
@@ -8,10 +9,11 @@ finds nothing serious or critical on the home, listing, call, my-shifts, leaderb
 """
 
 import datetime
+import re
 from urllib.parse import urlsplit
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -50,14 +52,16 @@ def city(settings, tmp_path):
     """Two calls in different districts and services (a Cultural one, whose first verified shift earns a
     badge), a member of the Cultural staff to verify the work, and a discount the points can buy."""
     settings.MEDIA_ROOT = tmp_path / "media"
-    # Code requests are limited per address in the cache, which other tests of the run share.
+    # Code requests are limited per address in the limits cache, which other tests of the run share.
     cache.clear()
+    caches["limits"].clear()
     library = publish_call(
         title=TITLES["library"]["fa"],
         title_en=TITLES["library"]["en"],
         district=District.objects.get(number=5),
         service_slug=LIBRARY_SERVICE,
         points_per_hour=10,
+        min_age=16,  # so signing up asks for the date of birth on the way
     )
     shift = add_shift(library, starts_in=datetime.timedelta(days=3), hours=2, capacity=6)
     cleanup = publish_call(
@@ -142,16 +146,25 @@ def test_a_citizen_volunteers_earns_points_and_redeems_a_voucher(
     expect(page.get_by_role("heading", level=1)).to_have_text(title)
     expect_reads_in(page, language)
 
-    # Back on the call, logged in: one press takes the place.
+    # Back on the call, logged in: the call is for people aged 16 or more, so "Sign up" first asks for the
+    # date of birth (typed in the reader's calendar), then takes the place in the same step.
     row.locator("button.shift-signup__button").click()
+    page.wait_for_url(lambda url: "/sign-up/requirements/" in url)
+    expect_reads_in(page, language)
+    expect_accessible(page)
+    page.locator("input[name=date_of_birth]").fill("۱۳۷۰/۰۶/۳۱" if language == "fa" else "1991-09-22")
+    page.locator("form.form button[type=submit]").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(title)
     expect(row.locator(".shift-signup--confirmed")).to_be_visible()
     signup = SignUp.objects.get(shift=shift, volunteer__phone=MOBILE)
     assert signup.status == SignUp.Status.CONFIRMED
 
-    # "My shifts" lists it.
+    # "My shifts" lists it, with its calendar file, and the address of a calendar of all their shifts.
     page.locator(f"header a[href$='{'/en' if language == 'en' else ''}/my/shifts/']").click()
     card = page.locator(".signup-card", has=page.get_by_role("link", name=title))
     expect(card).to_contain_text(shift_day)
+    expect(card.locator(f"a[href='/calendar/shifts/{shift.pk}.ics']")).to_be_visible()
+    expect(page.locator(".my-shifts__feed-url")).to_have_value(re.compile(r"/calendar/[\w-]{32,}\.ics$"))
     expect_reads_in(page, language)
     expect_accessible(page)
 

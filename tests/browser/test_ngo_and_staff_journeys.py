@@ -19,6 +19,7 @@ import pytest
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 from playwright.sync_api import expect
+from wagtail.models import ModelLogEntry
 
 from campaigns.models import OpenCallPage, Shift, SignUp
 from campaigns.services import department_section_ensure
@@ -400,3 +401,19 @@ def test_municipal_staff_publish_a_call_verify_work_and_accept_a_voucher(live_se
     desk.locator("form.counter-form button[type=submit]").click()
     expect(desk.locator(".counter-result--refused")).to_contain_text(fa("Not accepted"))
     assert SignUp.objects.filter(shift=shift).count() == 3
+
+    # A volunteer calls the desk about their shifts: staff find them by mobile number, say why they open
+    # the record, and see their shifts, hours and points; the opening is in the audit log.
+    desk.goto(base + "/admin/")
+    desk.locator("a[href='/admin/people/']").first.click()
+    desk.locator("#people-q").fill(persian_digits(volunteers[0].phone))
+    desk.locator("#people-q").press("Enter")
+    desk.locator(f"a[href='/admin/people/{volunteers[0].pk}/']").click()
+    desk.locator("input[name=reason][value=asked]").check()
+    desk.locator("input[name=note]").fill("تماس با ۱۳۷")
+    desk.locator("form button[type=submit].button").first.click()
+    expect(desk.locator("main")).to_contain_text(volunteers[0].display_name)
+    expect(desk.locator("main table.listing")).to_contain_text(call.title)
+    assert ModelLogEntry.objects.filter(
+        object_id=str(volunteers[0].pk), action="cms.person_record_opened", user=staff
+    ).exists()
