@@ -580,10 +580,14 @@ def team_reservation_assignments(*, reservation: TeamReservation) -> list[SignUp
 
 
 def team_members_to_assign(*, reservation: TeamReservation):
-    """Members of the reservation's team who have no active sign-up on its shift yet."""
-    busy = SignUp.objects.filter(shift_id=reservation.shift_id, status__in=SignUp.ACTIVE_STATUSES).values(
-        "volunteer_id"
-    )
+    """Members of the reservation's team who are free then: no active sign-up on its shift or on any shift
+    at the same time (assigning them would be refused as an overlap)."""
+    shift = reservation.shift
+    busy = SignUp.objects.filter(
+        status__in=SignUp.ACTIVE_STATUSES,
+        shift__starts_at__lt=shift.ends_at,
+        shift__ends_at__gt=shift.starts_at,
+    ).values("volunteer_id")
     return reservation.team.members.exclude(pk__in=busy).order_by("first_name", "last_name", "pk")
 
 

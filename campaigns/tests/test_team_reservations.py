@@ -134,6 +134,23 @@ def test_assigning_members_turns_reserved_places_into_confirmed_ones(ngo):
     )
 
 
+def test_members_already_booked_at_that_time_are_not_offered(ngo):
+    from campaigns.selectors import team_members_to_assign
+    from campaigns.services import signup_create
+
+    shift = add_shift(publish_call(), starts_in=datetime.timedelta(days=3), capacity=6, team_places=3)
+    same_time_elsewhere = add_shift(publish_call(), starts_in=datetime.timedelta(days=3, hours=1))
+    later_that_week = add_shift(publish_call(), starts_in=datetime.timedelta(days=5))
+    busy, free_later, free = ngo.members
+    signup_create(shift=same_time_elsewhere, volunteer=busy)
+    signup_create(shift=later_that_week, volunteer=free_later)
+    reservation = reserve(ngo, shift, 2)
+
+    assert list(team_members_to_assign(reservation=reservation)) == sorted(
+        [free_later, free], key=lambda person: (person.first_name, person.last_name, person.pk)
+    )
+
+
 def test_assignments_follow_the_personal_rules_and_team_membership(ngo):
     shift = add_shift(publish_call(min_age=18), team_places=5)
     reservation = reserve(ngo, shift, 3)
