@@ -386,7 +386,8 @@ def signup_create(*, shift: Shift, volunteer) -> SignUp:
     signup = _signup_place(shift=shift, volunteer=volunteer)
     if signup.status == SignUp.Status.CONFIRMED:
         _shift_places_changed(shift, signup.created_at)
-    outbox.send_after_commit(notices.notify_signup_created_task, signup.pk)
+    # Within the relay's interval rather than at once: a burst of sign-ups pays no broker round trip each.
+    outbox.send_after_commit(notices.notify_signup_created_task, signup.pk, at_once=False)
     return signup
 
 

@@ -6,6 +6,7 @@ from django.utils import translation
 from campaigns.notices import signup_notify_created
 from campaigns.services import signup_cancel, signup_create
 from campaigns.tests.factories import PersonFactory, add_shift, publish_call
+from core.outbox import relay_due
 
 pytestmark = pytest.mark.django_db
 
@@ -25,6 +26,8 @@ def test_a_place_is_confirmed_with_a_calendar_link_and_a_way_to_cancel(
 
     with django_capture_on_commit_callbacks(execute=True):
         signup = signup_create(shift=shift, volunteer=person)
+    assert mailoutbox == []  # sent by the outbox's relay (every few seconds), not by the request
+    relay_due()
 
     (message,) = mailoutbox
     assert message.to == [person.email]
@@ -45,6 +48,7 @@ def test_a_place_in_line_is_confirmed_with_its_number_in_persian(
 
     with django_capture_on_commit_callbacks(execute=True):
         signup_create(shift=shift, volunteer=person)
+    relay_due()
 
     (message,) = [m for m in mailoutbox if m.to == [person.email]]
     assert "فهرست انتظار" in message.subject

@@ -33,7 +33,6 @@ pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True, s
 
 FAST_OUTBOX = {
     "OUTBOX_RELAY_SECONDS": "1",
-    "OUTBOX_FIRST_HAND_OVER_GRACE_SECONDS": "2",
     "OUTBOX_BROKER_RETRY_SECONDS": "2",
     "OUTBOX_RESEND_AFTER_SECONDS": "10",
 }
