@@ -77,8 +77,15 @@ ERROR_DESCRIPTIONS = {
     404: "Nothing with this id, or not visible to this person.",
     409: "The state changed first: already done, taken, or decided by someone else.",
     413: "The body is larger than the limit given in `details`.",
+    410: "It was valid once and is no longer (an expired voucher).",
     422: "Some of the data sent is not valid; `details` names the fields.",
     429: "Too many attempts; wait for the seconds in the Retry-After header.",
+    503: "A service the operation needs (the SMS provider) did not answer; try again later.",
+}
+# Statuses that an operation's own errors answer with beyond what its shape says (see error_statuses).
+ERROR_STATUSES_OF_OPERATION = {
+    ("/api/v1/vouchers/redeem", "post"): [404, 410],  # an unknown code; an expired voucher
+    ("/api/v1/auth/codes", "post"): [404, 503],  # no account for that mobile; the SMS provider down
 }
 
 
@@ -98,6 +105,7 @@ def error_statuses(path: str, method: str, operation: dict) -> list[int]:
         statuses.append(413)
     if "/auth/" in path:
         statuses += [401, 429]  # a wrong password or code is a 401
+    statuses += ERROR_STATUSES_OF_OPERATION.get((path, method), [])
     return sorted(set(statuses))
 
 

@@ -93,3 +93,10 @@ def test_every_error_an_operation_answers_with_is_declared_in_the_error_format()
                     assert response["content"]["application/json"]["schema"] == {
                         "$ref": "#/components/schemas/Error"
                     }
+
+
+def test_errors_that_only_some_operations_answer_with_are_declared_there():
+    paths = api.get_openapi_schema(path_prefix="/api/v1")["paths"]
+
+    assert {404, 410} <= set(paths["/api/v1/vouchers/redeem"]["post"]["responses"])
+    assert {404, 503} <= set(paths["/api/v1/auth/codes"]["post"]["responses"])
