@@ -35,6 +35,41 @@ class ApiLanguageMiddleware:
         return self.get_response(request)
 
 
+class AdminLanguageMiddleware:
+    """The Wagtail admin in its user's language, messages included.
+
+    Wagtail switches to the user's preferred language only while its views run and render; what is
+    rendered after them, above all the messages the views queue (a service's refusal is a lazy
+    translation, turned into text when MessageMiddleware stores it), would otherwise follow
+    LocaleMiddleware, which gives every path without a language prefix, /admin/ among them, Persian.
+    Placed after AuthenticationMiddleware and before MessageMiddleware.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if not request.path_info.startswith(ADMIN_PREFIX) or user is None or not user.is_authenticated:
+            return self.get_response(request)
+        language = admin_language(user)
+        request.LANGUAGE_CODE = language
+        with translation.override(language):
+            return self.get_response(request)
+
+
+ADMIN_PREFIX = "/admin/"
+
+
+def admin_language(user) -> str:
+    """The language a member of staff chose for the admin (their Wagtail profile), else the site's."""
+    from wagtail.users.models import UserProfile
+
+    profile = UserProfile.objects.filter(user=user).only("preferred_language").first()
+    language = profile.preferred_language if profile else ""
+    return language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+
+
 FORM_CONTENT_TYPES = ("multipart/form-data", "application/x-www-form-urlencoded")
 
 

@@ -324,3 +324,25 @@ def test_second_approval_from_the_admin(client, settings):
 
     completion.refresh_from_db()
     assert completion.status == "approved"
+
+
+def test_a_refusal_in_the_english_admin_is_in_english(client):
+    from wagtail.users.models import UserProfile
+
+    completion = reported(ended_signup())
+    staff = staff_of()
+    UserProfile.get_for_user(staff)
+    UserProfile.objects.filter(user=staff).update(preferred_language="en")
+
+    page = (
+        logged_in(client, staff)
+        .post(
+            reverse("verification_admin:decide", args=[completion.pk]),
+            {"action": "reject", "reason": ""},
+            follow=True,
+        )
+        .content.decode()
+    )
+
+    assert "Say why the report is rejected" in page
+    assert "دلیل رد گزارش" not in page
