@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -15,7 +16,7 @@ from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
-from wagtail.admin.widgets.button import ListingButton
+from wagtail.admin.widgets.button import HeaderButton, ListingButton
 
 from core.errors import DomainError
 from core.localization import format_date, format_number, is_persian, persian_digits
@@ -66,6 +67,18 @@ class ScopedToDepartmentMixin:
 class ShiftIndexView(generic.IndexView):
     def get_base_queryset(self):
         return shifts_manageable_by(user=self.request.user).select_related("call")
+
+    @cached_property
+    def header_buttons(self):
+        buttons = super().header_buttons
+        if self.add_url:  # the same people who may add one shift
+            buttons += [
+                HeaderButton(
+                    _("Add a weekly series"), url=reverse("campaigns_shift_series"), icon_name="calendar"
+                ),
+                HeaderButton(_("Copy shifts"), url=reverse("campaigns_shift_copy"), icon_name="copy"),
+            ]
+        return buttons
 
     def get_list_buttons(self, instance):
         return [

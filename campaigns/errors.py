@@ -47,6 +47,9 @@ class CampaignErrorCode(StrEnum):
     # Messages to a shift's people
     MESSAGE_INVALID = "message_invalid"
     MESSAGE_NOBODY = "message_reaches_nobody"
+    # Shifts made in bulk (weekly series, copies)
+    SHIFT_BATCH_INVALID = "shift_batch_invalid"
+    SHIFT_BATCH_TOO_LARGE = "shift_batch_too_large"
 
 
 class ServiceNotFound(NotFoundError):
@@ -117,3 +120,7 @@ class SignUpNotFoundForMember(NotFoundError):
 
 class ShiftMessageRefused(DomainError):
     """Staff's message to a shift's people was not sent: empty, too long, or reaching nobody."""
+
+
+class ShiftBatchRefused(DomainError):
+    """A weekly series or a copy of shifts cannot be made as asked: the message says what to change."""

@@ -12,13 +12,17 @@ import jdatetime
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.dates import WEEKDAYS
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from core.localization import ascii_digits, is_persian, persian_digits
+from core.localization import ascii_digits, format_number, is_persian, persian_digits
 from volunteers.forms import JalaliDateField
 
 from . import selectors
+from .models import Shift
 from .selectors import CallFilters
+from .services import ShiftSeries
 
 # Year, month and day separated by "-", "/", "." or the Arabic decimal separator "٫" that Persian keyboards
 # put where others have ".".
@@ -275,3 +279,248 @@ class LocalDateTimeField(forms.Field):
         except ValueError:
             raise ValidationError(self.error_messages["invalid"], code="invalid") from None
         return timezone.make_aware(naive)
+
+
+# --- Shifts in bulk: the staff's weekly series and copies ---------------------------------------------
+
+DURATION_PATTERN = re.compile(r"^(\d{1,2})(?:\s*:\s*(\d{2})|\s*[.\u066b]\s*(\d{1,2}))?$")
+DATES_SEPARATOR = re.compile(r"[\s,;\u060c\u061b]+")  # also the Persian comma and semicolon
+SKIP_DATES_MAX = 100
+
+
+class JalaliDateInput(forms.TextInput):
+    """A day typed as text, shown as Jalali with Persian digits to Persian readers (۱۴۰۵/۰۹/۱۴) and as
+    Gregorian to English ones (2026-12-05), with the calendar that picks the day (no time is added)."""
+
+    def __init__(self, attrs=None):
+        super().__init__(
+            attrs={
+                "dir": "ltr",
+                "autocomplete": "off",
+                "size": 10,
+                "data-date-picker": "",
+                "data-date-only": "",
+                "data-picker-label": _("Choose a day"),
+                "data-previous-label": _("Previous month"),
+                "data-next-label": _("Next month"),
+                **(attrs or {}),
+            }
+        )
+
+    class Media:
+        js = ["js/jalali-picker.js"]
+        css = {"all": ["css/jalali-picker.css"]}
+
+    def format_value(self, value):
+        if isinstance(value, datetime.date):
+            return _date_example(value)
+        return super().format_value(value)
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["attrs"].setdefault("placeholder", _date_example(timezone.localdate()))
+        return context
+
+
+class LocalTimeField(forms.Field):
+    """A time of day typed as hour:minute in any digits (08:30, ۸:۳۰)."""
+
+    widget = forms.TextInput(attrs={"dir": "ltr", "autocomplete": "off", "inputmode": "numeric", "size": 6})
+    default_error_messages = {"invalid": _("Enter a time as hour:minute, for example 08:30.")}
+
+    def to_python(self, value) -> datetime.time | None:
+        text = _normalised(value)
+        if text in self.empty_values:
+            return None
+        match = TIME_PATTERN.match(text)
+        if not match:
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        hour, minute, second = (int(part) if part else 0 for part in match.groups())
+        try:
+            return datetime.time(hour, minute, second)
+        except ValueError:
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+
+class LocalDurationField(forms.Field):
+    """A length in hours, typed as 3, 2:30 or 2.5 (۲٫۵) in any digits."""
+
+    widget = forms.TextInput(attrs={"dir": "ltr", "autocomplete": "off", "inputmode": "decimal", "size": 6})
+    default_error_messages = {"invalid": _("Enter hours, or hours:minutes, for example 3 or 2:30.")}
+
+    def to_python(self, value) -> datetime.timedelta | None:
+        text = _normalised(value)
+        if text in self.empty_values:
+            return None
+        match = DURATION_PATTERN.match(text)
+        if not match:
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        hours, minutes, fraction = match.groups()
+        if minutes is not None:
+            if int(minutes) >= 60:
+                raise ValidationError(self.error_messages["invalid"], code="invalid")
+            return datetime.timedelta(hours=int(hours), minutes=int(minutes))
+        return datetime.timedelta(hours=float(f"{hours}.{fraction or 0}"))
+
+
+class LocalDatesField(forms.Field):
+    """Dates typed one a line or separated by commas, each as Jalali or Gregorian in any digits."""
+
+    widget = forms.Textarea(attrs={"dir": "ltr", "rows": 3, "cols": 24, "autocomplete": "off"})
+    default_error_messages = {
+        "invalid": _("“%(date)s” is not a date. Write dates as year/month/day, for example 1405/09/01."),
+        "too_many": _("Give at most %(count)s dates."),
+    }
+
+    def to_python(self, value) -> list[datetime.date]:
+        text = value.strip() if isinstance(value, str) else ""
+        if not text:
+            return []
+        dates = []
+        for part in DATES_SEPARATOR.split(text):
+            if not part:
+                continue
+            try:
+                dates.append(LocalDateField().to_python(part))
+            except ValidationError:
+                raise ValidationError(
+                    self.error_messages["invalid"], code="invalid", params={"date": part}
+                ) from None
+        if len(dates) > SKIP_DATES_MAX:
+            raise ValidationError(
+                self.error_messages["too_many"],
+                code="too_many",
+                params={"count": format_number(SKIP_DATES_MAX)},
+            )
+        return sorted(set(dates))
+
+
+class CallChoiceField(forms.ModelChoiceField):
+    """A call, named by its title in the reader's language."""
+
+    def label_from_instance(self, obj) -> str:
+        return obj.localized_title
+
+
+def _weekday_choices() -> list[tuple[str, str]]:
+    """The days of the week, from Saturday in Persian (Iran's week) and from Monday in English."""
+    order = (5, 6, 0, 1, 2, 3, 4) if is_persian() else range(7)
+    return [(str(day), WEEKDAYS[day]) for day in order]
+
+
+class ShiftSeriesForm(forms.Form):
+    """A weekly series of shifts on one of the staff member's calls (`calls`); times and dates typed in
+    either calendar and any digits."""
+
+    call = CallChoiceField(label=_("Call"), queryset=None)
+    weekdays = forms.MultipleChoiceField(label=_("Days of the week"), widget=forms.CheckboxSelectMultiple)
+    first_date = LocalDateField(label=_("First day"), widget=JalaliDateInput)
+    last_date = LocalDateField(label=_("Last day"), widget=JalaliDateInput)
+    starts_at = LocalTimeField(label=_("Starts at"))
+    ends_at = LocalTimeField(
+        label=_("Ends at"),
+        required=False,
+        help_text=_("A time before the start means the shift ends the next day."),
+    )
+    duration = LocalDurationField(
+        label=_("Or how long"),
+        required=False,
+        help_text=_("Instead of the end: hours, or hours:minutes (3 or 2:30)."),
+    )
+    capacity = LocalIntegerField(min_value=1, max_value=10000)
+    team_places = LocalIntegerField(min_value=0, max_value=10000, required=False)
+    checkin_radius_m = LocalIntegerField(min_value=0, max_value=100000, required=False)
+    skip_dates = LocalDatesField(
+        label=_("Dates to skip"),
+        required=False,
+        help_text=_("Holidays and other days without a shift: one date a line, or separated by commas."),
+    )
+
+    def __init__(self, *args, calls, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["call"].queryset = calls
+        self.fields["weekdays"].choices = _weekday_choices()
+        for name in ("capacity", "team_places", "checkin_radius_m"):
+            field = self.fields[name]
+            model_field = Shift._meta.get_field(name)
+            field.label = capfirst(model_field.verbose_name)
+            field.help_text = model_field.help_text
+        example = persian_digits("08:30") if is_persian() else "08:30"
+        for name in ("starts_at", "ends_at"):
+            self.fields[name].widget.attrs["placeholder"] = example
+
+    def clean(self):
+        data = super().clean()
+        first_date, last_date = data.get("first_date"), data.get("last_date")
+        if first_date and last_date and last_date < first_date:
+            self.add_error("last_date", _("The last day is before the first day."))
+        starts_at, ends_at, duration = data.get("starts_at"), data.get("ends_at"), data.get("duration")
+        if ends_at and duration:
+            self.add_error("duration", _("Give the end or the length, not both."))
+        elif not ends_at and not duration and "ends_at" not in self.errors and "duration" not in self.errors:
+            self.add_error("ends_at", _("Give the time the shift ends, or how long it lasts."))
+        elif starts_at and ends_at:
+            start = datetime.datetime.combine(datetime.date.min, starts_at)
+            end = datetime.datetime.combine(datetime.date.min, ends_at)
+            data["duration"] = (end - start) % datetime.timedelta(days=1) or datetime.timedelta(days=1)
+        if data.get("duration") and data["duration"] > datetime.timedelta(hours=24):
+            self.add_error("duration", _("A shift lasts at most 24 hours."))
+        capacity, team_places = data.get("capacity"), data.get("team_places") or 0
+        if capacity and team_places > capacity:
+            self.add_error("team_places", _("Teams cannot reserve more places than the shift has."))
+        return data
+
+    def series(self) -> ShiftSeries:
+        data = self.cleaned_data
+        return ShiftSeries(
+            weekdays=frozenset(int(day) for day in data["weekdays"]),
+            first_date=data["first_date"],
+            last_date=data["last_date"],
+            starts_at=data["starts_at"],
+            duration=data["duration"],
+            capacity=data["capacity"],
+            team_places=data.get("team_places") or 0,
+            checkin_radius_m=data.get("checkin_radius_m"),
+            skip_dates=frozenset(data.get("skip_dates") or ()),
+        )
+
+
+class ShiftCopyForm(forms.Form):
+    """Which shifts of one call (all, or those between two days) to copy to which call of the same
+    department, and how much later."""
+
+    source = CallChoiceField(label=_("Copy the shifts of"), queryset=None)
+    first_date = LocalDateField(
+        label=_("Starting on"),
+        required=False,
+        widget=JalaliDateInput,
+        help_text=_("Empty: from its first shift."),
+    )
+    last_date = LocalDateField(
+        label=_("Until"), required=False, widget=JalaliDateInput, help_text=_("Empty: to its last shift.")
+    )
+    target = CallChoiceField(label=_("To the call"), queryset=None)
+    weeks = LocalIntegerField(label=_("Weeks later"), min_value=0, max_value=104, initial=0, required=False)
+    days = LocalIntegerField(label=_("Days later"), min_value=0, max_value=366, initial=0, required=False)
+
+    def __init__(self, *args, calls, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["source"].queryset = calls
+        self.fields["target"].queryset = calls
+        for name in ("weeks", "days"):
+            self.fields[name].widget.attrs["placeholder"] = persian_digits(0) if is_persian() else "0"
+
+    def clean(self):
+        data = super().clean()
+        first_date, last_date = data.get("first_date"), data.get("last_date")
+        if first_date and last_date and last_date < first_date:
+            self.add_error("last_date", _("The last day is before the first day."))
+        source, target = data.get("source"), data.get("target")
+        if source and target and source.service.department_id != target.service.department_id:
+            self.add_error("target", _("Shifts are copied only between calls of the same department."))
+        return data
+
+    @property
+    def offset(self) -> datetime.timedelta:
+        data = self.cleaned_data
+        return datetime.timedelta(weeks=data.get("weeks") or 0, days=data.get("days") or 0)

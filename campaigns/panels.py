@@ -35,6 +35,8 @@ class ShiftsPanel(Panel):
             context["shifts"] = call.shifts_in_order() if call.pk else []
             if call.pk:
                 context["add_url"] = f"{reverse('campaigns_shift:add')}?call={call.pk}"
+                context["series_url"] = f"{reverse('campaigns_shift_series')}?call={call.pk}"
+                context["copy_url"] = f"{reverse('campaigns_shift_copy')}?call={call.pk}"
             return context
 
     def __init__(self, *args, **kwargs):

@@ -1,4 +1,6 @@
 import datetime
+from dataclasses import dataclass, replace
+from enum import StrEnum
 
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
@@ -25,6 +27,7 @@ from volunteers.models import OrganisationMembership
 from . import notices
 from .errors import (
     CampaignErrorCode,
+    ShiftBatchRefused,
     ShiftMessageRefused,
     SignUpConflict,
     SignUpForbidden,
@@ -42,6 +45,7 @@ from .models import (
     SignUp,
     TeamReservation,
 )
+from .permissions import calls_manageable_by
 from .selectors import call_list_counts_expire, shift_message_recipients
 
 # Page permissions on the department's section: editors draft and submit, approvers also publish.
@@ -936,3 +940,278 @@ def shift_message_send(*, shift: Shift, actor, audience: str, text: str, text_en
     )
     outbox.send_after_commit(notices.send_shift_message_task, message.pk)
     return message
+
+
+# --- Shifts in bulk: weekly series and copies -----------------------------------------------------------
+# Staff make many shifts at once: a weekly series (chosen weekdays between two dates, less the dates to
+# skip) or a copy of a call's shifts moved by some days. Each is planned first (the preview staff confirm),
+# then made in one transaction that leaves out every time the call already has a shift starting at, so
+# that doing it twice makes nothing the second time. Times are wall-clock times in the city's time zone.
+# bulk_create sends no post_save, so the call's schedule and the listing's counts are rewritten once
+# afterwards, as the signals do for a shift saved on its own.
+
+SHIFT_BATCH_MAX = 200
+SHIFT_LONGEST = datetime.timedelta(hours=24)
+
+
+@dataclass(frozen=True)
+class ShiftSeries:
+    """A weekly series: a shift at `starts_at` lasting `duration` on each of `weekdays` (Python's numbers:
+    Monday 0 … Sunday 6) from `first_date` to `last_date`, both included, except `skip_dates`."""
+
+    weekdays: frozenset[int]
+    first_date: datetime.date
+    last_date: datetime.date
+    starts_at: datetime.time
+    duration: datetime.timedelta
+    capacity: int
+    team_places: int = 0
+    checkin_radius_m: int | None = None
+    skip_dates: frozenset[datetime.date] = frozenset()
+
+
+class PlannedShiftState(StrEnum):
+    NEW = "new"  # will be made
+    EXISTS = "exists"  # the call already has a shift starting then: left alone
+    PAST = "past"  # would start before now: not made
+
+
+@dataclass(frozen=True)
+class PlannedShift:
+    starts_at: datetime.datetime
+    ends_at: datetime.datetime
+    capacity: int
+    team_places: int
+    checkin_radius_m: int | None
+    signups_close_at: datetime.datetime | None
+    state: PlannedShiftState = PlannedShiftState.NEW
+
+
+@dataclass(frozen=True)
+class ShiftBatch:
+    """The shifts a series or a copy makes on `call`, in order, each with what becomes of it; after
+    making them, `created` holds the new rows."""
+
+    call: OpenCallPage
+    shifts: tuple[PlannedShift, ...]
+    skipped_dates: tuple[datetime.date, ...] = ()  # dates to skip that the series does fall on
+    created: tuple[Shift, ...] = ()
+
+    @property
+    def to_make(self) -> list[PlannedShift]:
+        return [shift for shift in self.shifts if shift.state == PlannedShiftState.NEW]
+
+    @property
+    def existing(self) -> list[PlannedShift]:
+        return [shift for shift in self.shifts if shift.state == PlannedShiftState.EXISTS]
+
+    @property
+    def past(self) -> list[PlannedShift]:
+        return [shift for shift in self.shifts if shift.state == PlannedShiftState.PAST]
+
+
+def _batch_refused(message, code=CampaignErrorCode.SHIFT_BATCH_INVALID) -> ShiftBatchRefused:
+    return ShiftBatchRefused(code, message)
+
+
+def _check_staff_of(*, actor, calls) -> None:
+    wanted = [call.pk for call in calls]
+    manageable = set(calls_manageable_by(user=actor).filter(pk__in=wanted).values_list("pk", flat=True))
+    if not manageable.issuperset(wanted):
+        raise SignUpForbidden(
+            CampaignErrorCode.NOT_DEPARTMENT_STAFF,
+            _("Only staff of the call's department can add its shifts."),
+        )
+
+
+def _local(date: datetime.date, time: datetime.time) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(date, time))
+
+
+def _moved(moment: datetime.datetime | None, offset: datetime.timedelta) -> datetime.datetime | None:
+    """The same wall-clock time `offset` later in the city's time zone (a whole number of days keeps the
+    hour, whatever the clocks did in between)."""
+    if moment is None:
+        return None
+    return timezone.make_aware(timezone.localtime(moment).replace(tzinfo=None) + offset)
+
+
+def _check_places(*, capacity: int, team_places: int, checkin_radius_m: int | None) -> None:
+    if not 1 <= capacity <= 10000:
+        raise _batch_refused(_("A shift has from 1 to 10,000 places."))
+    if not 0 <= team_places <= capacity:
+        raise _batch_refused(_("Teams cannot reserve more places than the shift has."))
+    if checkin_radius_m is not None and checkin_radius_m < 0:
+        raise _batch_refused(_("The check-in radius cannot be negative."))
+
+
+def _check_batch_size(count: int) -> None:
+    if count > SHIFT_BATCH_MAX:
+        raise _batch_refused(
+            _(
+                "This would make %(count)s shifts; at most %(max)s are made at once. Choose fewer days "
+                "or a shorter period."
+            )
+            % {"count": format_number(count), "max": format_number(SHIFT_BATCH_MAX)},
+            code=CampaignErrorCode.SHIFT_BATCH_TOO_LARGE,
+        )
+
+
+def _with_states(call: OpenCallPage, planned: list[PlannedShift], now) -> tuple[PlannedShift, ...]:
+    """Each planned shift marked as already there (the call has a shift starting then), in the past, or
+    new; one query."""
+    existing = set(
+        Shift.objects.filter(call=call, starts_at__in=[shift.starts_at for shift in planned]).values_list(
+            "starts_at", flat=True
+        )
+    )
+    marked = []
+    for shift in sorted(planned, key=lambda shift: shift.starts_at):
+        if shift.starts_at in existing:
+            shift = replace(shift, state=PlannedShiftState.EXISTS)
+        elif shift.starts_at <= now:
+            shift = replace(shift, state=PlannedShiftState.PAST)
+        marked.append(shift)
+    return tuple(marked)
+
+
+def shift_series_plan(*, call: OpenCallPage, series: ShiftSeries, actor, now=None) -> ShiftBatch:
+    """The shifts a weekly series would make on the call, for staff to check before they confirm."""
+    _check_staff_of(actor=actor, calls=[call])
+    if not series.weekdays or not set(series.weekdays) <= set(range(7)):
+        raise _batch_refused(_("Choose at least one day of the week."))
+    if series.last_date < series.first_date:
+        raise _batch_refused(_("The last date is before the first date."))
+    if not datetime.timedelta(0) < series.duration <= SHIFT_LONGEST:
+        raise _batch_refused(_("A shift must end after it starts and last at most 24 hours."))
+    _check_places(
+        capacity=series.capacity, team_places=series.team_places, checkin_radius_m=series.checkin_radius_m
+    )
+    # Whole weeks are counted before any date is listed, so a series of centuries costs nothing.
+    span_days = (series.last_date - series.first_date).days + 1
+    _check_batch_size(max(0, span_days // 7 * len(series.weekdays) - len(series.skip_dates)))
+    dates = [
+        series.first_date + datetime.timedelta(days=offset)
+        for offset in range(span_days)
+        if (series.first_date + datetime.timedelta(days=offset)).weekday() in series.weekdays
+    ]
+    skipped = tuple(date for date in dates if date in series.skip_dates)
+    dates = [date for date in dates if date not in series.skip_dates]
+    _check_batch_size(len(dates))
+    planned = []
+    for date in dates:
+        starts_at = _local(date, series.starts_at)
+        planned.append(
+            PlannedShift(
+                starts_at=starts_at,
+                ends_at=_moved(starts_at, series.duration),
+                capacity=series.capacity,
+                team_places=series.team_places,
+                checkin_radius_m=series.checkin_radius_m,
+                signups_close_at=None,
+            )
+        )
+    shifts = _with_states(call, planned, now or timezone.now())
+    return ShiftBatch(call=call, shifts=shifts, skipped_dates=skipped)
+
+
+def shift_copy_plan(
+    *,
+    source: OpenCallPage,
+    target: OpenCallPage,
+    offset: datetime.timedelta,
+    actor,
+    first_date: datetime.date | None = None,
+    last_date: datetime.date | None = None,
+    now=None,
+) -> ShiftBatch:
+    """The copies of `source`'s shifts (those starting between the dates, if given) that would be made on
+    `target`, each moved by `offset` (whole days, in the city's calendar): places, team places, check-in
+    radius and the time sign-ups close before the start are copied; nobody's sign-up is."""
+    _check_staff_of(actor=actor, calls=[source, target])
+    if source.service.department_id != target.service.department_id:
+        raise _batch_refused(_("Shifts are copied only between calls of the same department."))
+    if source.pk == target.pk and not offset:
+        raise _batch_refused(_("Move the copies by some days, or copy them to another call."))
+    if first_date and last_date and last_date < first_date:
+        raise _batch_refused(_("The last date is before the first date."))
+    shifts = Shift.objects.filter(call=source)
+    if first_date:
+        shifts = shifts.filter(starts_at__date__gte=first_date)
+    if last_date:
+        shifts = shifts.filter(starts_at__date__lte=last_date)
+    _check_batch_size(shifts.count())
+    planned = [
+        PlannedShift(
+            starts_at=_moved(shift.starts_at, offset),
+            ends_at=_moved(shift.ends_at, offset),
+            capacity=shift.capacity,
+            team_places=shift.team_places,
+            checkin_radius_m=shift.checkin_radius_m,
+            signups_close_at=_moved(shift.signups_close_at, offset),
+        )
+        for shift in shifts.order_by("starts_at", "pk")
+    ]
+    if not planned:
+        raise _batch_refused(_("The call has no shifts to copy between these dates."))
+    # Two shifts of the source starting together would be one time on the target: the first is kept.
+    unique = list({shift.starts_at: shift for shift in reversed(planned)}.values())
+    return ShiftBatch(call=target, shifts=_with_states(target, unique, now or timezone.now()))
+
+
+def _shift_batch_make(*, call: OpenCallPage, plan) -> ShiftBatch:
+    """Plans again under a lock on the call's row (so that two runs at once cannot both make a time), makes
+    the new shifts in one INSERT, then rewrites the call's schedule and forgets the listing's counts once."""
+    with transaction.atomic():
+        list(OpenCallPage.objects.select_for_update(of=("self",)).filter(pk=call.pk).values_list("pk"))
+        now = timezone.now()
+        batch = plan(now)
+        created = Shift.objects.bulk_create(
+            [
+                Shift(
+                    call=call,
+                    starts_at=shift.starts_at,
+                    ends_at=shift.ends_at,
+                    capacity=shift.capacity,
+                    team_places=shift.team_places,
+                    checkin_radius_m=shift.checkin_radius_m,
+                    signups_close_at=shift.signups_close_at,
+                )
+                for shift in batch.to_make
+            ]
+        )
+        if created:
+            call_schedule_refresh(call_id=call.pk, now=now)
+            call_list_counts_expire()
+    return replace(batch, created=tuple(created))
+
+
+def shift_series_create(*, call: OpenCallPage, series: ShiftSeries, actor) -> ShiftBatch:
+    """Makes the series' shifts the call does not have yet, in one transaction; a second run makes none."""
+    return _shift_batch_make(
+        call=call, plan=lambda now: shift_series_plan(call=call, series=series, actor=actor, now=now)
+    )
+
+
+def shift_copy_create(
+    *,
+    source: OpenCallPage,
+    target: OpenCallPage,
+    offset: datetime.timedelta,
+    actor,
+    first_date: datetime.date | None = None,
+    last_date: datetime.date | None = None,
+) -> ShiftBatch:
+    """Makes the copies `shift_copy_plan` lists as new, in one transaction; a second run makes none."""
+    return _shift_batch_make(
+        call=target,
+        plan=lambda now: shift_copy_plan(
+            source=source,
+            target=target,
+            offset=offset,
+            actor=actor,
+            first_date=first_date,
+            last_date=last_date,
+            now=now,
+        ),
+    )

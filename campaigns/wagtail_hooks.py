@@ -9,6 +9,7 @@ from volunteers.ngos import selectors as ngo_selectors
 
 from . import (
     admin_call_views,  # noqa: F401  (its hooks register on import)
+    admin_series_views,
     selectors,
 )
 from .admin_views import ShiftViewSet
@@ -26,6 +27,14 @@ def register_call_action_urls():
     return [
         path("calls/<int:call_id>/close/", admin_call_views.close_call, name="campaigns_close_call"),
         path("calls/<int:call_id>/reopen/", admin_call_views.reopen_call, name="campaigns_reopen_call"),
+    ]
+
+
+@hooks.register("register_admin_urls")
+def register_shift_batch_urls():
+    return [
+        path("shift-series/", admin_series_views.shift_series, name="campaigns_shift_series"),
+        path("shift-copies/", admin_series_views.shift_copy, name="campaigns_shift_copy"),
     ]
 
 

@@ -1,7 +1,8 @@
 // A calendar beside each <input data-date-picker>: the reader picks a day in their calendar (Jalali on
 // Persian pages, Gregorian on English ones) and it is written into the box, keeping the time typed
-// after it. The box still takes typing; the server reads either calendar in any digits. No library:
-// the browser's Intl knows the Persian calendar, and months are walked a day at a time.
+// after it (none in a box marked data-date-only). The box still takes typing; the server reads either
+// calendar in any digits. No library: the browser's Intl knows the Persian calendar, and months are
+// walked a day at a time.
 (function () {
   "use strict";
 
@@ -119,7 +120,10 @@
         button.addEventListener("click", () => {
           const time = toLatin(input.value).match(/\d{1,2}\s*:\s*\d{2}/);
           const timeText = time ? time[0].replace(/\s/g, "") : "08:00";
-          const value = `${written(chosen)} ${persian ? timeText.replace(/\d/g, (d) => PERSIAN_DIGITS[d]) : timeText}`;
+          // A box for a day alone (data-date-only) gets no time.
+          const value = "dateOnly" in input.dataset
+            ? written(chosen)
+            : `${written(chosen)} ${persian ? timeText.replace(/\d/g, (d) => PERSIAN_DIGITS[d]) : timeText}`;
           input.value = value;
           input.dispatchEvent(new Event("change", { bubbles: true }));
           close();
