@@ -246,7 +246,7 @@ def _local(moment: datetime.datetime) -> str:
 
 
 def _save_shift(desk, *, starts_at: datetime.datetime, capacity: int, team_places: int) -> None:
-    desk.locator("a[href*='?call=']").click()
+    desk.locator("a[href*='/campaigns_shift/new/?call=']").click()
     desk.locator("#id_starts_at").fill(_local(starts_at))
     desk.locator("#id_ends_at").fill(_local(starts_at + datetime.timedelta(hours=3)))
     desk.locator("#id_capacity").fill(str(capacity))
