@@ -29,6 +29,7 @@ from core.localization import persian_digits
 from rewards.models import Voucher
 from rewards.services import reward_redeem
 from rewards.tests.factories import reward_create
+from tests.browser.conftest import DESK, PHONE
 from verification.models import Completion
 from verification.services import completion_report
 from verification.tests.factories import confirmed_signup, staff_of
@@ -236,6 +237,12 @@ def test_an_ngo_manager_registers_invites_reserves_assigns_exports_and_reports(l
     ]
     assert OrganisationMembership.objects.filter(organisation=organisation).count() == 3
 
+    # The NGO's page, members and places included, fits the phone: its tables become cards, nothing scrolls
+    # sideways.
+    phone.goto(base + f"/account/ngo/{organisation.pk}/")
+    expect(phone.locator(".ngo-members tbody tr")).to_have_count(3)
+    assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
 
 # --- Municipal staff ----------------------------------------------------------------------------------
 
@@ -351,6 +358,15 @@ def test_municipal_staff_publish_a_call_verify_work_and_accept_a_voucher(live_se
     desk.goto(base + "/admin/")
     desk.locator("a[href='/admin/verification/']").first.click()
     expect(desk.locator("table.listing tbody tr")).to_have_count(3)
+
+    # On a phone each report is a card that shows the evidence before the buttons that judge it.
+    desk.set_viewport_size(PHONE)
+    card = desk.locator(f"#completion-{approved.pk}")
+    hours_box = card.locator("td[data-label]").first.bounding_box()
+    decision_box = card.locator(".verification-queue__decision").bounding_box()
+    assert hours_box["y"] + hours_box["height"] <= decision_box["y"]
+    assert desk.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    desk.set_viewport_size(DESK)
 
     row = desk.locator(f"#completion-{approved.pk}")
     row.locator("button[name=action][value=approve]").click()
