@@ -7,6 +7,7 @@ in-process, console e-mail and SMS. Every production value comes from the enviro
 table in README.md).
 """
 
+import zoneinfo
 from pathlib import Path
 
 import environ
@@ -298,6 +299,15 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.databa
 # Staff avatars are Wagtail's own local image: Gravatar would load from outside (broken offline) and send
 # every member of staff's e-mail hash to a third party.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
+# The admin never calls out to releases.wagtail.org: the site runs where only its own servers are reachable.
+WAGTAIL_ENABLE_UPDATE_CHECK = False
+# Staff pick their admin time zone among real IANA zones only. The system's zone directory also holds files
+# such as "localtime" and "posixrules", which browsers reject: the account page's script failed on them.
+WAGTAIL_USER_TIME_ZONES = sorted(
+    zone
+    for zone in zoneinfo.available_timezones()
+    if zone == "UTC" or ("/" in zone and not zone.startswith(("posix/", "right/", "Etc/", "SystemV/")))
+)
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 
 # --- Logging ---------------------------------------------------------------------------------------------
