@@ -20,6 +20,7 @@ from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import SignUp
+from core.localization import format_number
 from city.models import Department, District
 from verification.models import Completion, Verification
 from volunteers.models import Organisation, Team
@@ -306,7 +307,21 @@ def leaderboard_top(*, board: str, period_key: str, limit: int = 50) -> list[Sta
     for position, (subject_id, points) in enumerate(rows, start=1):
         rank = standings[-1].rank if standings and standings[-1].points == points else position
         standings.append(Standing(rank, subject_id, names.get(subject_id, ""), points))
+    _names_told_apart(standings)
     return standings
+
+
+def _names_told_apart(standings: list[Standing]) -> None:
+    """Two people (or teams) with the same name on one board get their number beside it, as "Volunteer
+    #id" already shows it, so that readers can tell them apart and each can find their own row."""
+    seen: dict[str, int] = {}
+    for standing in standings:
+        seen[standing.name] = seen.get(standing.name, 0) + 1
+    for standing in standings:
+        if standing.name and seen[standing.name] > 1:
+            standing.name = str(
+                _("%(name)s #%(number)s") % {"name": standing.name, "number": format_number(standing.subject_id)}
+            )
 
 
 @dataclasses.dataclass
@@ -400,6 +415,8 @@ def leaderboard_page(*, kind: str, period: str, limit: int = 50, viewer=None) ->
             name = public_person_name(viewer)
         else:
             name = _names(board, [subject_id]).get(subject_id, "")
+        # The name as the board shows it, number included when another row has the same name.
+        name = next((entry.name for entry in entries if entry.subject_id == subject_id), name)
         me = ViewerStanding(subject_id, name, standing.rank, standing.points, standing.listed)
     return LeaderboardPage(
         kind=kind,

@@ -3,13 +3,14 @@ import json
 
 import pytest
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from achievements.models import LeaderboardScore
 from achievements.selectors import leaderboard_page
 from achievements.services import leaderboards_rebuild, points_recorded
 from campaigns.models import TeamReservation
 from campaigns.tests.factories import PersonFactory
+from core.localization import persian_digits
 from volunteers.models import Organisation, OrganisationMembership, Team
 from volunteers.services import api_token_create
 
@@ -74,6 +75,27 @@ def test_pseudonyms_replace_names_and_hidden_people_do_not_appear_or_push_others
     # A hidden person sees, privately, where they would stand.
     mine = leaderboard_page(kind="individuals", period="all", viewer=hidden).me
     assert (mine.rank, mine.points, mine.listed) == (1, 100, False)
+
+
+def test_people_with_the_same_name_are_told_apart_by_their_number_and_find_their_own_row():
+    first = PersonFactory(first_name="Ali", last_name="Mohammadi")
+    second = PersonFactory(first_name="Ali", last_name="Mohammadi")
+    other = PersonFactory(first_name="Sara", last_name="Tehrani")
+    earn(first, 50)
+    earn(second, 40)
+    earn(other, 30)
+
+    with translation.override("en"):
+        page = leaderboard_page(kind="individuals", period="all", viewer=second)
+    assert [entry.name for entry in page.entries] == [
+        f"Ali Mohammadi #{first.pk}",
+        f"Ali Mohammadi #{second.pk}",
+        "Sara Tehrani",
+    ]
+    assert page.me.name == f"Ali Mohammadi #{second.pk}"
+    with translation.override("fa"):
+        persian = leaderboard_page(kind="individuals", period="all")
+    assert persian.entries[0].name == f"Ali Mohammadi #{persian_digits(first.pk)}"
 
 
 def test_this_month_and_all_time_are_separate_boards():
