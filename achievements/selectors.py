@@ -20,8 +20,8 @@ from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import SignUp
-from core.localization import format_number
 from city.models import Department, District
+from core.localization import format_number
 from verification.models import Completion, Verification
 from volunteers.models import Organisation, Team
 
@@ -319,9 +319,8 @@ def _names_told_apart(standings: list[Standing]) -> None:
         seen[standing.name] = seen.get(standing.name, 0) + 1
     for standing in standings:
         if standing.name and seen[standing.name] > 1:
-            standing.name = str(
-                _("%(name)s #%(number)s") % {"name": standing.name, "number": format_number(standing.subject_id)}
-            )
+            number = format_number(standing.subject_id)
+            standing.name = str(_("%(name)s #%(number)s") % {"name": standing.name, "number": number})
 
 
 @dataclasses.dataclass

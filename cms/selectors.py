@@ -10,10 +10,15 @@ from city.models import Service
 HOME_PAGE_CALLS = 6
 
 
+def _shifts_taking_signups(*, now) -> QuerySet[Shift]:
+    """Shifts whose sign-ups are still open: one under way, or whose sign-ups closed, takes nobody more."""
+    return Shift.objects.annotate(deadline=Coalesce("signups_close_at", "starts_at")).filter(deadline__gt=now)
+
+
 def _calls_taking_signups(*, now) -> QuerySet[OpenCallPage]:
-    """Live, public calls that staff have not closed and that have a shift still to start: the calls a
-    reader of the home page could join."""
-    shift_ahead = Shift.objects.filter(call=OuterRef("pk"), starts_at__gt=now)
+    """Live, public calls that staff have not closed and that have a shift still taking sign-ups: the calls
+    a reader of the home page could join."""
+    shift_ahead = _shifts_taking_signups(now=now).filter(call=OuterRef("pk"))
     return campaign_selectors.call_list(now=now).filter(Exists(shift_ahead), is_closed=False)
 
 
@@ -39,7 +44,7 @@ def headline_numbers(*, now=None) -> dict[str, int]:
     now = now or timezone.now()
     open_calls = _calls_taking_signups(now=now)
     # Places held for NGO teams are not free for anyone else, as in the listing.
-    free_places = Shift.objects.filter(starts_at__gt=now, call__in=open_calls.values("pk")).aggregate(
+    free_places = _shifts_taking_signups(now=now).filter(call__in=open_calls.values("pk")).aggregate(
         total=Coalesce(Sum(F("capacity") - F("confirmed_count") - F("team_unassigned_count")), 0)
     )["total"]
     numbers = {

@@ -1,7 +1,10 @@
 """The home page's upcoming calls and the figures about them."""
 
+import datetime
+
 import pytest
 from bs4 import BeautifulSoup
+from django.utils import timezone
 
 from campaigns.models import CallClosure
 from campaigns.services import call_index_ensure, team_reservation_create
@@ -83,3 +86,16 @@ def test_places_held_for_ngo_teams_are_not_counted_as_free():
     team_reservation_create(shift=shift, team=ngo.team, places=4, actor=ngo.manager)
 
     assert selectors.headline_numbers()["free_places"] == 6
+
+
+def test_shifts_whose_sign_ups_closed_are_not_counted_and_their_call_is_not_open():
+    call = publish_call(title="بسته‌شده", shifts=[(2, 10, 0)])
+    shift = call.shifts.get()
+    shift.signups_close_at = timezone.now() - datetime.timedelta(minutes=5)
+    shift.save()
+    taking = publish_call(title="باز", shifts=[(2, 7, 0)])
+
+    numbers = selectors.headline_numbers()
+
+    assert (numbers["open_calls"], numbers["free_places"]) == (1, 7)
+    assert [found.pk for found in selectors.upcoming_calls()] == [taking.pk]

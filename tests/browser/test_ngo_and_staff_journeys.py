@@ -286,7 +286,7 @@ def test_municipal_staff_publish_a_call_verify_work_and_accept_a_voucher(live_se
     # The dashboard and the account page run their scripts without an error: no call out to the internet
     # (Wagtail's update check), no time zone the browser rejects in the account page's list.
     script_errors = []
-    desk.on("console", lambda message: script_errors.append(message.text) if message.type == "error" else None)
+    desk.on("console", lambda note: script_errors.append(note.text) if note.type == "error" else None)
     desk.on("pageerror", lambda error: script_errors.append(str(error)))
     for path in ("/admin/", "/admin/account/"):
         desk.goto(base + path)
