@@ -16,9 +16,10 @@ from decimal import Decimal
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
-from campaigns.models import DepartmentCallsPage, OpenCallPage, Shift, TeamReservation
+from campaigns.models import DepartmentCallsPage, OpenCallPage, Shift, SignUp, TeamReservation
 from campaigns.services import (
     call_close,
     call_schedule_refresh,
@@ -27,6 +28,7 @@ from campaigns.services import (
     team_reservation_create,
 )
 from city.models import Department, District, Service
+from verification.models import Completion
 from volunteers.models import Skill, Team
 
 from .data import demo_data
@@ -112,6 +114,7 @@ class DemoCallsLoaded:
     created: list[OpenCallPage] = field(default_factory=list)
     existing: int = 0
     shifts_created: int = 0
+    shifts_moved: int = 0
 
 
 def _pairs(items: list[dict]) -> tuple[tuple[str, str], ...]:
@@ -230,6 +233,43 @@ def _call_page(plan: DemoCall, service: Service, district: District) -> OpenCall
     )
 
 
+# A shift is moved back to its planned day when it has drifted at least this far from it: the planned days
+# are whole days (or weeks) from today, and the one shift under way is left alone while it still is.
+SHIFT_DRIFT_MOVED = datetime.timedelta(hours=1)
+
+
+def _shifts_kept_current(plan: DemoCall, call: OpenCallPage, now: datetime.datetime) -> int:
+    """Moves an existing demo call's shifts to where the plan puts them relative to today, with the times of
+    what people did on them (signing up, checking in and out, reporting), so that a demo loaded some days ago
+    has shifts ahead again instead of a listing of calls with nothing to join. Returns how many moved."""
+    moved = 0
+    for shift, shift_plan in zip(call.shifts.order_by("pk"), plan.shifts, strict=False):
+        starts_at, _ends_at = _shift_times(shift_plan, now)
+        drift = starts_at - shift.starts_at
+        if abs(drift) < SHIFT_DRIFT_MOVED:
+            continue
+        Shift.objects.filter(pk=shift.pk).update(
+            starts_at=F("starts_at") + drift,
+            ends_at=F("ends_at") + drift,
+            signups_close_at=F("signups_close_at") + drift,
+        )
+        signups = SignUp.objects.filter(shift=shift)
+        signups.update(
+            created_at=F("created_at") + drift,
+            checked_in_at=F("checked_in_at") + drift,
+            checked_out_at=F("checked_out_at") + drift,
+        )
+        # Nothing is reported before it was done: a report keeps its time unless the work moved past it.
+        ends_at = shift.ends_at + drift
+        Completion.objects.filter(signup__shift=shift, created_at__lt=ends_at).update(
+            created_at=min(ends_at, now)
+        )
+        moved += 1
+    if moved:
+        call_schedule_refresh(call_id=call.pk, now=now)
+    return moved
+
+
 @transaction.atomic
 def demo_calls_load(*, now: datetime.datetime | None = None) -> DemoCallsLoaded:
     """Creates the demo open calls that are not there yet, each with its shifts; a second run changes nothing.
@@ -253,8 +293,10 @@ def demo_calls_load(*, now: datetime.datetime | None = None) -> DemoCallsLoaded:
         if department.pk not in sections:
             sections[department.pk] = department_section_ensure(department=department)
         section = sections[department.pk]
-        if section.get_children().filter(slug=plan.slug).exists():
+        existing = OpenCallPage.objects.child_of(section).filter(slug=plan.slug).first()
+        if existing is not None:
             loaded.existing += 1
+            loaded.shifts_moved += _shifts_kept_current(plan, existing, now)
             continue
 
         call = section.add_child(instance=_call_page(plan, service, districts[plan.district]))

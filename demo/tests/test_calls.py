@@ -133,6 +133,34 @@ def test_loading_again_creates_nothing(loaded):
     assert again.created == [] and again.existing == len(DEMO_CALLS) and again.shifts_created == 0
 
 
+def test_loading_again_days_later_moves_the_shifts_to_todays_dates_with_what_people_did_on_them(loaded):
+    from campaigns.tests.factories import PersonFactory
+    from demo.calls import _shift_times
+
+    call = OpenCallPage.objects.get(slug=DEMO_CALLS[0].slug)
+    past = call.shifts.order_by("starts_at").first()
+    person = PersonFactory()
+    signup = past.signups.create(
+        volunteer=person, status="confirmed", checked_in_at=past.starts_at, checked_out_at=past.ends_at
+    )
+    later = timezone.now() + datetime.timedelta(days=3, hours=2)
+
+    again = demo_calls_load(now=later)
+
+    assert again.created == [] and again.shifts_moved > 0
+    for plan in DEMO_CALLS:
+        shifts = OpenCallPage.objects.get(slug=plan.slug).shifts.order_by("pk")
+        for shift, shift_plan in zip(shifts, plan.shifts, strict=True):
+            planned_start, planned_end = _shift_times(shift_plan, later)
+            assert abs(shift.starts_at - planned_start) < datetime.timedelta(hours=1), plan.slug
+            assert shift.ends_at - shift.starts_at == planned_end - planned_start
+    past.refresh_from_db()
+    signup.refresh_from_db()
+    assert (signup.checked_in_at, signup.checked_out_at) == (past.starts_at, past.ends_at)
+    # The listing's schedule follows: a call with shifts ahead shows them with free places.
+    assert selectors.call_schedules_differing(now=later) == []
+
+
 @pytest.mark.parametrize("prefix", ["", "/en"])
 def test_a_demo_call_page_shows_its_body_blocks(client, loaded, prefix):
     call = OpenCallPage.objects.get(slug="hezar-jerib-gutter-clearing")

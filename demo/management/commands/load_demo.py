@@ -58,7 +58,10 @@ class Command(BaseCommand):
             rewards = demo_rewards_load()
             reports = demo_reports_load()
             history = demo_history_load()
-        self.stdout.write(f"Demo open calls: {len(calls.created)} created, {calls.existing} already there.")
+        self.stdout.write(
+            f"Demo open calls: {len(calls.created)} created, {calls.existing} already there"
+            + (f" ({calls.shifts_moved} shifts moved to today's dates)." if calls.shifts_moved else ".")
+        )
         self.stdout.write(
             f"Demo rewards: {rewards['rewards_created']} created; reports waiting for verification: "
             f"{reports} created; verified work for the leaderboards: {history} pieces added."
