@@ -15,6 +15,7 @@ import datetime
 import re
 from decimal import Decimal
 
+import jdatetime
 import pytest
 from django.utils import timezone, translation
 from django.utils.translation import gettext
@@ -324,6 +325,28 @@ def test_municipal_staff_publish_a_call_verify_work_and_accept_a_voucher(live_se
     expect(desk.locator("table.listing tbody tr")).to_have_count(2)
     assert [shift.capacity for shift in call.shifts.order_by("starts_at")] == [8, 6]
 
+    # A weekly series on two days of the week for two weeks, typed in Jalali dates and Persian digits, shown
+    # first and made only when confirmed.
+    desk.locator("[role=tab]").nth(2).click()
+    desk.locator("a[href*='shift-series/?call=']").click()
+    first_day = tomorrow.date() + datetime.timedelta(days=7)
+    for day in (first_day, first_day + datetime.timedelta(days=1)):
+        desk.locator(f"input[name=weekdays][value='{day.weekday()}']").check()
+    for name, day in (("first_date", first_day), ("last_date", first_day + datetime.timedelta(days=13))):
+        desk.locator(f"#id_{name}").fill(persian_digits(jdatetime.date.fromgregorian(date=day).strftime("%Y/%m/%d")))
+        desk.keyboard.press("Escape")
+    desk.locator("#id_starts_at").fill("۰۸:۰۰")
+    desk.locator("#id_ends_at").fill("۱۰:۰۰")
+    desk.locator("#id_capacity").fill("۵")
+    desk.locator("form button.button-secondary[type=submit]").click()
+    expect(desk.locator(".shift-batch-preview tbody tr")).to_have_count(4)
+    assert call.shifts.count() == 2  # nothing made yet
+    desk.locator(".shift-batch-preview button[name=confirm]").click()
+    expect(desk).to_have_url(re.compile(rf"/admin/pages/{call.pk}/edit/"))
+    expect(_admin_messages(desk)).to_contain_text(fa_number(4))
+    series = call.shifts.order_by("starts_at")[2:]
+    assert [(timezone.localtime(shift.starts_at).hour, shift.capacity) for shift in series] == [(8, 5)] * 4
+
     # …and submits it for moderation.
     _open_actions(desk)
     desk.locator("button[name=action-submit]").click()
@@ -343,7 +366,7 @@ def test_municipal_staff_publish_a_call_verify_work_and_accept_a_voucher(live_se
     assert call.live
     approver_desk.goto(base + call.url)
     expect(approver_desk.get_by_role("heading", level=1)).to_have_text("پاک‌سازی حاشیهٔ زاینده‌رود")
-    expect(approver_desk.locator(".shifts-table tbody tr")).to_have_count(2)
+    expect(approver_desk.locator(".shifts-table tbody tr")).to_have_count(6)
 
     # Later: the first shift took place and three volunteers reported their work.
     shift = call.shifts.order_by("starts_at").first()
