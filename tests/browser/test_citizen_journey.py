@@ -21,6 +21,7 @@ from campaigns.checkin import services as checkin
 from campaigns.models import Shift, SignUp
 from campaigns.tests.factories import add_shift, publish_call
 from city.models import Department, District
+from core.outbox import relay_due
 from rewards.models import Reward
 from tests.browser.journeys import (
     day_as_written,
@@ -158,6 +159,10 @@ def test_a_citizen_volunteers_earns_points_and_redeems_a_voucher(
     expect(row.locator(".shift-signup--confirmed")).to_be_visible()
     signup = SignUp.objects.get(shift=shift, volunteer__phone=MOBILE)
     assert signup.status == SignUp.Status.CONFIRMED
+    # The confirmation follows by SMS within seconds (the outbox relay's round), in the reader's language.
+    relay_due()
+    confirmation = [sms["text"] for sms in OutboxSmsBackend.outbox if sms["phone"] == MOBILE][-1]
+    assert title in confirmation and shift_day in confirmation
 
     # "My shifts" lists it, with its calendar file, and the address of a calendar of all their shifts.
     page.locator(f"header a[href$='{'/en' if language == 'en' else ''}/my/shifts/']").click()
