@@ -17,6 +17,8 @@ from decimal import Decimal
 
 import jdatetime
 import pytest
+from django.core import mail
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 from playwright.sync_api import expect
@@ -27,6 +29,7 @@ from campaigns.services import department_section_ensure
 from campaigns.tests.factories import PersonFactory, add_shift, publish_call
 from city.models import Department, District
 from core.localization import persian_digits
+from core.outbox import relay_due
 from rewards.models import Voucher
 from rewards.services import reward_redeem
 from rewards.tests.factories import reward_create
@@ -386,6 +389,18 @@ def test_municipal_staff_publish_a_call_verify_work_and_accept_a_voucher(live_se
         )
         for person in volunteers
     )
+
+    # Before verifying, staff message the shift's people from its roster, in Persian and in English.
+    desk.goto(base + reverse("campaigns_shift:roster", args=[shift.pk]))
+    expect(desk.locator("main")).to_contain_text(volunteers[0].display_name)
+    desk.locator("#message-text").fill("لطفاً گزارش کارتان را با عکس بفرستید")
+    desk.locator("#message-text-en").fill("Please send your report with a photo")
+    desk.locator("form[action$='/message/'] button[type=submit]").click()
+    on_its_way = fa("Your message is on its way, by e-mail and SMS, to each person once.")
+    expect(_admin_messages(desk)).to_contain_text(on_its_way)
+    relay_due()
+    told = {message.to[0] for message in mail.outbox if "لطفاً گزارش کارتان را با عکس بفرستید" in message.body}
+    assert told == {person.email for person in volunteers}
 
     desk.goto(base + "/admin/")
     desk.locator("a[href='/admin/verification/']").first.click()
