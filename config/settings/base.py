@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "verification",
     "rewards",
     "achievements",
+    "delphi",
     "demo",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
