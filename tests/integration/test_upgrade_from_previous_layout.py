@@ -41,7 +41,14 @@ ADDED_MODELS = {
     ("core", "outboxmessage"),
     ("campaigns", "shiftmessage"),
     ("campaigns", "shiftmessagedelivery"),
-}
+    *(
+        ("delphi", model)
+        for model in (
+            "study", "panel", "candidate", "panellist", "round", "submission", "answer", "panelresult",
+            "candidateresult",
+        )
+    ),
+}  # fmt: skip
 
 
 def _migrate(database_url: str) -> subprocess.CompletedProcess:

@@ -1,0 +1,73 @@
+"""Reads of a Delphi study: which candidates a round puts before a panel, and what a panellist is shown of
+the previous round (figures and comments, never who said what)."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+
+from .models import Answer, Candidate, CandidateResult, Panel, Panellist, Round, Study
+
+
+def candidates_in_round(*, study: Study, number: int, panel: Panel | None = None) -> QuerySet[Candidate]:
+    """The candidates a round's panels rate: not dropped by an earlier round and, when the study screens
+    them, allowed by the legal committee."""
+    found = study.candidates.filter(Q(dropped_after_round__isnull=True) | Q(dropped_after_round__gte=number))
+    if study.legal_screening:
+        found = found.filter(legal=Candidate.Legal.ALLOWED)
+    else:
+        found = found.exclude(legal=Candidate.Legal.EXCLUDED)
+    if panel is not None:
+        found = found.filter(panel=panel)
+    return found.order_by("sort_order", "pk")
+
+
+def panellist_by_token(token: str) -> Panellist | None:
+    return Panellist.objects.select_related("panel__study").filter(token=token).first()
+
+
+def open_round(study: Study) -> Round | None:
+    return study.rounds.filter(closed_at__isnull=True).order_by("-number").first()
+
+
+@dataclass
+class QuestionnaireItem:
+    candidate: Candidate
+    previous_mean: float | None = None
+    previous_sd: float | None = None
+    previous_share_high: float | None = None
+    own_previous_score: int | None = None
+    comments: tuple[str, ...] = ()  # the panel's comments in the previous round, without names
+
+
+def _anonymous_order(answer_pk: int, round_pk: int) -> str:
+    # Comments are shown in an order that says nothing about who wrote them or when they answered.
+    return hashlib.sha256(f"{round_pk}:{answer_pk}".encode()).hexdigest()
+
+
+def questionnaire(*, panellist: Panellist, round: Round) -> list[QuestionnaireItem]:
+    """What a panellist answers in `round`, with the previous round's figures, the panel's comments in it
+    (anonymous, in a shuffled order) and their own earlier score beside each candidate."""
+    candidates = list(candidates_in_round(study=round.study, number=round.number, panel=panellist.panel))
+    items = {candidate.pk: QuestionnaireItem(candidate) for candidate in candidates}
+    previous = round.study.rounds.filter(number=round.number - 1).first()
+    if previous is None:
+        return list(items.values())
+    for result in CandidateResult.objects.filter(round=previous, candidate_id__in=items):
+        item = items[result.candidate_id]
+        item.previous_mean, item.previous_sd = result.mean, result.sd
+        item.previous_share_high = result.share_high
+    answers = Answer.objects.filter(
+        submission__round=previous, submission__panellist__panel=panellist.panel, candidate_id__in=items
+    ).values_list("pk", "candidate_id", "comment", "score", "submission__panellist_id")
+    comments: dict[int, list[tuple[str, str]]] = {}
+    for answer_pk, candidate_id, comment, score, author_id in answers:
+        if author_id == panellist.pk:
+            items[candidate_id].own_previous_score = score
+        if comment.strip():
+            comments.setdefault(candidate_id, []).append((_anonymous_order(answer_pk, previous.pk), comment))
+    for candidate_id, found in comments.items():
+        items[candidate_id].comments = tuple(comment for _order, comment in sorted(found))
+    return list(items.values())
