@@ -65,6 +65,15 @@ def format_number(value, language: str | None = None) -> str:
     return text
 
 
+def format_fixed(value, places: int, language: str | None = None) -> str:
+    """A number with exactly `places` decimals, as a study publishes its figures (4.00, 0.940), in the
+    reader's digits and decimal sign."""
+    text = f"{float(value):,.{places}f}"
+    if is_persian(language):
+        return persian_digits(text.replace(",", "٬").replace(".", "٫"))
+    return text
+
+
 def format_date(
     value: datetime.date | datetime.datetime,
     *,

@@ -31,6 +31,14 @@ def num(value) -> str:
 
 
 @register.filter
+def fixed(value, places: int = 2) -> str:
+    """`{{ mean|fixed:2 }}`: exactly that many decimals (4.00, not 4), in the reader's digits."""
+    if value in (None, ""):
+        return ""
+    return localization.format_fixed(value, int(places))
+
+
+@register.filter
 def jdate(value, arg: str = "") -> str:
     """`{{ shift.starts_at|jdate:"time,weekday" }}`: Jalali in Persian, Gregorian in English."""
     if not value:

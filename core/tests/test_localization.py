@@ -43,6 +43,13 @@ def test_numbers_use_persian_digits_and_separators_in_persian():
     assert localization.format_number(Decimal("12000"), language="en") == "12,000"
 
 
+def test_figures_keep_their_published_decimals():
+    assert localization.format_fixed(4, 2, language="en") == "4.00"
+    assert localization.format_fixed(0.94, 3, language="en") == "0.940"
+    assert localization.format_fixed(Decimal("3.5"), 2, language="fa") == "۳٫۵۰"
+    assert localization.format_fixed(1234.5, 1, language="fa") == "۱٬۲۳۴٫۵"
+
+
 def test_typed_persian_and_arabic_digits_read_as_ascii():
     assert localization.ascii_digits("۰۹۱۲ ٣٤٥") == "0912 345"
 
