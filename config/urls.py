@@ -44,6 +44,7 @@ urlpatterns += i18n_patterns(
     path("rewards/", include("rewards.urls")),
     path("leaderboards/", include("achievements.urls")),
     path("checkin/", include("campaigns.checkin.urls")),
+    path("delphi/", include("delphi.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

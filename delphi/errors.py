@@ -1,6 +1,6 @@
 from enum import StrEnum
 
-from core.errors import ConflictError, DomainError, NotFoundError
+from core.errors import ConflictError, DomainError
 
 
 class DelphiErrorCode(StrEnum):
@@ -20,7 +20,6 @@ class DelphiErrorCode(StrEnum):
     ANSWERS_INCOMPLETE = "answers_incomplete"
     SCORE_OFF_SCALE = "score_off_scale"
     NOT_A_CANDIDATE_OF_THE_PANEL = "not_a_candidate_of_the_panel"
-    PANELLIST_NOT_FOUND = "panellist_not_found"
     CANDIDATE_NOT_QUALIFIED = "candidate_not_qualified"
     ALREADY_PROMOTED = "already_promoted"
     FIGURES_PUBLISHED = "figures_published"
@@ -36,7 +35,3 @@ class StudyRefused(DomainError):
 
 class StudyConflict(ConflictError):
     """The state changed first: the round is closed, already answered, already promoted (a 409)."""
-
-
-class PanellistNotFound(NotFoundError):
-    pass

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from core.localization import format_number
 
 from . import selectors
-from .errors import DelphiErrorCode, PanellistNotFound, StudyConflict, StudyRefused
+from .errors import DelphiErrorCode, StudyConflict, StudyRefused
 from .models import Answer, Candidate, CandidateResult, Panel, PanelResult, Round, Study, Submission
 from .statistics import NoVariation, kendall_w, summary
 
@@ -53,16 +53,6 @@ def round_open(*, study: Study, closes_at: datetime.datetime, actor, now=None) -
     study.status = Study.Status.RUNNING
     study.save(update_fields=["status"])
     return Round.objects.create(study=study, number=number, opened_at=now, closes_at=closes_at)
-
-
-def panellist_for_token(token: str):
-    panellist = selectors.panellist_by_token(token)
-    if panellist is None:
-        raise PanellistNotFound(
-            DelphiErrorCode.PANELLIST_NOT_FOUND,
-            _("This questionnaire link is not valid. Ask the study's staff for your link."),
-        )
-    return panellist
 
 
 @transaction.atomic
