@@ -10,6 +10,7 @@ import secrets
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
@@ -172,6 +173,10 @@ class Candidate(models.Model):
     @property
     def name(self) -> str:
         return localized(self, "name")
+
+    def clean(self):
+        if self.panel_id and self.study_id and self.panel.study_id != self.study_id:
+            raise ValidationError({"panel": _("Choose a panel of the same study.")})
 
 
 def _panellist_token() -> str:

@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from city.models import Service
 from core.localization import format_number
 
 from . import selectors
@@ -199,3 +200,38 @@ def study_advice(study: Study) -> str | None:
     if advices and advices <= {advice.STOP, advice.STOP_MAX}:
         return advice.STOP_MAX if advice.STOP_MAX in advices else advice.STOP
     return advice.CONTINUE
+
+
+@transaction.atomic
+def candidate_promote(
+    *, candidate: Candidate, department, slug: str, short_name_fa: str, short_name_en: str = "", actor
+) -> Service:
+    """Makes a candidate that qualified in its last round a service of the catalogue, in `department`, with
+    a link back to the study (its provenance); staff then publish calls for it."""
+    candidate = Candidate.objects.select_for_update().select_related("study").get(pk=candidate.pk)
+    _check_computed(candidate.study)
+    if candidate.promoted_service_id is not None:
+        raise StudyConflict(DelphiErrorCode.ALREADY_PROMOTED, _("This candidate is already a service."))
+    last = candidate.results.filter(round__closed_at__isnull=False).order_by("-round__number").first()
+    if last is None or not last.qualifies or candidate.dropped_after_round is not None:
+        raise StudyRefused(
+            DelphiErrorCode.CANDIDATE_NOT_QUALIFIED,
+            _("Only a candidate that qualified in its last round can become a service."),
+        )
+    if Service.objects.filter(slug=slug).exists():
+        raise StudyConflict(
+            DelphiErrorCode.ALREADY_PROMOTED, _("A service with this address name exists; choose another.")
+        )
+    service = Service.objects.create(
+        department=department,
+        slug=slug,
+        name_fa=candidate.name_fa,
+        name_en=candidate.name_en,
+        short_name_fa=short_name_fa,
+        short_name_en=short_name_en,
+        description_fa=candidate.description_fa,
+        description_en=candidate.description_en,
+    )
+    candidate.promoted_service = service
+    candidate.save(update_fields=["promoted_service"])
+    return service
