@@ -77,6 +77,10 @@ class Study(models.Model):
         help_text=_("The study's figures were published, not computed here from answers."),
     )
     status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.DRAFT)
+    # For a study with published figures, what the publication says that the workbench would otherwise count
+    # from its records: {"source_fa", "source_en", "funnel": [{"fa", "en", "count"}],
+    # "reviewed_by_department": [{"fa", "en", "count"}], "notes": [{"fa", "en"}]}.
+    published_facts = models.JSONField(default=dict, blank=True, editable=False)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -106,6 +110,12 @@ class Panel(models.Model):
     name_fa = models.CharField(_("name (Persian)"), max_length=200)
     name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
     sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+    # A panel none of whose candidates went on leaves the study after that round, with the reason.
+    excluded_after_round = models.PositiveSmallIntegerField(
+        _("left the study after round"), null=True, blank=True, editable=False
+    )
+    exclusion_reason_fa = models.TextField(_("why (Persian)"), blank=True, editable=False)
+    exclusion_reason_en = models.TextField(_("why (English)"), blank=True, editable=False)
 
     class Meta:
         ordering = ["study", "sort_order", "pk"]
@@ -217,8 +227,9 @@ class Panellist(models.Model):
 class Round(models.Model):
     study = models.ForeignKey(Study, on_delete=models.CASCADE, related_name="rounds")
     number = models.PositiveSmallIntegerField(_("round"))
-    opened_at = models.DateTimeField(_("opened at"), default=timezone.now)
-    closes_at = models.DateTimeField(_("answers due by"))
+    opened_at = models.DateTimeField(_("opened at"), null=True, blank=True, default=timezone.now)
+    # Empty only in a study with published figures, whose rounds' dates were not published.
+    closes_at = models.DateTimeField(_("answers due by"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True, editable=False)
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -277,11 +288,12 @@ class PanelResult(models.Model):
         STOP = "stop", _("stop: the answers have settled")
         STOP_MAX = "stop_max", _("stop: the last round allowed")
         UNDEFINED = "undefined", _("agreement cannot be measured")
+        EXCLUDED = "excluded", _("left the study: none of its candidates qualified")
 
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="panel_results")
     panel = models.ForeignKey(Panel, on_delete=models.CASCADE, related_name="results")
     raters = models.PositiveSmallIntegerField(_("panellists who answered"))
-    items = models.PositiveSmallIntegerField(_("candidates rated"))
+    items = models.PositiveSmallIntegerField(_("candidates rated"), null=True, blank=True)
     w = models.FloatField(_("Kendall's W"), null=True, blank=True)
     chi_square = models.FloatField(_("chi-square"), null=True, blank=True)
     df = models.PositiveSmallIntegerField(_("degrees of freedom"), null=True, blank=True)

@@ -7,8 +7,11 @@ import hashlib
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
-from .models import Answer, Candidate, CandidateResult, Panel, Panellist, Round, Study
+from core.localization import is_persian
+
+from .models import Answer, Candidate, CandidateResult, Panel, Panellist, PanelResult, Round, Study
 
 
 def candidates_in_round(*, study: Study, number: int, panel: Panel | None = None) -> QuerySet[Candidate]:
@@ -71,3 +74,76 @@ def questionnaire(*, panellist: Panellist, round: Round) -> list[QuestionnaireIt
     for candidate_id, found in comments.items():
         items[candidate_id].comments = tuple(comment for _order, comment in sorted(found))
     return list(items.values())
+
+
+def public_studies() -> QuerySet[Study]:
+    """Studies anyone may read: running or closed, never a draft."""
+    return Study.objects.exclude(status=Study.Status.DRAFT).order_by("-created_at")
+
+
+@dataclass
+class FunnelStep:
+    label: str
+    count: int
+
+
+def study_funnel(study: Study) -> list[FunnelStep]:
+    """From everything considered to what qualified: as published for a published study, otherwise counted
+    from the study's candidates."""
+    if study.figures_published:
+        published = study.published_facts.get("funnel", [])
+        return [FunnelStep(localized_text(step), step["count"]) for step in published]
+    candidates = study.candidates.all()
+    steps = [FunnelStep(str(_("candidates")), candidates.count())]
+    if study.legal_screening:
+        excluded = candidates.filter(legal=Candidate.Legal.EXCLUDED).count()
+        steps.append(FunnelStep(str(_("excluded by the legal committee")), excluded))
+    rated = candidates.filter(results__isnull=False).distinct()
+    steps.append(FunnelStep(str(_("rated by the panels")), rated.count()))
+    if study.rounds.filter(closed_at__isnull=False).exists():
+        steps.append(FunnelStep(str(_("qualified")), rated.filter(dropped_after_round__isnull=True).count()))
+    return steps
+
+
+def localized_text(item: dict) -> str:
+    """The reader's language of a {"fa": ..., "en": ...} item, Persian when English is missing."""
+    return (item.get("fa") if is_persian() else item.get("en")) or item.get("fa", "")
+
+
+@dataclass
+class CandidateRow:
+    candidate: Candidate
+    results: list[CandidateResult | None]  # one per round of the panel, None after it dropped out
+
+
+@dataclass
+class PanelReport:
+    panel: Panel
+    rounds: list[PanelResult]
+    candidates: list[CandidateRow]
+
+
+def study_report(study: Study) -> list[PanelReport]:
+    """Each panel's agreement round by round (W, its significance, its change), and its candidates' mean
+    and SD in each round, as the study's tables give them."""
+    panel_results: dict[int, list[PanelResult]] = {}
+    found = PanelResult.objects.filter(round__study=study).select_related("round").order_by("round__number")
+    for result in found:
+        panel_results.setdefault(result.panel_id, []).append(result)
+    candidate_results: dict[tuple[int, int], CandidateResult] = {
+        (result.candidate_id, result.round_id): result
+        for result in CandidateResult.objects.filter(round__study=study)
+    }
+    candidates: dict[int, list[Candidate]] = {}
+    for candidate in study.candidates.select_related("promoted_service").order_by("sort_order", "pk"):
+        candidates.setdefault(candidate.panel_id, []).append(candidate)
+    reports = []
+    for panel in study.panels.all():
+        rounds = panel_results.get(panel.pk, [])
+        round_ids = [result.round_id for result in rounds]
+        rows = [
+            CandidateRow(candidate, [candidate_results.get((candidate.pk, pk)) for pk in round_ids])
+            for candidate in candidates.get(panel.pk, [])
+        ]
+        reports.append(PanelReport(panel, rounds, [row for row in rows if any(row.results)]))
+    return reports

@@ -159,6 +159,12 @@ def _panel_round_close(*, round: Round, panel: Panel) -> PanelResult:
         round__study=study, round__number=round.number - 1, panel=panel
     ).first()
     delta_w = w - previous.w if w is not None and previous is not None and previous.w is not None else None
+    advice = _advice(study=study, number=round.number, w=w, delta_w=delta_w)
+    went_on = round.candidate_results.filter(candidate__panel=panel, qualifies=True).exists()
+    if candidates and not went_on:
+        # None of the panel's candidates goes on: the panel leaves the study, as the study's panels 4–7 did.
+        advice = PanelResult.Advice.EXCLUDED
+        Panel.objects.filter(pk=panel.pk).update(excluded_after_round=round.number)
     return PanelResult.objects.create(
         round=round,
         panel=panel,
@@ -169,7 +175,7 @@ def _panel_round_close(*, round: Round, panel: Panel) -> PanelResult:
         df=concordance.df if concordance else None,
         p_value=concordance.p_value if concordance else None,
         delta_w=delta_w,
-        advice=_advice(study=study, number=round.number, w=w, delta_w=delta_w),
+        advice=advice,
     )
 
 
@@ -183,7 +189,10 @@ def round_close(*, round: Round, actor, now=None) -> list[PanelResult]:
     _check_computed(round.study)
     if not round.is_open:
         raise StudyConflict(DelphiErrorCode.ROUND_CLOSED, _("This round is already closed."))
-    results = [_panel_round_close(round=round, panel=panel) for panel in round.study.panels.all()]
+    results = [
+        _panel_round_close(round=round, panel=panel)
+        for panel in round.study.panels.filter(excluded_after_round__isnull=True)
+    ]
     round.closed_at, round.closed_by = now, actor
     round.save(update_fields=["closed_at", "closed_by"])
     return results
@@ -197,7 +206,7 @@ def study_advice(study: Study) -> str | None:
         return None
     advices = set(last.panel_results.values_list("advice", flat=True))
     advice = PanelResult.Advice
-    if advices and advices <= {advice.STOP, advice.STOP_MAX}:
+    if advices and advices <= {advice.STOP, advice.STOP_MAX, advice.EXCLUDED}:
         return advice.STOP_MAX if advice.STOP_MAX in advices else advice.STOP
     return advice.CONTINUE
 

@@ -5,5 +5,7 @@ from . import views
 app_name = "delphi"
 
 urlpatterns = [
+    path("", views.study_list, name="study_list"),
+    path("studies/<int:study_id>/", views.study_detail, name="study"),
     path("q/<str:token>/", views.questionnaire, name="questionnaire"),
 ]

@@ -1,10 +1,11 @@
 from django.contrib import messages
 from django.http import Http404
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 
 from core.errors import DomainError
+from core.localization import is_persian
 
 from . import selectors, services
 from .forms import QuestionnaireForm
@@ -36,4 +37,32 @@ def questionnaire(request, token: str):
         "delphi/questionnaire.html",
         {"panellist": panellist, "study": study, "round": current, "answered": answered, "form": form},
         status=400 if form is not None and form.is_bound and form.errors else 200,
+    )
+
+
+def _counted(items: list[dict]) -> list[tuple[str, int]]:
+    return [(selectors.localized_text(item), item["count"]) for item in items]
+
+
+def study_list(request):
+    return TemplateResponse(request, "delphi/study_list.html", {"studies": selectors.public_studies()})
+
+
+def study_detail(request, study_id: int):
+    """A study as anyone may read it: the funnel, who was on the panels (by role, never by name), each
+    round's figures per panel and candidate, and which candidates became services."""
+    study = get_object_or_404(selectors.public_studies(), pk=study_id)
+    facts = study.published_facts
+    return TemplateResponse(
+        request,
+        "delphi/study_detail.html",
+        {
+            "study": study,
+            "funnel": selectors.study_funnel(study),
+            "reviewed": _counted(facts.get("reviewed_by_department", [])),
+            "composition": _counted(facts.get("panel_composition", [])),
+            "notes": [selectors.localized_text(item) for item in facts.get("notes", [])],
+            "source": facts.get("source_fa" if is_persian() else "source_en", ""),
+            "panels": selectors.study_report(study),
+        },
     )
