@@ -6,6 +6,7 @@ from django.http import Http404, QueryDict
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import translation
 from django.utils.functional import cached_property
 from django.utils.http import urlencode
@@ -14,6 +15,7 @@ from django.utils.safestring import mark_safe
 from city.catalogue import catalogue_data
 from core.cached_answers import page_kept_for_readers_without_session
 from core.localization import ascii_digits
+from delphi import selectors as delphi_selectors
 
 from . import selectors
 from .errors import ServiceNotFound
@@ -23,10 +25,16 @@ from .models import CallIndexPage
 
 def service_index(request):
     """The catalogue: every active service, grouped by department, with the study that chose them."""
+    shipped = delphi_selectors.shipped_study()
     return render(
         request,
         "campaigns/service_index.html",
-        {"departments": selectors.department_list_with_services(), "study": catalogue_data()},
+        {
+            "departments": selectors.department_list_with_services(),
+            "study": catalogue_data(),
+            "shipped_study": shipped,
+            "shipped_study_source": delphi_selectors.study_source(shipped) if shipped else "",
+        },
     )
 
 
@@ -42,8 +50,21 @@ def service_detail(request, slug: str):
             "service": service,
             "calls": service_calls_upcoming(service=service),
             "calls_listing_url": call_listing_url(request, service=service),
+            **_study_of(service),
         },
     )
+
+
+def _study_of(service) -> dict:
+    """The Delphi study a service came from, for its page: a link to the study and, for a service that a
+    study in the workbench promoted, the figures it qualified with."""
+    provenance = delphi_selectors.service_provenance(service=service)
+    if provenance is None:
+        return {}
+    return {
+        "study_page_url": reverse("delphi:study", args=[provenance.study.pk]),
+        "provenance": None if provenance.study.figures_published else provenance,
+    }
 
 
 SERVICE_PAGE_CALLS = 6

@@ -1,7 +1,8 @@
 """The catalogue in the staff area: departments, services and districts, as snippets under "Catalogue"."""
 
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel, ObjectList
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
@@ -18,11 +19,26 @@ class DepartmentViewSet(SnippetViewSet):
         FieldPanel("name_fa"),
         FieldPanel("name_en"),
         FieldPanel("sort_order"),
+        # The study's published figures: shown, never edited.
         MultiFieldPanel(
-            [FieldPanel("panel_size"), FieldPanel("kendall_w_round_2"), FieldPanel("kendall_w_round_3")],
+            [
+                FieldPanel("panel_size", read_only=True),
+                FieldPanel("kendall_w_round_2", read_only=True),
+                FieldPanel("kendall_w_round_3", read_only=True),
+            ],
             heading=_("Delphi study"),
         ),
     ]
+
+
+class ServiceForm(WagtailAdminModelForm):
+    """A service of the study stays in the deputy whose panel rated it: its department is shown only."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and self.instance.study_number is not None and "department" in self.fields:
+            self.fields["department"].disabled = True
+            self.fields["department"].help_text = _("A service of the Delphi study stays in its deputy.")
 
 
 class ServiceViewSet(SnippetViewSet):
@@ -45,6 +61,9 @@ class ServiceViewSet(SnippetViewSet):
         # The study number and Delphi figures are the study's own: shown, never edited.
         FieldPanel("study_number", read_only=True),
     ]
+
+    def get_edit_handler(self):
+        return ObjectList(self.panels, base_form_class=ServiceForm).bind_to_model(self.model)
 
 
 class DistrictViewSet(SnippetViewSet):

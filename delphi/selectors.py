@@ -147,3 +147,36 @@ def study_report(study: Study) -> list[PanelReport]:
         ]
         reports.append(PanelReport(panel, rounds, [row for row in rows if any(row.results)]))
     return reports
+
+
+def shipped_study() -> Study | None:
+    """The study the catalogue's services came from (its figures as published)."""
+    return Study.objects.filter(figures_published=True).order_by("pk").first()
+
+
+def study_source(study: Study) -> str:
+    facts = study.published_facts
+    return facts.get("source_fa" if is_persian() else "source_en") or facts.get("source_fa", "")
+
+
+@dataclass
+class Provenance:
+    study: Study
+    round_number: int
+    mean: float | None
+    sd: float | None
+    w: float | None
+
+
+def service_provenance(*, service) -> Provenance | None:
+    """Where a catalogue service came from: the study, and its last round's figures and panel W."""
+    candidate = Candidate.objects.select_related("study").filter(promoted_service=service).first()
+    if candidate is None:
+        return None
+    last = candidate.results.select_related("round").order_by("-round__number").first()
+    if last is None:
+        return Provenance(candidate.study, 0, None, None, None)
+    panel_result = PanelResult.objects.filter(round=last.round, panel_id=candidate.panel_id).first()
+    return Provenance(
+        candidate.study, last.round.number, last.mean, last.sd, panel_result.w if panel_result else None
+    )

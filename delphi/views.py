@@ -5,7 +5,6 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 
 from core.errors import DomainError
-from core.localization import is_persian
 
 from . import selectors, services
 from .forms import QuestionnaireForm
@@ -62,7 +61,7 @@ def study_detail(request, study_id: int):
             "reviewed": _counted(facts.get("reviewed_by_department", [])),
             "composition": _counted(facts.get("panel_composition", [])),
             "notes": [selectors.localized_text(item) for item in facts.get("notes", [])],
-            "source": facts.get("source_fa" if is_persian() else "source_en", ""),
+            "source": selectors.study_source(study),
             "panels": selectors.study_report(study),
         },
     )

@@ -185,7 +185,10 @@ def shipped_study_remove(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("delphi", "0001_initial"),
-        ("city", "0002_tables_renamed"),
+        ("city", "0003_study_names_as_published"),
+        # The catalogue's services are loaded there (before the catalogue moved to city); each candidate links
+        # to its service.
+        ("campaigns", "0002_load_catalogue"),
     ]
 
     operations = [migrations.RunPython(shipped_study_load, shipped_study_remove)]

@@ -97,3 +97,20 @@ def test_the_shipped_study_is_listed_for_the_public(client, study):
     soup = BeautifulSoup(client.get("/delphi/").content, "html.parser")
 
     assert soup.find("a", href=f"/delphi/studies/{study.pk}/")
+
+
+def test_a_catalogue_service_page_shows_its_figures_as_published_and_leads_to_the_study(client, study):
+    soup = BeautifulSoup(client.get("/services/painting-and-graffiti-removal/").content, "html.parser")
+
+    rows = [[cell.text for cell in row.select("th, td")] for row in soup.select(".study tbody tr")]
+    assert rows[1] == ["۲", "۴٫۰۰", "۱٫۰۰"]  # round 2: 4.00 and 1.00, not "4" and "1"
+    assert soup.select_one(".study").find("a", href=f"/delphi/studies/{study.pk}/")
+
+
+def test_the_catalogue_says_what_happened_in_the_study_and_cites_it_in_persian(client, study):
+    soup = BeautifulSoup(client.get("/services/").content, "html.parser")
+
+    text = soup.select_one("#study").text
+    assert "کمیتهٔ حقوقی" in text
+    assert "۲۰۰" in text and "۱۶۸" in text
+    assert "پژوهش‌های فضا و مکان در شهر" in text
