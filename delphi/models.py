@@ -330,3 +330,28 @@ class CandidateResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.candidate} · {self.round}"
+
+
+class PanellistNotice(models.Model):
+    """A panellist's invitation to a round, or the reminder before it closes: one of each per round, made
+    in the transaction that decides it and sent once (core.outbox)."""
+
+    class Kind(models.TextChoices):
+        INVITATION = "invitation", _("invitation")
+        REMINDER = "reminder", _("reminder")
+
+    panellist = models.ForeignKey(Panellist, on_delete=models.CASCADE, related_name="notices")
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="notices")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["panellist", "round", "kind"], name="delphi_notice_once_per_round"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} · {self.panellist} · {self.round}"

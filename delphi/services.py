@@ -10,11 +10,25 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from city.models import Service
+from core.errors import DomainError
 from core.localization import format_number
+from core.outbox import send_after_commit
 
 from . import selectors
 from .errors import DelphiErrorCode, StudyConflict, StudyRefused
-from .models import Answer, Candidate, CandidateResult, Panel, PanelResult, Round, Study, Submission
+from .models import (
+    Answer,
+    Candidate,
+    CandidateResult,
+    Panel,
+    Panellist,
+    PanellistNotice,
+    PanelResult,
+    Round,
+    Study,
+    Submission,
+)
+from .notices import send_panellist_notice_task
 from .statistics import NoVariation, kendall_w, summary
 
 
@@ -53,7 +67,49 @@ def round_open(*, study: Study, closes_at: datetime.datetime, actor, now=None) -
         raise StudyRefused(DelphiErrorCode.NO_CANDIDATES, _("No candidate is left for the panels to rate."))
     study.status = Study.Status.RUNNING
     study.save(update_fields=["status"])
-    return Round.objects.create(study=study, number=number, opened_at=now, closes_at=closes_at)
+    opened = Round.objects.create(study=study, number=number, opened_at=now, closes_at=closes_at)
+    panellists = Panellist.objects.filter(panel__study=study, panel__excluded_after_round__isnull=True)
+    _notices_send(round=opened, panellists=panellists, kind=PanellistNotice.Kind.INVITATION)
+    return opened
+
+
+def _notices_send(*, round: Round, panellists, kind: str) -> int:
+    """Makes a notice of `kind` for each panellist who has none for the round, and hands each to the outbox
+    in this transaction."""
+    made = 0
+    for panellist in panellists:
+        notice, created = PanellistNotice.objects.get_or_create(panellist=panellist, round=round, kind=kind)
+        if created:
+            send_after_commit(send_panellist_notice_task, notice.pk)
+            made += 1
+    return made
+
+
+# Panellists who have not answered hear once, this long before their round closes.
+REMINDER_BEFORE = datetime.timedelta(hours=24)
+
+
+def rounds_remind_and_close(*, now=None) -> dict[str, int]:
+    """For the beat: reminds panellists who have not answered a round closing within REMINDER_BEFORE, and
+    closes rounds whose day has passed (their figures computed as when staff close them)."""
+    now = now or timezone.now()
+    done = {"reminded": 0, "closed": 0}
+    open_rounds = Round.objects.filter(closed_at__isnull=True, closes_at__isnull=False)
+    for found in open_rounds.select_related("study"):
+        if found.closes_at <= now:
+            try:
+                round_close(round=found, actor=None, now=now)
+            except DomainError:
+                continue  # closed meanwhile by staff, or a study whose figures are published
+            done["closed"] += 1
+        elif found.closes_at - now <= REMINDER_BEFORE:
+            with transaction.atomic():
+                waiting = Panellist.objects.filter(
+                    panel__study=found.study, panel__excluded_after_round__isnull=True
+                ).exclude(submissions__round=found)
+                kind = PanellistNotice.Kind.REMINDER
+                done["reminded"] += _notices_send(round=found, panellists=waiting, kind=kind)
+    return done
 
 
 @transaction.atomic

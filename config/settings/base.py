@@ -180,6 +180,12 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": OUTBOX_RELAY_SECONDS,
         "options": {"expires": OUTBOX_RELAY_SECONDS},
     },
+    # Delphi rounds: reminders to panellists who have not answered, and rounds closed on their day.
+    "delphi-remind-and-close-rounds": {
+        "task": "delphi.tasks.remind_and_close_rounds_task",
+        "schedule": 3600.0,
+        "options": {"expires": 3000},
+    },
     "prune-outbox": {
         "task": "core.tasks.prune_outbox_task",
         "schedule": 3600.0,

@@ -45,7 +45,7 @@ ADDED_MODELS = {
         ("delphi", model)
         for model in (
             "study", "panel", "candidate", "panellist", "round", "submission", "answer", "panelresult",
-            "candidateresult",
+            "candidateresult", "panellistnotice",
         )
     ),
 }  # fmt: skip
