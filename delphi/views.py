@@ -1,5 +1,7 @@
+import csv
+
 from django.contrib import messages
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
@@ -65,3 +67,38 @@ def study_detail(request, study_id: int):
             "panels": selectors.study_report(study),
         },
     )
+
+
+def study_csv(request, study_id: int):
+    """Every figure of a study as one CSV: a row per panel and round (W and its test) and a row per
+    candidate and round (mean, SD, share of the top two points), names in the reader's language."""
+    study = get_object_or_404(selectors.public_studies(), pk=study_id)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="delphi-study-{study.pk}.csv"'
+    response.write("\ufeff")  # so spreadsheet programs read the Persian names as UTF-8
+    writer = csv.writer(response)
+    writer.writerow(
+        ["row", "panel", "round", "candidate", "mean", "sd", "share_high", "qualifies",
+         "w", "chi_square", "df", "p_value", "delta_w", "advice", "published"]
+    )  # fmt: skip
+    for report in selectors.study_report(study):
+        for result in report.rounds:
+            writer.writerow(
+                ["panel", report.panel.name, result.round.number, "", "", "", "", "",
+                 _figure(result.w, 3), _figure(result.chi_square, 3), result.df or "",
+                 _figure(result.p_value, 3), _figure(result.delta_w, 3), result.advice, result.published]
+            )  # fmt: skip
+        for row in report.candidates:
+            for panel_round, result in zip(report.rounds, row.results, strict=True):
+                if result is None:
+                    continue
+                writer.writerow(
+                    ["candidate", report.panel.name, panel_round.round.number, row.candidate.name,
+                     _figure(result.mean, 2), _figure(result.sd, 2), _figure(result.share_high, 2),
+                     result.qualifies, "", "", "", "", "", "", result.published]
+                )  # fmt: skip
+    return response
+
+
+def _figure(value, places: int) -> str:
+    return "" if value is None else f"{value:.{places}f}"

@@ -2,6 +2,8 @@
 (Tables 4–6), the four deputies that left after round 1 and why, and the 21 services' means and SDs (Table 3)
 linked to the catalogue; shown to the public with the published decimals, in Persian and English."""
 
+import csv
+import io
 import json
 from pathlib import Path
 
@@ -114,3 +116,17 @@ def test_the_catalogue_says_what_happened_in_the_study_and_cites_it_in_persian(c
     assert "کمیتهٔ حقوقی" in text
     assert "۲۰۰" in text and "۱۶۸" in text
     assert "پژوهش‌های فضا و مکان در شهر" in text
+
+
+def test_every_figure_downloads_as_csv_with_the_published_decimals(client, study):
+    response = client.get(f"/en/delphi/studies/{study.pk}/figures.csv")
+
+    assert response.status_code == 200 and response["content-type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    panels = [row for row in rows if row["row"] == "panel"]
+    candidates = [row for row in rows if row["row"] == "candidate"]
+    assert (len(panels), len(candidates)) == (13, 63)
+    traffic = [row["w"] for row in panels if row["panel"].startswith("Panel 1:")]
+    assert traffic == ["0.771", "0.932", "0.940"]
+    painting = [r for r in candidates if r["candidate"].startswith("Painting") and r["round"] == "2"]
+    assert (painting[0]["mean"], painting[0]["sd"], painting[0]["published"]) == ("4.00", "1.00", "True")
