@@ -18,7 +18,8 @@ from demo.people import DEMO_SKILLS as PEOPLE_SKILLS
 def test_every_data_file_is_json_that_says_what_it_holds():
     files = sorted(DATA_DIR.glob("*.json"))
 
-    assert [path.stem for path in files] == ["calls", "history", "home", "people", "reports", "rewards"]
+    expected = ["calls", "delphi", "history", "home", "people", "reports", "rewards"]
+    assert [path.stem for path in files] == expected
     for path in files:
         data = json.loads(path.read_text(encoding="utf-8"))
         assert data["about"].strip(), path.name

@@ -7,6 +7,7 @@ from django.test.utils import override_settings
 
 from campaigns.services import departments_setup
 from demo.calls import demo_calls_load, demo_team_reservation_load
+from demo.delphi import demo_delphi_load
 from demo.history import load as demo_history_load
 from demo.home import demo_home_page_load
 from demo.people import DEMO_PASSWORD, demo_people_load
@@ -58,13 +59,15 @@ class Command(BaseCommand):
             rewards = demo_rewards_load()
             reports = demo_reports_load()
             history = demo_history_load()
+            delphi_study = demo_delphi_load()
         self.stdout.write(
             f"Demo open calls: {len(calls.created)} created, {calls.existing} already there"
             + (f" ({calls.shifts_moved} shifts moved to today's dates)." if calls.shifts_moved else ".")
         )
         self.stdout.write(
             f"Demo rewards: {rewards['rewards_created']} created; reports waiting for verification: "
-            f"{reports} created; verified work for the leaderboards: {history} pieces added."
+            f"{reports} created; verified work for the leaderboards: {history} pieces added; a Delphi study "
+            + ("created." if delphi_study else "already there.")
         )
         self.stdout.write(
             self.style.SUCCESS(
