@@ -49,10 +49,10 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     STATIC_ROOT=/app/staticfiles \
     MEDIA_ROOT=/var/lib/hamyar/media
 
-# tzdata: the site's time zone (Asia/Tehran) comes from the system zone database.
+# tzdata: the site's time zone (Asia/Tehran) comes from the system zone database. Pango: certificates' PDFs.
 # hadolint ignore=DL3008
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends tzdata \
+    && apt-get install -y --no-install-recommends tzdata libpango-1.0-0 libpangoft2-1.0-0 \
     && rm -rf /var/lib/apt/lists/*
 
 # An unprivileged user runs everything. It owns only the directories the named volumes mount on (Docker

@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "verification",
     "rewards",
     "achievements",
+    "credentials",
     "delphi",
     "demo",
     "wagtail.contrib.forms",
@@ -295,6 +296,12 @@ SMS_BACKEND = env.str("SMS_BACKEND", default="volunteers.sms.ConsoleSmsBackend")
 SMS_API_KEY = env.str("SMS_API_KEY", default="")
 SMS_SENDER = env.str("SMS_SENDER", default="")
 SMS_API_URL = env.str("SMS_API_URL", default="https://api.kavenegar.com/v1")
+
+# The municipality that issues certificates of volunteering, in each language.
+HAMYAR_MUNICIPALITY = {
+    "fa": env.str("MUNICIPALITY_NAME_FA", default="شهرداری اصفهان"),
+    "en": env.str("MUNICIPALITY_NAME_EN", default="Isfahan Municipality"),
+}
 
 # --- Wagtail -------------------------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = "Hamyar"

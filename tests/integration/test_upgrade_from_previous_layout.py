@@ -55,6 +55,7 @@ ADDED_MODELS = {
     ("core", "outboxmessage"),
     ("campaigns", "shiftmessage"),
     ("campaigns", "shiftmessagedelivery"),
+    ("credentials", "certificate"),
     *(
         ("delphi", model)
         for model in (

@@ -1,0 +1,59 @@
+"""Certificates of volunteering: what a person's verified work adds up to over a period, frozen at issue,
+with a serial that anyone can check on the public verification page."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Certificate(models.Model):
+    class RevokedBecause(models.TextChoices):
+        VERIFICATION_REVOKED = "verification", _("an approval of work it counts was revoked")
+
+    serial = models.CharField(_("serial number"), max_length=16, unique=True, editable=False)
+    holder = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="certificates",
+        verbose_name=_("holder"),
+    )
+    language = models.CharField(_("language"), max_length=2, choices=settings.LANGUAGES)
+    period_start = models.DateField(_("from"))
+    period_end = models.DateField(_("to"))
+    issued_at = models.DateTimeField(_("issued at"), default=timezone.now)
+    # Staff who issued it for the person (with a logged reason); empty when the person did.
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # What the certificate shows, as it was at issue: the verification page shows this and nothing else.
+    figures = models.JSONField(editable=False)
+    completions = models.ManyToManyField(
+        "verification.Completion", related_name="certificates", editable=False
+    )
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True, editable=False)
+    revoked_because = models.CharField(
+        _("why it was revoked"), max_length=12, choices=RevokedBecause.choices, blank=True, editable=False
+    )
+    superseded_by = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
+    )
+
+    class Meta:
+        ordering = ["-issued_at", "-pk"]
+        verbose_name = _("certificate of volunteering")
+        verbose_name_plural = _("certificates of volunteering")
+
+    def __str__(self) -> str:
+        return self.serial
+
+    @property
+    def hours(self) -> Decimal:
+        return Decimal(self.figures["hours"])
+
+    @property
+    def is_valid(self) -> bool:
+        return self.revoked_at is None and self.superseded_by_id is None

@@ -1,0 +1,65 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from core.errors import DomainError
+
+from . import selectors, services
+from .forms import CertificateForm
+from .pdf import certificate_pdf
+
+
+@login_required
+def certificates(request):
+    """The person's certificates, and the form to issue one for a period."""
+    form = CertificateForm(request.POST or None, initial={"language": request.LANGUAGE_CODE})
+    if request.method == "POST" and form.is_valid():
+        try:
+            certificate = services.certificate_issue(
+                person=request.user, actor=request.user, **form.cleaned_data
+            )
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(
+                request, _("Your certificate %(serial)s is ready.") % {"serial": certificate.serial}
+            )
+            return redirect("credentials:certificates")
+    return TemplateResponse(
+        request,
+        "credentials/certificates.html",
+        {"form": form, "certificates": selectors.certificates_of(person=request.user)},
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+@login_required
+@require_GET
+def certificate_download(request, serial: str):
+    """The PDF, for its holder only: anyone else finds nothing here."""
+    certificate = selectors.certificate_by_serial(serial)
+    if certificate is None or certificate.holder_id != request.user.pk:
+        raise Http404
+    url = request.build_absolute_uri(selectors.verification_path(certificate))
+    response = HttpResponse(
+        certificate_pdf(certificate, verification_url=url), content_type="application/pdf"
+    )
+    response["Content-Disposition"] = f'attachment; filename="certificate-{certificate.serial}.pdf"'
+    return response
+
+
+@require_GET
+def certificate_check(request, serial: str):
+    """The public verification page: what the certificate shows, and whether it still stands."""
+    certificate = selectors.certificate_by_serial(serial)
+    if certificate is None:
+        raise Http404(_("No certificate has this serial number. Check the number on the certificate."))
+    return TemplateResponse(
+        request,
+        "credentials/check.html",
+        {"certificate": certificate, "figures": selectors.certificate_shown(certificate)},
+    )
