@@ -23,6 +23,8 @@ from rewards.api import router as rewards_router
 from verification.api import router as verification_router
 from volunteers.api import public_router as volunteers_public_router
 from volunteers.api import router as volunteers_router
+from volunteers.eligibility.api import public_router as eligibility_public_router
+from volunteers.eligibility.api import router as eligibility_router
 from volunteers.ngos.api import router as ngo_router
 
 logger = logging.getLogger(__name__)
@@ -157,6 +159,8 @@ api.add_router("/", achievements_public_router)
 api.add_router("/", achievements_router)
 api.add_router("/", checkin_router)
 api.add_router("/", ngo_router)
+api.add_router("/", eligibility_public_router)
+api.add_router("/", eligibility_router)
 api.add_router("/", dashboard_router)
 api.add_router("/", delphi_public_router)
 
