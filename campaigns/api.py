@@ -127,10 +127,10 @@ class SignUpPagination(CallPagination):
 def create_signup(request: HttpRequest, shift_id: int, params: Query[SignUpIn]):
     """A free place confirms you at once; a full shift puts you at the end of its waiting list, and a place
     that frees up goes to the first in line. A call with a waiver needs `?accept_waiver_version=` (a query
-    parameter, so the request still needs no body). 404 `shift_not_found` for a shift of no published call; 400 `call_closed`,
-    `shift_over`, `signups_closed`, `call_teams_only`, `date_of_birth_missing`, `too_young`,
-    `skills_missing`, `qualifications_missing`, `guardian_consent_missing`, `waiver_not_accepted` or
-    `waiver_version_stale`; 409 `already_signed_up` or `overlapping_signup`."""
+    parameter, so the request still needs no body). 404 `shift_not_found` for a shift of no published call;
+    400 `call_closed`, `shift_over`, `signups_closed`, `call_teams_only`, `date_of_birth_missing`,
+    `too_young`, `skills_missing`, `qualifications_missing`, `guardian_consent_missing`,
+    `waiver_not_accepted` or `waiver_version_stale`; 409 `already_signed_up` or `overlapping_signup`."""
     shift = selectors.shift_get_for_signup(shift_id=shift_id)
     signup = services.signup_create(
         shift=shift, volunteer=request.auth, accept_waiver_version=params.accept_waiver_version, channel="api"

@@ -245,12 +245,16 @@ class CallDetailOut(CallOut):
     body_html: str = Field(description="The call's body in the reader's language, as HTML.")
     required_skills: list[CallSkillOut]
     required_qualifications: list[CallQualificationOut] = Field(
-        description="Each needs a qualification of the person, verified by staff and valid on the shift's day."
+        description="Each needs a qualification of the person, verified by staff and valid on the shift's "
+        "day."
     )
     guardian_consent_required: bool = Field(
-        description="People under 18 on the shift's day need a guardian's consent (POST /me/guardian-consent)."
+        description="People under 18 on the shift's day need a guardian's consent "
+        "(POST /me/guardian-consent)."
     )
-    waiver: str = Field(description="The waiver to accept on signing up, in the reader's language; empty for none.")
+    waiver: str = Field(
+        description="The waiver to accept on signing up, in the reader's language; empty for none."
+    )
     waiver_version: str = Field(description="Send it as `accept_waiver_version` when signing up.")
     contact_name: str
     contact_phone: str

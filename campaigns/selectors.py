@@ -625,9 +625,9 @@ def shift_roster(*, shift: Shift, viewer) -> QuerySet[SignUp]:
     """Who is on the shift, as the viewer may see it: staff of the call's department see everyone; an NGO
     manager sees the people on their own teams' places; anyone else is refused."""
     shift_day = timezone.localtime(shift.starts_at).date()
-    consent = GuardianConsent.objects.filter(person=OuterRef("volunteer"), valid_until__gte=shift_day).order_by(
-        "-consented_at"
-    )
+    consent = GuardianConsent.objects.filter(
+        person=OuterRef("volunteer"), valid_until__gte=shift_day
+    ).order_by("-consented_at")
     waiver = WaiverAcceptance.objects.filter(
         person=OuterRef("volunteer"), call=shift.call_id, version=shift.call.waiver_version
     )
@@ -713,7 +713,8 @@ class SignupRequirementsMissing:
     min_age: int | None
     date_of_birth: bool  # the call has an age limit and the person has not given their date of birth
     skills: list  # the call's required skills their profile does not list
-    qualifications: list = dataclasses.field(default_factory=list)  # kinds with no verified one valid on the day
+    # kinds with no verified qualification valid on the shift's day
+    qualifications: list = dataclasses.field(default_factory=list)
     qualifications_pending: frozenset = frozenset()  # ids of those kinds submitted and awaiting staff
     waiver: bool = False  # the call has a waiver whose current version they have not accepted
     guardian_consent: bool = False  # under 18 on the day, and no guardian's consent valid then
@@ -737,7 +738,9 @@ class SignupRequirementsMissing:
         return not self.qualifications and not self.guardian_consent
 
 
-def signup_requirements_missing(*, call: OpenCallPage, person, shift: Shift | None = None) -> SignupRequirementsMissing:
+def signup_requirements_missing(
+    *, call: OpenCallPage, person, shift: Shift | None = None
+) -> SignupRequirementsMissing:
     """What `person` lacks for `call`; with `shift`, also what depends on its day (a qualification's
     expiry, being under 18)."""
     held = set(person.skills.values_list("pk", flat=True))
@@ -749,8 +752,9 @@ def signup_requirements_missing(*, call: OpenCallPage, person, shift: Shift | No
         )
         if qualifications:
             pending = frozenset(qualification_kinds_pending(kinds=qualifications, person=person))
-        dob = person.date_of_birth
-        is_minor = dob is not None and day.year - dob.year - ((day.month, day.day) < (dob.month, dob.day)) < 18
+        born = person.date_of_birth
+        birthday_ahead = (day.month, day.day) < (born.month, born.day) if born else False
+        is_minor = born is not None and day.year - born.year - birthday_ahead < 18
         guardian = (
             call.guardian_consent_required
             and is_minor
@@ -777,7 +781,9 @@ def waivers_to_accept(*, person) -> list:
         person=person, call=OuterRef("shift__call"), version=OuterRef("shift__call__waiver_version")
     )
     signups = (
-        SignUp.objects.filter(volunteer=person, status__in=SignUp.ACTIVE_STATUSES, shift__ends_at__gt=timezone.now())
+        SignUp.objects.filter(
+            volunteer=person, status__in=SignUp.ACTIVE_STATUSES, shift__ends_at__gt=timezone.now()
+        )
         .exclude(shift__call__waiver_version="")
         .exclude(Exists(accepted))
         .select_related("shift__call")

@@ -408,7 +408,8 @@ def _check_personal_rules(*, shift: Shift, person, is_self: bool, standing: dict
                 "qualifications_url": _qualifications_url(),
             },
         )
-    if call.guardian_consent_required and not standing["guardian_consent"] and _is_minor_on(person, shift_day):
+    needs_guardian = call.guardian_consent_required and not standing["guardian_consent"]
+    if needs_guardian and _is_minor_on(person, shift_day):
         raise SignUpRefused(
             CampaignErrorCode.GUARDIAN_CONSENT_MISSING,
             (
@@ -447,6 +448,11 @@ def _check_personal_rules(*, shift: Shift, person, is_self: bool, standing: dict
         )
 
 
+WAIVER_CHANGED = _(
+    "The waiver of this call has changed since you read it. Read the new version and accept it."
+)
+
+
 def _check_waiver(*, call: OpenCallPage, standing: dict, accept_version: str | None) -> bool:
     """Whether the call's current waiver is to be recorded as accepted now; refuses a sign-up without it.
 
@@ -458,7 +464,7 @@ def _check_waiver(*, call: OpenCallPage, standing: dict, accept_version: str | N
         if accept_version != call.waiver_version:
             raise SignUpRefused(
                 CampaignErrorCode.WAIVER_VERSION_STALE,
-                _("The waiver of this call has changed since you read it. Read the new version and accept it."),
+                WAIVER_CHANGED,
                 details={"waiver_version": call.waiver_version},
             )
         return not standing["waiver_accepted"]
@@ -473,7 +479,11 @@ def _check_waiver(*, call: OpenCallPage, standing: dict, accept_version: str | N
 
 def _waiver_record(*, call: OpenCallPage, person, channel: str, now) -> None:
     WaiverAcceptance.objects.bulk_create(
-        [WaiverAcceptance(person=person, call=call, version=call.waiver_version, accepted_at=now, channel=channel)],
+        [
+            WaiverAcceptance(
+                person=person, call=call, version=call.waiver_version, accepted_at=now, channel=channel
+            )
+        ],
         ignore_conflicts=True,
     )
 
@@ -487,7 +497,7 @@ def waiver_accept(*, call: OpenCallPage, person, version: str, channel: str) -> 
     if version != call.waiver_version:
         raise SignUpRefused(
             CampaignErrorCode.WAIVER_VERSION_STALE,
-            _("The waiver of this call has changed since you read it. Read the new version and accept it."),
+            WAIVER_CHANGED,
             details={"waiver_version": call.waiver_version},
         )
     _waiver_record(call=call, person=person, channel=channel, now=timezone.now())

@@ -11,7 +11,6 @@ import functools
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.db import transaction
 from django.db.models import Case, Count, IntegerField, OuterRef, QuerySet, Subquery, When
 from django.db.models.functions import Coalesce
 from django.http import Http404
@@ -209,7 +208,9 @@ def signup_requirements(request, shift_id: int):
                 # Saved even when the sign-up then asks for more (a date of birth can reveal a minor).
                 profile_update(user=request.user, changes=changes)
             signup = services.signup_create(
-                shift=shift, volunteer=request.user, accept_waiver_version=form.cleaned_data.get("waiver_version")
+                shift=shift,
+                volunteer=request.user,
+                accept_waiver_version=form.cleaned_data.get("waiver_version"),
             )
         except ProfileInvalid as invalid:
             form.add_error(invalid.field if invalid.field in form.fields else None, invalid.message)
@@ -235,7 +236,9 @@ def signup_requirements(request, shift_id: int):
                 {
                     "kind": kind,
                     "pending": kind.pk in missing.qualifications_pending,
-                    "add_url": f"{reverse('volunteers:qualifications')}?{urlencode({'kind': kind.slug, 'next': here})}",
+                    "add_url": reverse("volunteers:qualifications")
+                    + "?"
+                    + urlencode({"kind": kind.slug, "next": here}),
                 }
                 for kind in missing.qualifications
             ],
@@ -254,11 +257,16 @@ def waiver_accept(request, call_id: int):
     except DomainError as error:
         raise Http404(error.message) from None
     try:
-        services.waiver_accept(call=call, person=request.user, version=request.POST.get("version", ""), channel="web")
+        services.waiver_accept(
+            call=call, person=request.user, version=request.POST.get("version", ""), channel="web"
+        )
     except DomainError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, _("Thank you: you have accepted the new waiver of “%(call)s”.") % {"call": call.localized_title})
+        messages.success(
+            request,
+            _("Thank you: you have accepted the new waiver of “%(call)s”.") % {"call": call.localized_title},
+        )
     return redirect(back)
 
 

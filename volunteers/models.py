@@ -338,12 +338,12 @@ class QualificationKind(models.Model):
         verbose_name = _("qualification kind")
         verbose_name_plural = _("qualification kinds")
 
+    def __str__(self) -> str:
+        return self.name
+
     @property
     def name(self) -> str:
         return localized(self, "name")
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class Qualification(models.Model):

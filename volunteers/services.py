@@ -354,7 +354,9 @@ def one_time_code_send(
     with translation.override(language or translation.get_language() or settings.LANGUAGE_CODE):
         # ASCII digits: phones offer to fill in a code from an SMS only when it is written in them.
         # `text` lets another purpose word its SMS (a guardian's consent); it has the same placeholders.
-        text = (text or _("Your Hamyar code: %(code)s. It works for %(minutes)s minutes. Never give it to anyone.")) % {
+        if text is None:
+            text = _("Your Hamyar code: %(code)s. It works for %(minutes)s minutes. Never give it to anyone.")
+        text = text % {
             "code": code,
             "minutes": int(CODE_LIFETIME.total_seconds() // 60),
         }

@@ -8,7 +8,6 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 from .eligibility import admin_views as eligibility_admin_views
 from .eligibility.selectors import can_verify_qualifications
 from .models import QualificationKind
-
 from .ngos import admin_views as ngo_admin_views
 from .ngos.selectors import can_verify_organisations
 from .ngos.services import LOG_REJECTED, LOG_RESUBMITTED, LOG_VERIFIED

@@ -158,7 +158,10 @@ def test_a_waiver_must_be_accepted_in_its_current_version():
     person = PersonFactory()
 
     assert code_of(signup_create, shift=shift, volunteer=person) == "waiver_not_accepted"
-    assert code_of(signup_create, shift=shift, volunteer=person, accept_waiver_version="1") == "waiver_version_stale"
+    assert (
+        code_of(signup_create, shift=shift, volunteer=person, accept_waiver_version="1")
+        == "waiver_version_stale"
+    )
     signup = signup_create(shift=shift, volunteer=person, accept_waiver_version="2", channel="api")
 
     assert signup.status == SignUp.Status.CONFIRMED
@@ -233,11 +236,17 @@ def test_the_guardians_code_records_the_consent_for_a_year(sms_outbox):
     shift = add_shift(publish_call(min_age=12))
     minor = PersonFactory(date_of_birth=years_ago(15), first_name="علی", last_name="رضایی")
 
-    guardian_consent_request(person=minor, guardian_name="مریم رضایی", guardian_phone="۰۹۱۲۹۹۹۸۸۷۷", client_ip="1.2.3.4")
+    guardian_consent_request(
+        person=minor, guardian_name="مریم رضایی", guardian_phone="۰۹۱۲۹۹۹۸۸۷۷", client_ip="1.2.3.4"
+    )
     assert sms_outbox[-1]["phone"] == "09129998877" and "علی رضایی" in sms_outbox[-1]["text"]
     with pytest.raises(CodeRefused) as wrong:
         guardian_consent_confirm(
-            person=minor, guardian_name="مریم رضایی", guardian_phone="09129998877", code="000000", client_ip="1.2.3.4"
+            person=minor,
+            guardian_name="مریم رضایی",
+            guardian_phone="09129998877",
+            code="000000",
+            client_ip="1.2.3.4",
         )
     assert wrong.value.code == "code_invalid"
     code = OutboxSmsBackend.last_code("09129998877")
@@ -253,7 +262,9 @@ def test_the_guardians_code_records_the_consent_for_a_year(sms_outbox):
 
 def test_an_expired_guardian_code_records_nothing(sms_outbox):
     minor = PersonFactory(date_of_birth=years_ago(15))
-    guardian_consent_request(person=minor, guardian_name="مریم", guardian_phone="09129998877", client_ip="1.2.3.4")
+    guardian_consent_request(
+        person=minor, guardian_name="مریم", guardian_phone="09129998877", client_ip="1.2.3.4"
+    )
     code = OutboxSmsBackend.last_code("09129998877")
 
     OneTimeCode.objects.update(expires_at=timezone.now() - datetime.timedelta(seconds=1))
@@ -268,7 +279,9 @@ def test_an_expired_guardian_code_records_nothing(sms_outbox):
 def test_a_minor_cannot_be_their_own_guardian(sms_outbox):
     minor = PersonFactory(date_of_birth=years_ago(15), phone="09121112233")
     with pytest.raises(Exception) as refused:
-        guardian_consent_request(person=minor, guardian_name="خودم", guardian_phone="09121112233", client_ip="1.2.3.4")
+        guardian_consent_request(
+            person=minor, guardian_name="خودم", guardian_phone="09121112233", client_ip="1.2.3.4"
+        )
     assert refused.value.code == "guardian_invalid"
     assert not sms_outbox
 
@@ -276,9 +289,13 @@ def test_a_minor_cannot_be_their_own_guardian(sms_outbox):
 def test_guardian_codes_keep_the_one_time_code_limits(sms_outbox):
     minor = PersonFactory(date_of_birth=years_ago(15))
     for _ in range(3):
-        guardian_consent_request(person=minor, guardian_name="مریم", guardian_phone="09129998877", client_ip="1.2.3.4")
+        guardian_consent_request(
+            person=minor, guardian_name="مریم", guardian_phone="09129998877", client_ip="1.2.3.4"
+        )
     with pytest.raises(Exception) as refused:
-        guardian_consent_request(person=minor, guardian_name="مریم", guardian_phone="09129998877", client_ip="1.2.3.4")
+        guardian_consent_request(
+            person=minor, guardian_name="مریم", guardian_phone="09129998877", client_ip="1.2.3.4"
+        )
     assert refused.value.code == "too_many_code_requests"
 
 
@@ -290,7 +307,10 @@ def test_the_api_asks_for_and_records_a_guardians_consent(sms_outbox):
     assert (refused.status_code, refused.json()["error"]["code"]) == (400, "guardian_consent_missing")
 
     guardian = {"guardian_name": "Maryam", "guardian_phone": "09129998877"}
-    assert client.post("/api/v1/me/guardian-consent/code", guardian, content_type="application/json").status_code == 202
+    assert (
+        client.post("/api/v1/me/guardian-consent/code", guardian, content_type="application/json").status_code
+        == 202
+    )
     wrong = client.post(
         "/api/v1/me/guardian-consent", {**guardian, "code": "000000"}, content_type="application/json"
     )
@@ -315,7 +335,9 @@ def _department_staff(shift):
 
 
 def test_the_sign_up_path_shows_what_is_missing_and_links_to_adding_it(first_aid):
-    shift = add_shift(call_needing(first_aid, min_age=12, waiver_fa="متن", waiver_en="We ask you to…", waiver_version="1"))
+    shift = add_shift(
+        call_needing(first_aid, min_age=12, waiver_fa="متن", waiver_en="We ask you to…", waiver_version="1")
+    )
     minor = PersonFactory(date_of_birth=years_ago(15))
     client = Client()
     client.force_login(minor)
@@ -353,7 +375,8 @@ def test_the_guardian_pages_send_the_code_and_record_the_consent(sms_outbox):
     client = Client()
     client.force_login(minor)
     sent = client.post(
-        "/en/account/guardian-consent/", {"step": "ask", "guardian_name": "Maryam", "guardian_phone": "09129998877"}
+        "/en/account/guardian-consent/",
+        {"step": "ask", "guardian_name": "Maryam", "guardian_phone": "09129998877"},
     )
     assert "Record the consent" in sent.content.decode()
     form = {"step": "confirm", "guardian_name": "Maryam", "guardian_phone": "09129998877"}

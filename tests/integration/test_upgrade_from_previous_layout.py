@@ -41,6 +41,10 @@ ADDED_MODELS = {
     ("core", "outboxmessage"),
     ("campaigns", "shiftmessage"),
     ("campaigns", "shiftmessagedelivery"),
+    ("campaigns", "waiveracceptance"),
+    ("volunteers", "qualificationkind"),
+    ("volunteers", "qualification"),
+    ("volunteers", "guardianconsent"),
     *(
         ("delphi", model)
         for model in (

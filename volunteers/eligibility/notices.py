@@ -36,8 +36,8 @@ def qualification_decision_notify(*, qualification_id: int) -> bool:
             subject = _("Your qualification “%(kind)s” is verified") % values
             text = (
                 _(
-                    "Staff have verified your qualification “%(kind)s”. Calls that need it are open to you now: "
-                    "%(url)s"
+                    "Staff have verified your qualification “%(kind)s”. Calls that need it are open to you "
+                    "now: %(url)s"
                 )
                 % values
             )
@@ -45,8 +45,8 @@ def qualification_decision_notify(*, qualification_id: int) -> bool:
             subject = _("Your qualification “%(kind)s” was not accepted") % values
             text = (
                 _(
-                    "Staff could not accept your qualification “%(kind)s”. The reason they gave: %(reason)s. You "
-                    "may submit it again: %(url)s"
+                    "Staff could not accept your qualification “%(kind)s”. The reason they gave: %(reason)s. "
+                    "You may submit it again: %(url)s"
                 )
                 % values
             )

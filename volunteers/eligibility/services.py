@@ -130,8 +130,8 @@ def guardian_consent_request(*, person, guardian_name: str, guardian_phone: str,
     guardian's number as normalised. The one-time codes' limits (per number, per address) apply."""
     name, mobile = _guardian_clean(person=person, guardian_name=guardian_name, guardian_phone=guardian_phone)
     text = _(
-        "Hamyar: %(person)s asks your consent, as their parent or guardian, to volunteer with the city. If you "
-        "agree, give them this code: %(code)s (it works for %(minutes)s minutes)."
+        "Hamyar: %(person)s asks your consent, as their parent or guardian, to volunteer with the city. If "
+        "you agree, give them this code: %(code)s (it works for %(minutes)s minutes)."
     )
     one_time_code_send(
         phone=mobile,

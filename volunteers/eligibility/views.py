@@ -40,7 +40,8 @@ def qualifications(request):
             messages.success(
                 request,
                 _(
-                    "Thank you. Staff will check it; you are told when it is verified, and then you can sign up."
+                    "Thank you. Staff will check it; you are told when it is verified, and then you can sign "
+                    "up."
                 ),
             )
             return redirect(next_url or reverse("volunteers:qualifications"))

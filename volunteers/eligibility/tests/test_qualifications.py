@@ -37,14 +37,17 @@ def person():
 def staff():
     user = User.objects.create_user(username="staff", password="a-long-secret-9", is_staff=True)
     user.user_permissions.add(
-        Permission.objects.get(codename="access_admin"), Permission.objects.get(codename="change_qualification")
+        Permission.objects.get(codename="access_admin"),
+        Permission.objects.get(codename="change_qualification"),
     )
     return User.objects.get(pk=user.pk)
 
 
 def test_a_kind_with_a_validity_gives_the_certificate_its_expiry(first_aid, person):
     issued = timezone.localdate() - datetime.timedelta(days=30)
-    qualification = qualification_submit(person=person, kind=first_aid, issued_on=issued, certificate_number="FA-1")
+    qualification = qualification_submit(
+        person=person, kind=first_aid, issued_on=issued, certificate_number="FA-1"
+    )
     assert qualification.status == "pending"
     assert qualification.valid_until == datetime.date(issued.year + 2, issued.month, issued.day)
 
