@@ -386,3 +386,26 @@ def test_the_guardian_pages_send_the_code_and_record_the_consent(sms_outbox):
     done = client.post("/en/account/guardian-consent/", {**form, "code": code, "next": "/en/my/shifts/"})
     assert done.status_code == 302 and done["Location"] == "/en/my/shifts/"
     assert GuardianConsent.objects.get().guardian_name == "Maryam"
+
+
+def test_the_call_page_says_what_it_requires(first_aid, client):
+    call = call_needing(first_aid, min_age=12, waiver_fa="متن", waiver_version="1")
+    add_shift(call)
+
+    content = client.get(call.url).content.decode()
+
+    assert "صلاحیت‌های لازم" in content and "کمک‌های اولیه" in content
+    assert "برای ثبت‌نام باید تعهدنامهٔ فراخوان را بپذیرید." in content
+    assert "زیر ۱۸ سال" in content
+
+
+def test_the_persian_sign_up_path_gives_the_shifts_day_in_persian(first_aid):
+    shift = add_shift(call_needing(first_aid))
+    person = PersonFactory()
+    client = Client()
+    client.force_login(person)
+
+    page = client.get(f"/my/shifts/{shift.pk}/sign-up/requirements/").content.decode()
+
+    assert "صلاحیت‌هایی که این فراخوان لازم دارد" in page
+    assert "/account/qualifications/?kind=first-aid" in page
