@@ -277,6 +277,24 @@ class OpenCallPage(Page):
             )
         if self.waiver_en and not self.waiver_fa:
             errors["waiver_fa"] = _("Write the waiver in Persian too.")
+        if self.pk and self.waiver_version and "waiver_version" not in errors:
+            # The page's row holds the published text: a changed text under the same version would be
+            # taken as accepted by people who accepted the old one.
+            published = (
+                OpenCallPage.objects.filter(pk=self.pk)
+                .values("waiver_fa", "waiver_en", "waiver_version")
+                .first()
+            )
+            text = (self.waiver_fa, self.waiver_en)
+            if (
+                published
+                and published["waiver_version"] == self.waiver_version
+                and (published["waiver_fa"], published["waiver_en"]) != text
+            ):
+                errors["waiver_version"] = _(
+                    "The waiver's text has changed: give it a new version, so that people signed up are "
+                    "asked to accept it."
+                )
         if errors:
             raise ValidationError(errors)
 

@@ -409,3 +409,16 @@ def test_the_persian_sign_up_path_gives_the_shifts_day_in_persian(first_aid):
 
     assert "صلاحیت‌هایی که این فراخوان لازم دارد" in page
     assert "/account/qualifications/?kind=first-aid" in page
+
+
+def test_staff_cannot_change_the_waivers_text_without_a_new_version():
+    from django.core.exceptions import ValidationError
+
+    call = publish_call(waiver_fa="نسخهٔ اول", waiver_version="1")
+    call.waiver_fa = "نسخهٔ دوم"
+    with pytest.raises(ValidationError) as refused:
+        call.full_clean()
+    assert "waiver_version" in refused.value.message_dict
+
+    call.waiver_version = "2"
+    call.full_clean()
