@@ -170,3 +170,16 @@ def test_the_api_lists_kinds_and_takes_a_qualification(first_aid, person):
     )
     assert (unknown.status_code, unknown.json()["error"]["code"]) == (404, "qualification_kind_not_found")
     assert [q["certificate_number"] for q in client.get("/api/v1/me/qualifications").json()] == ["FA-9"]
+
+
+def test_my_qualifications_in_persian_show_their_state_and_dates(first_aid, person):
+    qualification_submit(
+        person=person, kind=first_aid, issued_on=datetime.date(2026, 3, 21), certificate_number="FA-1"
+    )
+    client = Client()
+    client.force_login(person)
+
+    page = client.get("/account/qualifications/").content.decode()
+
+    assert "کمک‌های اولیه" in page and "در انتظار کارکنان" in page
+    assert "۱۴۰۵" in page  # issued on 1 Farvardin 1405, in Persian digits
