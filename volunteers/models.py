@@ -1,4 +1,5 @@
 import hashlib
+import uuid
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
@@ -346,6 +347,14 @@ class QualificationKind(models.Model):
         return localized(self, "name")
 
 
+def qualification_evidence_path(instance, filename: str) -> str:
+    # Media is served without a permission check: a random name keeps a certificate unguessable (staff open
+    # it through the staff area). Only the extension of the name given is kept.
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+    extension = extension if extension in {"pdf", "jpg", "jpeg", "png", "webp", "heic"} else "bin"
+    return f"qualifications/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.{extension}"
+
+
 class Qualification(models.Model):
     """A person's certificate of a qualification kind, submitted from their profile and verified (or
     turned down, with a reason) by staff. Only a verified one whose validity covers the day of a shift
@@ -366,7 +375,7 @@ class Qualification(models.Model):
         QualificationKind, on_delete=models.PROTECT, related_name="qualifications", verbose_name=_("kind")
     )
     certificate_number = models.CharField(_("certificate number"), max_length=60, blank=True)
-    evidence = models.FileField(_("certificate (file)"), upload_to="qualifications/%Y/%m/", blank=True)
+    evidence = models.FileField(_("certificate (file)"), upload_to=qualification_evidence_path, blank=True)
     issued_on = models.DateField(_("issued on"))
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)

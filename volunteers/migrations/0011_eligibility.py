@@ -4,6 +4,7 @@ import django.db.models.deletion
 import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
+import volunteers.models
 
 
 class Migration(migrations.Migration):
@@ -55,7 +56,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('certificate_number', models.CharField(blank=True, max_length=60, verbose_name='certificate number')),
-                ('evidence', models.FileField(blank=True, upload_to='qualifications/%Y/%m/', verbose_name='certificate (file)')),
+                ('evidence', models.FileField(blank=True, upload_to=volunteers.models.qualification_evidence_path, verbose_name='certificate (file)')),
                 ('issued_on', models.DateField(verbose_name='issued on')),
                 ('valid_until', models.DateField(blank=True, null=True, verbose_name='valid until')),
                 ('status', models.CharField(choices=[('pending', 'waiting for staff'), ('verified', 'verified'), ('rejected', 'not accepted')], default='pending', max_length=10, verbose_name='status')),

@@ -183,3 +183,15 @@ def test_my_qualifications_in_persian_show_their_state_and_dates(first_aid, pers
 
     assert "کمک‌های اولیه" in page and "در انتظار کارکنان" in page
     assert "۱۴۰۵" in page  # issued on 1 Farvardin 1405, in Persian digits
+
+
+def test_a_certificate_file_gets_an_unguessable_name(first_aid, person, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    qualification = qualification_submit(
+        person=person,
+        kind=first_aid,
+        issued_on=timezone.localdate(),
+        evidence=SimpleUploadedFile("sara-first-aid.PDF", b"%PDF-1.4 card"),
+    )
+    name = qualification.evidence.name
+    assert "sara" not in name and name.startswith("qualifications/") and name.endswith(".pdf")
