@@ -22,10 +22,13 @@ from .schemas import (
     ReservationOut,
     ReservationPatchIn,
     ServiceOut,
+    SignUpIn,
     SignUpOut,
     SignUpPageIn,
     StaffCancelIn,
     StaffSignUpOut,
+    WaiverAcceptanceOut,
+    WaiverAcceptIn,
 )
 
 public_router = Router(tags=["Services"])
@@ -121,13 +124,33 @@ class SignUpPagination(CallPagination):
     tags=["Sign-ups"],
     summary="Sign up for a shift",
 )
-def create_signup(request: HttpRequest, shift_id: int):
+def create_signup(request: HttpRequest, shift_id: int, params: Query[SignUpIn]):
     """A free place confirms you at once; a full shift puts you at the end of its waiting list, and a place
-    that frees up goes to the first in line. 404 `shift_not_found` for a shift of no published call;
+    that frees up goes to the first in line. A call with a waiver needs `?accept_waiver_version=` (a query
+    parameter, so the request still needs no body). 404 `shift_not_found` for a shift of no published call;
     400 `call_closed`, `shift_over`, `signups_closed`, `call_teams_only`, `date_of_birth_missing`,
-    `too_young` or `skills_missing`; 409 `already_signed_up` or `overlapping_signup`."""
+    `too_young`, `skills_missing`, `qualifications_missing`, `guardian_consent_missing`,
+    `waiver_not_accepted` or `waiver_version_stale`; 409 `already_signed_up` or `overlapping_signup`."""
     shift = selectors.shift_get_for_signup(shift_id=shift_id)
-    return Status(201, services.signup_create(shift=shift, volunteer=request.auth))
+    signup = services.signup_create(
+        shift=shift, volunteer=request.auth, accept_waiver_version=params.accept_waiver_version, channel="api"
+    )
+    return Status(201, signup)
+
+
+@router.post(
+    "/calls/{call_id}/waiver-acceptances",
+    response={201: WaiverAcceptanceOut},
+    tags=["Sign-ups"],
+    summary="Accept a call's current waiver",
+)
+def accept_waiver(request: HttpRequest, call_id: int, payload: WaiverAcceptIn):
+    """For someone signed up when staff changed the waiver (and its version). 404 `call_not_found`; 400
+    `waiver_version_stale` or `waiver_none`. Accepting twice keeps the first record."""
+    call = selectors.call_get(call_id=call_id)
+    return Status(
+        201, services.waiver_accept(call=call, person=request.auth, version=payload.version, channel="api")
+    )
 
 
 @router.delete("/signups/{signup_id}", response=SignUpOut, tags=["Sign-ups"], summary="Cancel my sign-up")

@@ -22,6 +22,11 @@ class CampaignErrorCode(StrEnum):
     TOO_YOUNG = "too_young"
     SKILLS_MISSING = "skills_missing"
     OVERLAPPING_SIGNUP = "overlapping_signup"
+    QUALIFICATIONS_MISSING = "qualifications_missing"
+    GUARDIAN_CONSENT_MISSING = "guardian_consent_missing"
+    WAIVER_NOT_ACCEPTED = "waiver_not_accepted"
+    WAIVER_VERSION_STALE = "waiver_version_stale"
+    WAIVER_NONE = "waiver_none"
     CALL_TEAMS_ONLY = "call_teams_only"
     CALL_INDIVIDUALS_ONLY = "call_individuals_only"
     # Team reservations

@@ -173,7 +173,9 @@ class CallFilterForm(forms.Form):
 
 class SignupRequirementsForm(forms.Form):
     """What a call needs that the person's profile lacks, asked on the way to signing up: their date of
-    birth for a call with an age limit, the call's skills they have not listed. Saved to their profile."""
+    birth for a call with an age limit, the call's skills they have not listed (saved to their profile),
+    and the call's waiver to accept (its version travels with the form, so a text changed meanwhile is
+    not accepted unseen)."""
 
     def __init__(self, *args, missing: "selectors.SignupRequirementsMissing", **kwargs):
         super().__init__(*args, **kwargs)
@@ -194,6 +196,11 @@ class SignupRequirementsForm(forms.Form):
                 required=False,
                 help_text=_("They are added to your profile. Tick only what you can really do on the day."),
             )
+        if missing.waiver:
+            self.fields["accept_waiver"] = forms.BooleanField(
+                label=_("I have read the waiver above and accept it"), required=True
+            )
+            self.fields["waiver_version"] = forms.CharField(widget=forms.HiddenInput, max_length=20)
         self.missing = missing
 
     def clean_skills(self):

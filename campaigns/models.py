@@ -130,6 +130,32 @@ class OpenCallPage(Page):
     required_skills = ParentalManyToManyField(
         "volunteers.Skill", blank=True, related_name="calls", verbose_name=_("required skills")
     )
+    required_qualifications = ParentalManyToManyField(
+        "volunteers.QualificationKind",
+        blank=True,
+        related_name="calls",
+        verbose_name=_("required qualifications"),
+        help_text=_("Verified by staff and valid on the day of the shift."),
+    )
+    guardian_consent_required = models.BooleanField(
+        _("guardian's consent for minors"),
+        default=True,
+        help_text=_(
+            "People under 18 on the day of the shift need a parent's or guardian's consent, confirmed by a "
+            "code sent to the guardian's mobile. Only matters when the minimum age is under 18."
+        ),
+    )
+    waiver_fa = models.TextField(_("waiver (Persian)"), blank=True)
+    waiver_en = models.TextField(_("waiver (English)"), blank=True)
+    waiver_version = models.CharField(
+        _("waiver version"),
+        max_length=20,
+        blank=True,
+        help_text=_(
+            "Required with a waiver. When you change the waiver's text, change the version too (e.g. 2): "
+            "people already signed up are then asked to accept the new version."
+        ),
+    )
     open_to_individuals = models.BooleanField(_("open to individuals"), default=True)
     open_to_teams = models.BooleanField(_("open to NGO teams"), default=True)
     points_per_hour = models.PositiveIntegerField(
@@ -161,6 +187,12 @@ class OpenCallPage(Page):
         FieldPanel("open_to_teams"),
         FieldPanel("min_age"),
         FieldPanel("required_skills", widget=forms.CheckboxSelectMultiple),
+        FieldPanel("required_qualifications", widget=forms.CheckboxSelectMultiple),
+        FieldPanel("guardian_consent_required"),
+        MultiFieldPanel(
+            [FieldPanel("waiver_fa"), FieldPanel("waiver_en"), FieldPanel("waiver_version")],
+            heading=_("Waiver"),
+        ),
         FieldPanel("points_per_hour"),
         MultiFieldPanel([FieldPanel("contact_name"), FieldPanel("contact_phone")], heading=_("Contact")),
     ]
@@ -221,6 +253,10 @@ class OpenCallPage(Page):
     def department(self) -> Department:
         return self.service.department
 
+    @property
+    def waiver(self) -> str:
+        return localized(self, "waiver")
+
     def clean(self):
         super().clean()
         errors = {}
@@ -235,6 +271,30 @@ class OpenCallPage(Page):
             errors["open_to_teams"] = _("Open the call to individuals, to NGO teams, or to both.")
         if (self.latitude is None) != (self.longitude is None):
             errors["longitude"] = _("Give both latitude and longitude, or neither.")
+        if (self.waiver_fa or self.waiver_en) and not self.waiver_version.strip():
+            errors["waiver_version"] = _(
+                "Give the waiver a version (e.g. 1); change it whenever its text changes."
+            )
+        if self.waiver_en and not self.waiver_fa:
+            errors["waiver_fa"] = _("Write the waiver in Persian too.")
+        if self.pk and self.waiver_version and "waiver_version" not in errors:
+            # The page's row holds the published text: a changed text under the same version would be
+            # taken as accepted by people who accepted the old one.
+            published = (
+                OpenCallPage.objects.filter(pk=self.pk)
+                .values("waiver_fa", "waiver_en", "waiver_version")
+                .first()
+            )
+            text = (self.waiver_fa, self.waiver_en)
+            if (
+                published
+                and published["waiver_version"] == self.waiver_version
+                and (published["waiver_fa"], published["waiver_en"]) != text
+            ):
+                errors["waiver_version"] = _(
+                    "The waiver's text has changed: give it a new version, so that people signed up are "
+                    "asked to accept it."
+                )
         if errors:
             raise ValidationError(errors)
 
@@ -786,3 +846,30 @@ class ShiftMessageDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.message_id} → {self.volunteer_id}"
+
+
+class WaiverAcceptance(models.Model):
+    """A person accepted a version of a call's waiver: on signing up, or later when staff changed the text
+    and its version. Kept as the record of what they agreed to and when."""
+
+    class Channel(models.TextChoices):
+        WEB = "web", _("website")
+        API = "api", _("app (API)")
+
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="waiver_acceptances"
+    )
+    call = models.ForeignKey(OpenCallPage, on_delete=models.CASCADE, related_name="waiver_acceptances")
+    version = models.CharField(_("version"), max_length=20)
+    accepted_at = models.DateTimeField(_("accepted at"), default=timezone.now)
+    channel = models.CharField(_("channel"), max_length=3, choices=Channel.choices)
+
+    class Meta:
+        verbose_name = _("waiver acceptance")
+        verbose_name_plural = _("waiver acceptances")
+        constraints = [
+            models.UniqueConstraint(fields=["person", "call", "version"], name="one_acceptance_per_version"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} · {self.call_id} · {self.version}"

@@ -233,11 +233,29 @@ class CallOut(Schema):
         return page_absolute_url(call, context["request"])
 
 
+class CallQualificationOut(Schema):
+    slug: str
+    name: str
+    validity_months: int | None
+
+
 class CallDetailOut(CallOut):
     """One open call with its shifts: what a reader needs to choose a shift and sign up."""
 
     body_html: str = Field(description="The call's body in the reader's language, as HTML.")
     required_skills: list[CallSkillOut]
+    required_qualifications: list[CallQualificationOut] = Field(
+        description="Each needs a qualification of the person, verified by staff and valid on the shift's "
+        "day."
+    )
+    guardian_consent_required: bool = Field(
+        description="People under 18 on the shift's day need a guardian's consent "
+        "(POST /me/guardian-consent)."
+    )
+    waiver: str = Field(
+        description="The waiver to accept on signing up, in the reader's language; empty for none."
+    )
+    waiver_version: str = Field(description="Send it as `accept_waiver_version` when signing up.")
     contact_name: str
     contact_phone: str
     is_accepting_signups: bool
@@ -250,6 +268,14 @@ class CallDetailOut(CallOut):
     @staticmethod
     def resolve_required_skills(call: OpenCallPage):
         return list(call.required_skills.all())
+
+    @staticmethod
+    def resolve_required_qualifications(call: OpenCallPage):
+        return list(call.required_qualifications.all())
+
+    @staticmethod
+    def resolve_waiver(call: OpenCallPage) -> str:
+        return call.waiver
 
     @staticmethod
     def resolve_is_accepting_signups(call: OpenCallPage) -> bool:
@@ -293,6 +319,26 @@ class SignUpTeamOut(Schema):
     @staticmethod
     def resolve_organisation(team) -> str:
         return team.organisation.name
+
+
+class SignUpIn(Schema):
+    accept_waiver_version: str | None = Field(
+        None,
+        max_length=20,
+        description="The call's `waiver_version` that you have shown the person and they accepted. Needed "
+        "when the call has a waiver you have not accepted yet; a stale version is refused.",
+    )
+
+
+class WaiverAcceptIn(Schema):
+    version: str = Field(max_length=20)
+
+
+class WaiverAcceptanceOut(Schema):
+    call_id: int
+    version: str
+    accepted_at: datetime.datetime
+    channel: str
 
 
 class SignUpOut(Schema):

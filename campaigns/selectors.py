@@ -39,6 +39,12 @@ from wagtail.models import PageViewRestriction
 
 from city.models import DelphiRound, Department, District, Service
 from city.permissions import departments_for_staff
+from volunteers.eligibility.selectors import (
+    guardian_consent_on,
+    qualification_kinds_missing,
+    qualification_kinds_pending,
+)
+from volunteers.models import GuardianConsent
 from volunteers.ngos.selectors import teams_managed_by
 
 from .errors import (
@@ -62,6 +68,7 @@ from .models import (
     ShiftMessage,
     SignUp,
     TeamReservation,
+    WaiverAcceptance,
 )
 
 
@@ -617,9 +624,22 @@ def shift_get_for_roster(*, shift_id: int) -> Shift:
 def shift_roster(*, shift: Shift, viewer) -> QuerySet[SignUp]:
     """Who is on the shift, as the viewer may see it: staff of the call's department see everyone; an NGO
     manager sees the people on their own teams' places; anyone else is refused."""
+    shift_day = timezone.localtime(shift.starts_at).date()
+    consent = GuardianConsent.objects.filter(
+        person=OuterRef("volunteer"), valid_until__gte=shift_day
+    ).order_by("-consented_at")
+    waiver = WaiverAcceptance.objects.filter(
+        person=OuterRef("volunteer"), call=shift.call_id, version=shift.call.waiver_version
+    )
     signups = (
         SignUp.objects.filter(shift=shift)
         .select_related("volunteer", "reservation__team")
+        # What staff check at the site: a minor's guardian's consent, and the current waiver accepted.
+        .annotate(
+            guardian_consent_by=Subquery(consent.values("guardian_name")[:1]),
+            guardian_consent_at=Subquery(consent.values("consented_at")[:1]),
+            waiver_accepted=Exists(waiver),
+        )
         .order_by(
             ROSTER_STATUS_ORDER, "waitlist_position", "volunteer__first_name", "volunteer__last_name", "pk"
         )
@@ -686,23 +706,93 @@ def shift_roster_csv(*, signups) -> str:
 
 @dataclass(frozen=True)
 class SignupRequirementsMissing:
-    """What the person's profile lacks for the call's rules: asked on the sign-up path, before a refusal."""
+    """What the person lacks for the call's rules: asked on the sign-up path, before a refusal. Date of
+    birth, skills and the waiver are given on the spot; a qualification needs staff to verify it and a
+    guardian's consent a code from the guardian's mobile, so those are links to where they are given."""
 
     min_age: int | None
     date_of_birth: bool  # the call has an age limit and the person has not given their date of birth
     skills: list  # the call's required skills their profile does not list
+    # kinds with no verified qualification valid on the shift's day
+    qualifications: list = dataclasses.field(default_factory=list)
+    qualifications_pending: frozenset = frozenset()  # ids of those kinds submitted and awaiting staff
+    waiver: bool = False  # the call has a waiver whose current version they have not accepted
+    guardian_consent: bool = False  # under 18 on the day, and no guardian's consent valid then
 
     def __bool__(self) -> bool:
-        return self.date_of_birth or bool(self.skills)
+        return (
+            self.date_of_birth
+            or bool(self.skills)
+            or bool(self.qualifications)
+            or self.waiver
+            or self.guardian_consent
+        )
+
+    @property
+    def asks_on_the_spot(self) -> bool:
+        """Something the sign-up page's own form can take (the rest waits for staff or a guardian)."""
+        return self.date_of_birth or bool(self.skills) or self.waiver
+
+    @property
+    def can_sign_up_now(self) -> bool:
+        return not self.qualifications and not self.guardian_consent
 
 
-def signup_requirements_missing(*, call: OpenCallPage, person) -> SignupRequirementsMissing:
+def signup_requirements_missing(
+    *, call: OpenCallPage, person, shift: Shift | None = None
+) -> SignupRequirementsMissing:
+    """What `person` lacks for `call`; with `shift`, also what depends on its day (a qualification's
+    expiry, being under 18)."""
     held = set(person.skills.values_list("pk", flat=True))
+    qualifications, pending, guardian = [], frozenset(), False
+    if shift is not None:
+        day = timezone.localtime(shift.starts_at).date()
+        qualifications = qualification_kinds_missing(
+            kinds=call.required_qualifications.order_by("name_fa", "slug"), person=person, day=day
+        )
+        if qualifications:
+            pending = frozenset(qualification_kinds_pending(kinds=qualifications, person=person))
+        born = person.date_of_birth
+        birthday_ahead = (day.month, day.day) < (born.month, born.day) if born else False
+        is_minor = born is not None and day.year - born.year - birthday_ahead < 18
+        guardian = (
+            call.guardian_consent_required
+            and is_minor
+            and guardian_consent_on(person=person, day=day) is None
+        )
+    waiver = bool(call.waiver_version) and not WaiverAcceptance.objects.filter(
+        person=person, call=call, version=call.waiver_version
+    ).exists()
     return SignupRequirementsMissing(
         min_age=call.min_age or None,
         date_of_birth=bool(call.min_age) and person.date_of_birth is None,
         skills=[skill for skill in call.required_skills.order_by("name_fa", "slug") if skill.pk not in held],
+        qualifications=qualifications,
+        qualifications_pending=pending,
+        waiver=waiver,
+        guardian_consent=guardian,
     )
+
+
+def waivers_to_accept(*, person) -> list:
+    """The person's active sign-ups whose call's waiver has a version they have not accepted (staff changed
+    the text since): shown on "my shifts" to accept, one per call."""
+    accepted = WaiverAcceptance.objects.filter(
+        person=person, call=OuterRef("shift__call"), version=OuterRef("shift__call__waiver_version")
+    )
+    signups = (
+        SignUp.objects.filter(
+            volunteer=person, status__in=SignUp.ACTIVE_STATUSES, shift__ends_at__gt=timezone.now()
+        )
+        .exclude(shift__call__waiver_version="")
+        .exclude(Exists(accepted))
+        .select_related("shift__call")
+        .order_by("shift__starts_at")
+    )
+    calls = {}
+    for signup in signups:
+        calls.setdefault(signup.shift.call_id, signup.shift.call)
+    return list(calls.values())
 
 
 # --- Messages to a shift's people -------------------------------------------------------------------

@@ -22,7 +22,8 @@ from wagtail.models import (
 from city.models import Department
 from core import outbox
 from core.localization import format_date, format_number
-from volunteers.models import OrganisationMembership
+from volunteers.eligibility.selectors import qualification_kinds_missing
+from volunteers.models import OrganisationMembership, Qualification
 
 from . import notices
 from .errors import (
@@ -44,6 +45,7 @@ from .models import (
     ShiftMessage,
     SignUp,
     TeamReservation,
+    WaiverAcceptance,
 )
 from .permissions import calls_manageable_by
 from .selectors import call_list_counts_expire, shift_message_recipients
@@ -230,6 +232,13 @@ def _age_on(date_of_birth: datetime.date, day: datetime.date) -> int:
     return day.year - date_of_birth.year - ((day.month, day.day) < (date_of_birth.month, date_of_birth.day))
 
 
+def _qualifications_url() -> str:
+    try:
+        return reverse("volunteers:qualifications")
+    except NoReverseMatch:
+        return _profile_url()
+
+
 def _profile_url() -> str:
     try:
         return reverse("volunteers:profile")
@@ -252,15 +261,29 @@ _PERSON_STANDING_SQL = """
          LIMIT 1),
         EXISTS (SELECT 1 FROM campaigns_opencallpage_required_skills needed
                 WHERE needed.opencallpage_id = %(call)s AND needed.skill_id NOT IN (
-                    SELECT held.skill_id FROM volunteers_user_skills held WHERE held.user_id = u.id))
+                    SELECT held.skill_id FROM volunteers_user_skills held WHERE held.user_id = u.id)),
+        EXISTS (SELECT 1 FROM campaigns_opencallpage_required_qualifications needed
+                WHERE needed.opencallpage_id = %(call)s AND NOT EXISTS (
+                    SELECT 1 FROM volunteers_qualification held
+                    WHERE held.person_id = u.id AND held.kind_id = needed.qualificationkind_id
+                      AND held.status = %(verified)s AND held.issued_on <= %(day)s
+                      AND (held.valid_until IS NULL OR held.valid_until >= %(day)s))),
+        EXISTS (SELECT 1 FROM campaigns_waiveracceptance accepted
+                WHERE accepted.person_id = u.id AND accepted.call_id = %(call)s
+                  AND accepted.version = %(waiver_version)s),
+        EXISTS (SELECT 1 FROM volunteers_guardianconsent consent
+                WHERE consent.person_id = u.id AND consent.valid_until >= %(day)s)
     FROM volunteers_user u WHERE u.id = %(person)s
 """
 
 
 def _person_standing(*, shift: Shift, person) -> dict:
     """What the rules need to know about the person for this shift, in one statement: `already` (they hold
-    or wait for a place on it), `overlapping_id` (an active sign-up of theirs at the same time) and
-    `lacks_skill` (the call needs a skill their profile does not list).
+    or wait for a place on it), `overlapping_id` (an active sign-up of theirs at the same time),
+    `lacks_skill` (the call needs a skill their profile does not list), `lacks_qualification` (the call
+    needs a qualification they hold no verified certificate of, valid on the shift's day),
+    `waiver_accepted` (they accepted the call's current waiver version) and `guardian_consent` (a
+    guardian's consent of theirs is valid on the shift's day).
 
     Run it after _person_lock, never with a lock of its own: a statement that waits for a row lock reads
     its subqueries from the snapshot taken before the wait, and would miss the sign-up it waited for.
@@ -276,10 +299,27 @@ def _person_standing(*, shift: Shift, person) -> dict:
                 "call": shift.call_id,
                 "starts_at": connection.ops.adapt_datetimefield_value(shift.starts_at),
                 "ends_at": connection.ops.adapt_datetimefield_value(shift.ends_at),
+                "verified": Qualification.Status.VERIFIED.value,
+                "day": connection.ops.adapt_datefield_value(_shift_day(shift)),
+                "waiver_version": shift.call.waiver_version,
             },
         )
-        already, overlapping_id, lacks_skill = cursor.fetchone()
-    return {"already": already, "overlapping_id": overlapping_id, "lacks_skill": lacks_skill}
+        row = cursor.fetchone()
+    names = ("already", "overlapping_id", "lacks_skill", "lacks_qualification", "waiver_accepted")
+    standing = dict(zip((*names, "guardian_consent"), row, strict=True))
+    for name in ("already", "lacks_skill", "lacks_qualification", "waiver_accepted", "guardian_consent"):
+        standing[name] = bool(standing[name])  # SQLite answers EXISTS with 0 or 1
+    return standing
+
+
+def _shift_day(shift: Shift) -> datetime.date:
+    return timezone.localtime(shift.starts_at).date()
+
+
+def _is_minor_on(person, day: datetime.date) -> bool:
+    """Under 18 on `day` by their date of birth; someone who has not given one is not known to be a minor
+    (a call with an age limit asks for the date of birth first)."""
+    return person.date_of_birth is not None and _age_on(person.date_of_birth, day) < 18
 
 
 def _check_personal_rules(*, shift: Shift, person, is_self: bool, standing: dict) -> None:
@@ -338,6 +378,54 @@ def _check_personal_rules(*, shift: Shift, person, is_self: bool, standing: dict
             % {"skills": skills, "name": name},
             details={"missing_skills": [skill.slug for skill in missing], "profile_url": _profile_url()},
         )
+    shift_day = _shift_day(shift)
+    if standing["lacks_qualification"]:
+        missing = qualification_kinds_missing(
+            kinds=call.required_qualifications.all(), person=person, day=shift_day
+        )
+        values = {
+            "qualifications": "، ".join(str(kind.name) for kind in missing),
+            "date": format_date(shift_day),
+            "name": name,
+        }
+        raise SignUpRefused(
+            CampaignErrorCode.QUALIFICATIONS_MISSING,
+            (
+                _(
+                    "This call needs these qualifications, verified by staff and valid on %(date)s: "
+                    "%(qualifications)s. Add them to your profile; you can sign up once staff have verified "
+                    "them."
+                )
+                if is_self
+                else _(
+                    "This call needs these qualifications, and %(name)s has none verified and valid on "
+                    "%(date)s: %(qualifications)s."
+                )
+            )
+            % values,
+            details={
+                "missing_qualifications": [kind.slug for kind in missing],
+                "qualifications_url": _qualifications_url(),
+            },
+        )
+    needs_guardian = call.guardian_consent_required and not standing["guardian_consent"]
+    if needs_guardian and _is_minor_on(person, shift_day):
+        raise SignUpRefused(
+            CampaignErrorCode.GUARDIAN_CONSENT_MISSING,
+            (
+                _(
+                    "You are under 18 on the day of this shift, so this call needs your parent's or "
+                    "guardian's consent: a code is sent to their mobile for them to give you."
+                )
+                if is_self
+                else _(
+                    "%(name)s is under 18 on the day of this shift and has no parent's or guardian's "
+                    "consent yet; they can ask for it when they sign up."
+                )
+            )
+            % {"name": name},
+            details={"under": 18},
+        )
     if standing["overlapping_id"] is not None:
         overlapping = SignUp.objects.select_related("shift__call").get(pk=standing["overlapping_id"])
         values = {
@@ -360,8 +448,66 @@ def _check_personal_rules(*, shift: Shift, person, is_self: bool, standing: dict
         )
 
 
+WAIVER_CHANGED = _(
+    "The waiver of this call has changed since you read it. Read the new version and accept it."
+)
+
+
+def _check_waiver(*, call: OpenCallPage, standing: dict, accept_version: str | None) -> bool:
+    """Whether the call's current waiver is to be recorded as accepted now; refuses a sign-up without it.
+
+    `accept_version` is what the person ticked (the web form) or sent (`accept_waiver_version`): it must
+    be the current version, so nobody agrees to a text they were not shown."""
+    if not call.waiver_version:
+        return False
+    if accept_version:
+        if accept_version != call.waiver_version:
+            raise SignUpRefused(
+                CampaignErrorCode.WAIVER_VERSION_STALE,
+                WAIVER_CHANGED,
+                details={"waiver_version": call.waiver_version},
+            )
+        return not standing["waiver_accepted"]
+    if standing["waiver_accepted"]:
+        return False
+    raise SignUpRefused(
+        CampaignErrorCode.WAIVER_NOT_ACCEPTED,
+        _("This call asks you to read and accept its waiver before you sign up."),
+        details={"waiver_version": call.waiver_version},
+    )
+
+
+def _waiver_record(*, call: OpenCallPage, person, channel: str, now) -> None:
+    WaiverAcceptance.objects.bulk_create(
+        [
+            WaiverAcceptance(
+                person=person, call=call, version=call.waiver_version, accepted_at=now, channel=channel
+            )
+        ],
+        ignore_conflicts=True,
+    )
+
+
 @transaction.atomic
-def signup_create(*, shift: Shift, volunteer) -> SignUp:
+def waiver_accept(*, call: OpenCallPage, person, version: str, channel: str) -> WaiverAcceptance:
+    """Records that the person accepted `version` of the call's waiver, e.g. a new version after staff
+    changed its text while they were signed up. Accepting the same version twice keeps the first record."""
+    if not call.waiver_version:
+        raise SignUpRefused(CampaignErrorCode.WAIVER_NONE, _("This call has no waiver to accept."))
+    if version != call.waiver_version:
+        raise SignUpRefused(
+            CampaignErrorCode.WAIVER_VERSION_STALE,
+            WAIVER_CHANGED,
+            details={"waiver_version": call.waiver_version},
+        )
+    _waiver_record(call=call, person=person, channel=channel, now=timezone.now())
+    return WaiverAcceptance.objects.get(person=person, call=call, version=version)
+
+
+@transaction.atomic
+def signup_create(
+    *, shift: Shift, volunteer, accept_waiver_version: str | None = None, channel: str = "web"
+) -> SignUp:
     """Places the volunteer on the shift, or at the end of its waiting list when it is full.
 
     `shift` comes with its call, as selectors.shift_get_for_signup reads it. The person's row is locked and
@@ -386,8 +532,11 @@ def signup_create(*, shift: Shift, volunteer) -> SignUp:
             CampaignErrorCode.ALREADY_SIGNED_UP, _("You have already signed up for this shift.")
         )
     _check_personal_rules(shift=shift, person=volunteer, is_self=True, standing=standing)
+    record_waiver = _check_waiver(call=shift.call, standing=standing, accept_version=accept_waiver_version)
 
     signup = _signup_place(shift=shift, volunteer=volunteer)
+    if record_waiver:
+        _waiver_record(call=shift.call, person=volunteer, channel=channel, now=signup.created_at)
     if signup.status == SignUp.Status.CONFIRMED:
         _shift_places_changed(shift, signup.created_at)
     # Within the relay's interval rather than at once: a burst of sign-ups pays no broker round trip each.

@@ -11,7 +11,6 @@ import functools
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.db import transaction
 from django.db.models import Case, Count, IntegerField, OuterRef, QuerySet, Subquery, When
 from django.db.models.functions import Coalesce
 from django.http import Http404
@@ -150,7 +149,14 @@ def signup_create(request, shift_id: int):
 
 
 # What a call needs that a profile may lack; asked for on the sign-up path rather than refused.
-ASKED_ON_THE_WAY = {CampaignErrorCode.DATE_OF_BIRTH_MISSING, CampaignErrorCode.SKILLS_MISSING}
+ASKED_ON_THE_WAY = {
+    CampaignErrorCode.DATE_OF_BIRTH_MISSING,
+    CampaignErrorCode.SKILLS_MISSING,
+    CampaignErrorCode.QUALIFICATIONS_MISSING,
+    CampaignErrorCode.GUARDIAN_CONSENT_MISSING,
+    CampaignErrorCode.WAIVER_NOT_ACCEPTED,
+    CampaignErrorCode.WAIVER_VERSION_STALE,
+}
 
 
 def _signed_up(request, signup: SignUp):
@@ -174,42 +180,94 @@ def _signed_up(request, signup: SignUp):
 
 @login_required
 def signup_requirements(request, shift_id: int):
-    """Asks for what the call needs that the person's profile lacks (their date of birth, the call's
-    skills), saves it to their profile and signs them up, in one step; the call's other rules still
-    apply (someone too young is told so)."""
+    """Asks for what the call needs that the person lacks: their date of birth and the call's skills
+    (saved to their profile) and the call's waiver (accepted), then signs them up in one step. What cannot
+    be given on the spot is linked to: a qualification (staff verify it first) and a guardian's consent
+    (a code to the guardian's mobile). The call's other rules still apply (someone too young is told so)."""
     try:
         shift = selectors.shift_get_for_signup(shift_id=shift_id)
     except DomainError as error:
         raise Http404(error.message) from None
     call = shift.call
     back = _next_url(request, fallback=call.get_url(request) or reverse("volunteer:my_shifts"))
-    missing = selectors.signup_requirements_missing(call=call, person=request.user)
+    missing = selectors.signup_requirements_missing(call=call, person=request.user, shift=shift)
     if not missing:
         messages.info(request, _("Your profile has what this call needs; sign up on the call's page."))
         return redirect(back)
-    form = SignupRequirementsForm(request.POST or None, missing=missing)
-    if request.method == "POST" and form.is_valid():
+    form = SignupRequirementsForm(
+        request.POST or None, missing=missing, initial={"waiver_version": call.waiver_version}
+    )
+    if request.method == "POST" and missing.can_sign_up_now and form.is_valid():
         changes = {}
         if "date_of_birth" in form.cleaned_data:
             changes["date_of_birth"] = form.cleaned_data["date_of_birth"]
         if form.cleaned_data.get("skills"):
             changes["skills"] = [*request.user.skills.all(), *form.cleaned_data["skills"]]
         try:
-            with transaction.atomic():
+            if changes:
+                # Saved even when the sign-up then asks for more (a date of birth can reveal a minor).
                 profile_update(user=request.user, changes=changes)
-                signup = services.signup_create(shift=shift, volunteer=request.user)
+            signup = services.signup_create(
+                shift=shift,
+                volunteer=request.user,
+                accept_waiver_version=form.cleaned_data.get("waiver_version"),
+            )
         except ProfileInvalid as invalid:
             form.add_error(invalid.field if invalid.field in form.fields else None, invalid.message)
         except DomainError as error:
+            if error.code in ASKED_ON_THE_WAY:
+                messages.info(request, error.message)
+                return redirect(f"{request.path}?{urlencode({'next': back})}")
             messages.error(request, error.message)
             return redirect(back)
         else:
             return _signed_up(request, signup)
+    here = f"{request.path}?{urlencode({'next': back})}"
     return render(
         request,
         "campaigns/volunteer/signup_requirements.html",
-        {"form": form, "shift": shift, "call": call, "missing": missing, "next_url": back},
+        {
+            "form": form,
+            "shift": shift,
+            "call": call,
+            "missing": missing,
+            "next_url": back,
+            "qualifications_missing": [
+                {
+                    "kind": kind,
+                    "pending": kind.pk in missing.qualifications_pending,
+                    "add_url": reverse("volunteers:qualifications")
+                    + "?"
+                    + urlencode({"kind": kind.slug, "next": here}),
+                }
+                for kind in missing.qualifications
+            ],
+            "guardian_url": f"{reverse('volunteers:guardian_consent')}?{urlencode({'next': here})}",
+        },
     )
+
+
+@require_POST
+@login_required
+def waiver_accept(request, call_id: int):
+    """Accepts the current version of a call's waiver from "my shifts", after staff changed its text."""
+    back = _next_url(request, fallback=reverse("volunteer:my_shifts"))
+    try:
+        call = selectors.call_get(call_id=call_id)
+    except DomainError as error:
+        raise Http404(error.message) from None
+    try:
+        services.waiver_accept(
+            call=call, person=request.user, version=request.POST.get("version", ""), channel="web"
+        )
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("Thank you: you have accepted the new waiver of “%(call)s”.") % {"call": call.localized_title},
+        )
+    return redirect(back)
 
 
 @require_GET
@@ -260,6 +318,7 @@ def my_shifts(request):
     address of their calendar feed, to subscribe to from any calendar app."""
     context = my_shifts_sections(volunteer=request.user)
     context["manages_teams"] = selectors.teams_managed_by(user=request.user).exists()
+    context["waivers_to_accept"] = selectors.waivers_to_accept(person=request.user)
     feed = reminders.calendar_feed_get_or_create(user=request.user)
     base_url = request.build_absolute_uri("/")
     context["calendar_feed_url"] = reminders.calendar_feed_url(feed=feed, base_url=base_url)

@@ -23,6 +23,8 @@ from rewards.api import router as rewards_router
 from verification.api import router as verification_router
 from volunteers.api import public_router as volunteers_public_router
 from volunteers.api import router as volunteers_router
+from volunteers.eligibility.api import public_router as eligibility_public_router
+from volunteers.eligibility.api import router as eligibility_router
 from volunteers.ngos.api import router as ngo_router
 
 logger = logging.getLogger(__name__)
@@ -87,6 +89,9 @@ ERROR_DESCRIPTIONS = {
 ERROR_STATUSES_OF_OPERATION = {
     ("/api/v1/vouchers/redeem", "post"): [404, 410],  # an unknown code; an expired voucher
     ("/api/v1/auth/codes", "post"): [404, 503],  # no account for that mobile; the SMS provider down
+    ("/api/v1/me/qualifications", "post"): [404],  # an unknown qualification kind
+    ("/api/v1/me/guardian-consent/code", "post"): [429, 503],  # the one-time codes' limits; SMS down
+    ("/api/v1/me/guardian-consent", "post"): [429],  # too many wrong codes from one address
 }
 
 
@@ -157,6 +162,8 @@ api.add_router("/", achievements_public_router)
 api.add_router("/", achievements_router)
 api.add_router("/", checkin_router)
 api.add_router("/", ngo_router)
+api.add_router("/", eligibility_public_router)
+api.add_router("/", eligibility_router)
 api.add_router("/", dashboard_router)
 api.add_router("/", delphi_public_router)
 

@@ -1,4 +1,5 @@
 import hashlib
+import uuid
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
@@ -296,6 +297,7 @@ class OneTimeCode(models.Model):
     class Purpose(models.TextChoices):
         LOGIN = "login", _("log in")
         SIGNUP = "signup", _("sign up")
+        GUARDIAN = "guardian", _("guardian's consent")
 
     phone = models.CharField(_("mobile number"), max_length=11)
     purpose = models.CharField(_("purpose"), max_length=10, choices=Purpose.choices)
@@ -313,3 +315,125 @@ class OneTimeCode(models.Model):
 
     def __str__(self) -> str:
         return f"{self.purpose} · {self.created_at:%Y-%m-%d %H:%M}"
+
+
+# --- Eligibility: qualifications with an expiry, and guardians' consent for minors ---------------------
+
+
+class QualificationKind(models.Model):
+    """A qualification a call can require (first aid, counselling training…), kept by staff. A kind with a
+    validity in months gives each certificate an expiry counted from its issue date."""
+
+    slug = models.SlugField(_("short name"), max_length=60, unique=True)
+    name_fa = models.CharField(_("name (Persian)"), max_length=120)
+    name_en = models.CharField(_("name (English)"), max_length=120, blank=True)
+    validity_months = models.PositiveSmallIntegerField(
+        _("valid for (months)"),
+        null=True,
+        blank=True,
+        help_text=_("Empty when a certificate never expires."),
+    )
+
+    class Meta:
+        ordering = ["name_fa", "slug"]
+        verbose_name = _("qualification kind")
+        verbose_name_plural = _("qualification kinds")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return localized(self, "name")
+
+
+def qualification_evidence_path(instance, filename: str) -> str:
+    # Media is served without a permission check: a random name keeps a certificate unguessable (staff open
+    # it through the staff area). Only the extension of the name given is kept.
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+    extension = extension if extension in {"pdf", "jpg", "jpeg", "png", "webp", "heic"} else "bin"
+    return f"qualifications/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.{extension}"
+
+
+class Qualification(models.Model):
+    """A person's certificate of a qualification kind, submitted from their profile and verified (or
+    turned down, with a reason) by staff. Only a verified one whose validity covers the day of a shift
+    counts for a call that requires its kind."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("waiting for staff")
+        VERIFIED = "verified", _("verified")
+        REJECTED = "rejected", _("not accepted")
+
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="qualifications",
+        verbose_name=_("person"),
+    )
+    kind = models.ForeignKey(
+        QualificationKind, on_delete=models.PROTECT, related_name="qualifications", verbose_name=_("kind")
+    )
+    certificate_number = models.CharField(_("certificate number"), max_length=60, blank=True)
+    evidence = models.FileField(_("certificate (file)"), upload_to=qualification_evidence_path, blank=True)
+    issued_on = models.DateField(_("issued on"))
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    submitted_at = models.DateTimeField(_("submitted at"), default=timezone.now)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    rejection_reason = models.CharField(_("reason for not accepting"), max_length=300, blank=True)
+    # Claims the decision notice (exactly once per decision).
+    decision_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-submitted_at", "-pk"]
+        verbose_name = _("qualification")
+        verbose_name_plural = _("qualifications")
+        indexes = [models.Index(fields=["person", "kind", "status"], name="qualification_held")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_until__isnull=True) | Q(valid_until__gte=models.F("issued_on")),
+                name="qualification_valid_after_issue",
+            ),
+            models.CheckConstraint(
+                condition=~Q(certificate_number="", evidence=""), name="qualification_has_evidence"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} · {self.person}"
+
+
+class GuardianConsent(models.Model):
+    """A parent's or guardian's consent for a minor to volunteer, proven by a one-time code sent to the
+    guardian's mobile. One consent covers every call for a year (GUARDIAN_CONSENT_VALIDITY), so a minor
+    does not have their guardian type a code for each shift; a call asks for a consent valid on the
+    shift's day."""
+
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="guardian_consents",
+        verbose_name=_("person"),
+    )
+    guardian_name = models.CharField(_("guardian's name"), max_length=120)
+    guardian_phone = models.CharField(_("guardian's mobile number"), max_length=11)
+    consented_at = models.DateTimeField(_("consented at"), default=timezone.now)
+    valid_until = models.DateField(_("valid until"))
+
+    class Meta:
+        ordering = ["-consented_at", "-pk"]
+        verbose_name = _("guardian's consent")
+        verbose_name_plural = _("guardians' consents")
+        indexes = [models.Index(fields=["person", "-valid_until"], name="guardian_consent_held")]
+
+    def __str__(self) -> str:
+        return f"{self.person} · {self.guardian_name}"

@@ -319,7 +319,7 @@ def _mobile_or_refuse(phone: str) -> str:
 
 
 def one_time_code_send(
-    *, phone: str, purpose: str, client_ip: str, language: str | None = None
+    *, phone: str, purpose: str, client_ip: str, language: str | None = None, text=None
 ) -> OneTimeCode:
     """Sends a new one-time code by SMS to sign up or log in with the mobile number `phone`.
 
@@ -353,7 +353,10 @@ def one_time_code_send(
     )
     with translation.override(language or translation.get_language() or settings.LANGUAGE_CODE):
         # ASCII digits: phones offer to fill in a code from an SMS only when it is written in them.
-        text = _("Your Hamyar code: %(code)s. It works for %(minutes)s minutes. Never give it to anyone.") % {
+        # `text` lets another purpose word its SMS (a guardian's consent); it has the same placeholders.
+        if text is None:
+            text = _("Your Hamyar code: %(code)s. It works for %(minutes)s minutes. Never give it to anyone.")
+        text = text % {
             "code": code,
             "minutes": int(CODE_LIFETIME.total_seconds() // 60),
         }

@@ -3,6 +3,7 @@
 from celery import shared_task
 
 from . import services
+from .eligibility.notices import notify_qualification_decision_task  # noqa: F401  (registers it with the worker)
 from .ngos.notices import notify_organisation_decision_task  # noqa: F401  (registers it with the worker)
 
 

@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from . import views
+from .eligibility import views as eligibility_views
 
 app_name = "volunteers"
 
@@ -14,6 +15,8 @@ urlpatterns = [
     path("signup/verify/", views.signup_verify, name="signup_verify"),
     path("signup/email/", views.signup_email, name="signup_email"),
     path("profile/", views.profile, name="profile"),
+    path("qualifications/", eligibility_views.qualifications, name="qualifications"),
+    path("guardian-consent/", eligibility_views.guardian_consent, name="guardian_consent"),
     path("", views.account, name="account"),
     path("ngo/", include("volunteers.ngos.urls")),
 ]

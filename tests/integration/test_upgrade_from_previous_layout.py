@@ -56,6 +56,10 @@ ADDED_MODELS = {
     ("campaigns", "shiftmessage"),
     ("campaigns", "shiftmessagedelivery"),
     ("credentials", "certificate"),
+    ("campaigns", "waiveracceptance"),
+    ("volunteers", "qualificationkind"),
+    ("volunteers", "qualification"),
+    ("volunteers", "guardianconsent"),
     *(
         ("delphi", model)
         for model in (
