@@ -57,3 +57,27 @@ class Certificate(models.Model):
     @property
     def is_valid(self) -> bool:
         return self.revoked_at is None and self.superseded_by_id is None
+
+
+class DataExport(models.Model):
+    """A person's request for everything Hamyar holds about them, built in the background into one archive
+    that only they can download, until it expires."""
+
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="data_exports"
+    )
+    requested_at = models.DateTimeField(default=timezone.now)
+    ready_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    file_name = models.CharField(max_length=200, blank=True)
+    size = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"data of {self.person_id} requested {self.requested_at:%Y-%m-%d}"
+
+    def is_downloadable(self, now=None) -> bool:
+        now = now or timezone.now()
+        return self.ready_at is not None and self.expires_at is not None and now < self.expires_at

@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
@@ -8,8 +8,9 @@ from django.views.decorators.http import require_GET
 
 from core.errors import DomainError
 
-from . import selectors, services
+from . import exports, selectors, services
 from .forms import CertificateForm
+from .models import DataExport
 from .pdf import certificate_pdf
 
 
@@ -63,3 +64,33 @@ def certificate_check(request, serial: str):
         "credentials/check.html",
         {"certificate": certificate, "figures": selectors.certificate_shown(certificate)},
     )
+
+
+@login_required
+def my_data(request):
+    """The person asks for everything Hamyar holds about them; the archive is made in the background."""
+    if request.method == "POST":
+        exports.data_export_request(person=request.user)
+        messages.success(
+            request,
+            _("Your archive is being prepared. Come back to this page in a few minutes to download it."),
+        )
+        return redirect("credentials:my_data")
+    return TemplateResponse(
+        request,
+        "credentials/my_data.html",
+        {"exports": request.user.data_exports.all()[:5], "days": exports.EXPORT_DAYS},
+    )
+
+
+@login_required
+@require_GET
+def my_data_download(request, export_id: int):
+    export = DataExport.objects.filter(pk=export_id, person=request.user).first()
+    if export is None or not export.is_downloadable():
+        raise Http404(_("This archive is not there (any more): ask for a new one."))
+    response = FileResponse(
+        exports.export_storage().open(export.file_name, "rb"), as_attachment=True, filename="hamyar-data.zip"
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response

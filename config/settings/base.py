@@ -181,6 +181,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": OUTBOX_RELAY_SECONDS,
         "options": {"expires": OUTBOX_RELAY_SECONDS},
     },
+    "delete-expired-data-exports": {
+        "task": "credentials.tasks.delete_expired_data_exports_task",
+        "schedule": 3600.0,
+        "options": {"expires": 3000},
+    },
     # Delphi rounds: reminders to panellists who have not answered, and rounds closed on their day.
     "delphi-remind-and-close-rounds": {
         "task": "delphi.tasks.remind_and_close_rounds_task",
@@ -280,6 +285,9 @@ STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
+# Files only their owner may download through a view that checks who asks (people's data archives): never
+# under MEDIA_ROOT, which a web server may serve as it is.
+PRIVATE_MEDIA_ROOT = Path(env.str("PRIVATE_MEDIA_ROOT", default=str(BASE_DIR / "private_media")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},

@@ -56,6 +56,7 @@ ADDED_MODELS = {
     ("campaigns", "shiftmessage"),
     ("campaigns", "shiftmessagedelivery"),
     ("credentials", "certificate"),
+    ("credentials", "dataexport"),
     ("campaigns", "waiveracceptance"),
     ("volunteers", "qualificationkind"),
     ("volunteers", "qualification"),
