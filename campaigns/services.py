@@ -737,9 +737,10 @@ def _signup_mark_cancelled(signup: SignUp, *, now, cancelled_by=None, reason: st
 
 
 @transaction.atomic
-def signup_cancel(*, signup: SignUp) -> SignUp:
+def signup_cancel(*, signup: SignUp, even_late: bool = False) -> SignUp:
     """Cancels a sign-up; a confirmed place that frees up goes to the first person in line, who is told.
-    A place out of a team's reservation goes back to the team until its unassigned places are released."""
+    A place out of a team's reservation goes back to the team until its unassigned places are released.
+    `even_late`: past the online deadline too (an account being deleted: that person will not come)."""
     shift = _shift_locked(signup.shift_id)
     signup = SignUp.objects.select_for_update().get(pk=signup.pk)
     if signup.status == SignUp.Status.CANCELLED:
@@ -751,7 +752,7 @@ def signup_cancel(*, signup: SignUp) -> SignUp:
     was_confirmed = signup.status == SignUp.Status.CONFIRMED
     now = timezone.now()
     # Leaving the waiting list is always fine; a confirmed place given up this late would go unfilled.
-    if was_confirmed and now >= shift.cancellation_deadline:
+    if was_confirmed and now >= shift.cancellation_deadline and not even_late:
         raise SignUpRefused(
             CampaignErrorCode.CANCELLATION_CLOSED,
             _("It is too late to cancel this shift online; please tell the call's contact person instead."),

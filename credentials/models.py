@@ -81,3 +81,16 @@ class DataExport(models.Model):
     def is_downloadable(self, now=None) -> bool:
         now = now or timezone.now()
         return self.ready_at is not None and self.expires_at is not None and now < self.expires_at
+
+
+class AccountDeletion(models.Model):
+    """That an account was deleted, and when: the person's data is erased or made anonymous, and this row
+    (with no personal data) is what remains to show it was done."""
+
+    person = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="deletion", editable=False
+    )
+    deleted_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    def __str__(self) -> str:
+        return f"account {self.person_id} deleted {self.deleted_at:%Y-%m-%d}"

@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect
@@ -7,8 +8,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from core.errors import DomainError
+from volunteers.auth import client_ip
 
-from . import exports, selectors, services
+from . import erasure, exports, selectors, services
 from .forms import CertificateForm
 from .models import DataExport
 from .pdf import certificate_pdf
@@ -94,3 +96,38 @@ def my_data_download(request, export_id: int):
     )
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@login_required
+def account_delete(request):
+    """Two steps: what deleting means (and a code sent to the person's mobile), then the code (or, without
+    a mobile, the password) to confirm. The person is logged out once it is done."""
+    person = request.user
+    step = request.POST.get("step", "")
+    error = None
+    try:
+        if request.method == "POST" and step == "send":
+            erasure.check_can_delete(person)
+            erasure.deletion_code_send(
+                person=person, client_ip=client_ip(request), language=request.LANGUAGE_CODE
+            )
+            return TemplateResponse(request, "credentials/account_delete.html", {"step": "confirm"})
+        if request.method == "POST" and step == "confirm":
+            erasure.account_delete(
+                person=person,
+                client_ip=client_ip(request),
+                code=request.POST.get("code", ""),
+                password=request.POST.get("password", ""),
+            )
+            logout(request)
+            messages.success(request, _("Your account is deleted. Thank you for what you did for the city."))
+            return redirect("/")
+    except DomainError as refused:
+        error = refused.message
+        step = "confirm" if step == "confirm" else ""
+    return TemplateResponse(
+        request,
+        "credentials/account_delete.html",
+        {"step": step or "start", "error": error},
+        status=400 if error else 200,
+    )

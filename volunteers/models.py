@@ -298,6 +298,7 @@ class OneTimeCode(models.Model):
         LOGIN = "login", _("log in")
         SIGNUP = "signup", _("sign up")
         GUARDIAN = "guardian", _("guardian's consent")
+        DELETE = "delete", _("delete the account")
 
     phone = models.CharField(_("mobile number"), max_length=11)
     purpose = models.CharField(_("purpose"), max_length=10, choices=Purpose.choices)

@@ -339,7 +339,8 @@ def one_time_code_send(
     accounts = User.objects.filter(phone=mobile)
     if purpose == OneTimeCode.Purpose.SIGNUP and accounts.exists():
         raise PhoneTaken()
-    if purpose == OneTimeCode.Purpose.LOGIN and not accounts.filter(is_active=True).exists():
+    needs_account = (OneTimeCode.Purpose.LOGIN, OneTimeCode.Purpose.DELETE)
+    if purpose in needs_account and not accounts.filter(is_active=True).exists():
         raise NoAccountForPhone()
 
     code = f"{secrets.randbelow(10**CODE_DIGITS):0{CODE_DIGITS}d}"

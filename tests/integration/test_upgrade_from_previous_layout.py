@@ -57,6 +57,7 @@ ADDED_MODELS = {
     ("campaigns", "shiftmessagedelivery"),
     ("credentials", "certificate"),
     ("credentials", "dataexport"),
+    ("credentials", "accountdeletion"),
     ("campaigns", "waiveracceptance"),
     ("volunteers", "qualificationkind"),
     ("volunteers", "qualification"),
