@@ -1,0 +1,100 @@
+"""What a volunteer takes away, on a phone in Persian or English: a certificate of their verified hours as a
+PDF whose QR code leads to its public check page, the archive of their data, and, in the end, deleting their
+account with a code sent to their mobile."""
+
+import datetime
+import io
+import zipfile
+from decimal import Decimal
+
+import pypdfium2
+import pytest
+from django.core.cache import cache, caches
+from playwright.sync_api import expect
+
+from campaigns.tests.factories import PersonFactory, add_shift, publish_call
+from core.outbox import relay_due
+from tests.browser.journeys import expect_accessible, expect_reads_in, log_in, site_url, watch_server_errors
+from verification import services as verification
+from verification.tests.factories import confirmed_signup, staff_of
+from volunteers.models import User
+from volunteers.sms import OutboxSmsBackend
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+MOBILE = "09125556677"
+
+
+@pytest.fixture
+def volunteer(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    cache.clear()
+    caches["limits"].clear()
+    OutboxSmsBackend.outbox.clear()
+    person = PersonFactory(first_name="نرگس", last_name="امینی", phone=MOBILE)
+    call = publish_call(service_slug="libraries-and-reading-halls", points_per_hour=10)
+    shift = add_shift(call, starts_in=-datetime.timedelta(days=3), hours=3)
+    completion = verification.completion_report(
+        signup=confirmed_signup(shift, person), actor=person, hours=Decimal("2.5"), note="کتاب‌خوانی"
+    )
+    verification.completion_approve(completion=completion, actor=staff_of("cultural"))
+    return person
+
+
+@pytest.mark.parametrize("language", ["fa", "en"])
+def test_a_volunteer_takes_a_certificate_and_their_data_and_then_deletes_the_account(
+    live_server, phone, volunteer, language
+):
+    errors = watch_server_errors(phone)
+    log_in(phone, live_server, volunteer.username, language=language)
+
+    # A certificate of this year's work, in the reader's language.
+    phone.goto(site_url(live_server, "/account/", language))
+    phone.locator("a[href$='/account/certificates/']").click()
+    expect_reads_in(phone, language)
+    expect_accessible(phone)
+    phone.locator("input[name=period_start]").fill("۱۴۰۵/۰۱/۰۱" if language == "fa" else "2026-03-21")
+    phone.locator("input[name=period_end]").fill("۱۴۰۵/۱۲/۲۹" if language == "fa" else "2027-03-20")
+    phone.locator("form.form button[type=submit]").click()
+    card = phone.locator(".certificate-card").first
+    expect(card).to_contain_text("۲٫۵" if language == "fa" else "2.5")
+    with phone.expect_download() as download_info:
+        card.locator("a[href$='.pdf']").click()
+    pdf = pypdfium2.PdfDocument(download_info.value.path())
+    text = pdf[0].get_textpage().get_text_range()
+    assert "نرگس امینی" in text
+    assert ("گواهی داوطلبی" if language == "fa" else "Certificate of volunteering") in text
+
+    # The QR code's address (printed under it too) opens the check page, which confirms it.
+    check_url = next(word for word in text.split() if "/c/HMY-" in word)
+    phone.goto(live_server.url + check_url[check_url.index("/", len("http://")) :])
+    expect(phone.locator(".certificate-status--valid")).to_be_visible()
+    expect_reads_in(phone, language)
+    expect_accessible(phone)
+
+    # Their data, as one archive.
+    phone.goto(site_url(live_server, "/account/my-data/", language))
+    phone.locator("main form button[type=submit]").click()
+    relay_due()
+    phone.reload()
+    with phone.expect_download() as download_info:
+        phone.locator("a[href$='/hamyar-data.zip']").first.click()
+    with zipfile.ZipFile(io.BytesIO(open(download_info.value.path(), "rb").read())) as archive:
+        assert "reports.json" in archive.namelist() and "profile.csv" in archive.namelist()
+
+    # And deleting the account, confirmed by the code sent to their mobile.
+    phone.goto(site_url(live_server, "/account/", language))
+    phone.locator("a[href$='/account/delete/']").click()
+    expect_accessible(phone)
+    phone.locator("main form button[type=submit]").click()
+    phone.locator("input[name=code]").fill(OutboxSmsBackend.last_code(MOBILE))
+    phone.locator("main form button[type=submit].button--danger").click()
+    phone.wait_for_url(lambda url: "/account/delete/" not in url)
+    volunteer.refresh_from_db()
+    assert not volunteer.is_active and volunteer.phone is None
+    assert not User.objects.filter(first_name="نرگس").exists()
+    # The certificate they gave someone still checks out as issued.
+    phone.goto(live_server.url + check_url[check_url.index("/", len("http://")) :])
+    expect(phone.locator(".certificate-facts")).to_contain_text("نرگس امینی")
+    assert errors == []
