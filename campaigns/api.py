@@ -13,6 +13,8 @@ from . import reminders, selectors, services
 from .schemas import (
     AssignmentIn,
     AssignmentOut,
+    AssignmentResultOut,
+    AssignmentsIn,
     CalendarFeedOut,
     CallDetailOut,
     CallFilter,
@@ -276,6 +278,22 @@ def create_assignment(request: HttpRequest, reservation_id: int, payload: Assign
         reservation=reservation, member=member, actor=request.auth
     )
     return Status(201, signup)
+
+
+@router.post(
+    "/reservations/{reservation_id}/assignments/bulk",
+    response=list[AssignmentResultOut],
+    tags=["Team reservations"],
+    summary="Give reserved places to several team members at once",
+)
+def create_assignments(request: HttpRequest, reservation_id: int, payload: AssignmentsIn):
+    """Each member in turn, under the rules of one assignment; a refusal (`not_a_team_member`,
+    `no_unassigned_places`, `too_young`, `overlapping_signup`…) is reported beside the others, who keep
+    their places. Never more members than the reservation's unassigned places get one."""
+    reservation = selectors.team_reservation_get_for_manager(reservation_id=reservation_id, user=request.auth)
+    return services.team_reservation_assign_many(
+        reservation=reservation, member_ids=payload.user_ids, actor=request.auth
+    )
 
 
 @router.delete(

@@ -417,6 +417,37 @@ class AssignmentIn(Schema):
     user_id: int = Field(description="A member of the reservation's team.")
 
 
+class AssignmentsIn(Schema):
+    user_ids: list[int] = Field(
+        description="Members of the reservation's team, in the order they get places.",
+        min_length=1,
+        max_length=200,
+    )
+
+
+class AssignmentResultOut(Schema):
+    """One member's outcome: `assigned` with their sign-up, or `refused` with the code and message."""
+
+    user_id: int
+    name: str
+    assigned: bool
+    signup_id: int | None = None
+    code: str = ""
+    message: str = ""
+
+    @staticmethod
+    def resolve_assigned(result) -> bool:
+        return result.signup is not None
+
+    @staticmethod
+    def resolve_user_id(result) -> int:
+        return result.member_id
+
+    @staticmethod
+    def resolve_signup_id(result) -> int | None:
+        return result.signup.pk if result.signup is not None else None
+
+
 class ReservationTeamOut(Schema):
     id: int
     name: str

@@ -3,6 +3,7 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.db import connection, transaction
 from django.db.models import F
@@ -21,6 +22,7 @@ from wagtail.models import (
 
 from city.models import Department
 from core import outbox
+from core.errors import DomainError
 from core.localization import format_date, format_number
 from volunteers.eligibility.selectors import qualification_kinds_missing
 from volunteers.models import OrganisationMembership, Qualification
@@ -968,6 +970,38 @@ def team_reservation_assign(*, reservation: TeamReservation, member, actor) -> S
     return SignUp.objects.create(
         shift=shift, volunteer=member, status=SignUp.Status.CONFIRMED, reservation=reservation, created_at=now
     )
+
+
+@dataclass(frozen=True)
+class AssignmentResult:
+    """One member's outcome in a bulk assignment: their sign-up, or the refusal with its code and message."""
+
+    member_id: int
+    name: str
+    signup: SignUp | None = None
+    code: str = ""
+    message: str = ""
+
+
+def team_reservation_assign_many(
+    *, reservation: TeamReservation, member_ids, actor
+) -> list[AssignmentResult]:
+    """Gives places to several members at once, in the order given: each under the same rules and locks as
+    one assignment, in its own transaction, so one refusal (a member too young, no places left) leaves the
+    others assigned and is reported beside them."""
+    results = []
+    for member_id in dict.fromkeys(member_ids):  # each member once, in the order given
+        member = get_user_model().objects.filter(pk=member_id).first()
+        name = member.display_name if member is not None else str(member_id)
+        try:
+            if member is None:
+                raise SignUpRefused(CampaignErrorCode.NOT_A_TEAM_MEMBER, _("There is no such person."))
+            signup = team_reservation_assign(reservation=reservation, member=member, actor=actor)
+        except DomainError as refused:
+            results.append(AssignmentResult(member_id, name, code=refused.code, message=str(refused.message)))
+        else:
+            results.append(AssignmentResult(member_id, name, signup=signup))
+    return results
 
 
 @transaction.atomic

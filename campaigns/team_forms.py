@@ -41,7 +41,11 @@ class TeamReserveForm(forms.Form):
 
 
 class TeamAssignForm(forms.Form):
-    member = forms.TypedChoiceField(label=_("Team member"), coerce=int)
+    """Which of the team's members get places: one or several at once."""
+
+    member = forms.TypedMultipleChoiceField(
+        label=_("Team members"), coerce=int, widget=forms.CheckboxSelectMultiple
+    )
 
     def __init__(self, *args, members, **kwargs):
         super().__init__(*args, **kwargs)

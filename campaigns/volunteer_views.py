@@ -437,22 +437,20 @@ def team_reservation(request, reservation_id: int):
 @require_POST
 @_login_required_back_to_page
 def team_reservation_assign(request, reservation_id: int):
+    """Gives places to the chosen members; says who got one and, for anyone refused, why."""
     reservation = _reservation_or_404(request, reservation_id)
     form = TeamAssignForm(request.POST, members=selectors.team_members_to_assign(reservation=reservation))
     if not form.is_valid():
-        messages.error(request, _("Choose one of the team's members who has no place on this shift yet."))
+        messages.error(request, _("Choose team members who have no place on this shift yet."))
         return redirect("volunteer:team_reservation", reservation.pk)
-    try:
-        member = selectors.team_member_get(team=reservation.team, user_id=form.cleaned_data["member"])
-        signup = services.team_reservation_assign(
-            reservation=reservation, member=member, actor=request.user
-        )
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(
-            request, _("%(name)s has a place on this shift.") % {"name": signup.volunteer.display_name}
-        )
+    results = services.team_reservation_assign_many(
+        reservation=reservation, member_ids=form.cleaned_data["member"], actor=request.user
+    )
+    for result in results:
+        if result.signup is not None:
+            messages.success(request, _("%(name)s has a place on this shift.") % {"name": result.name})
+        else:
+            messages.error(request, result.message)
     return redirect("volunteer:team_reservation", reservation.pk)
 
 

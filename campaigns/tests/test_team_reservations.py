@@ -20,6 +20,7 @@ from campaigns.services import (
     signup_staff_cancel,
     team_places_release_due,
     team_reservation_assign,
+    team_reservation_assign_many,
     team_reservation_create,
     team_reservation_resize,
     team_reservation_unassign,
@@ -616,3 +617,71 @@ def test_my_reservations_cost_the_same_queries_for_one_or_many(ngo):
 
     assert response.json()["count"] == 3
     assert len(three) == len(one)
+
+
+# --- Several members at once ----------------------------------------------------------------------------
+
+
+def test_several_members_get_places_at_once_and_a_refusal_is_reported_beside_the_others():
+    ngo = Ngo(members=4)
+    call = publish_call(min_age=16)
+    shift = add_shift(call, capacity=6, team_places=3)
+    reservation = reserve(ngo, shift, 3)
+    young, *others = ngo.members
+    young.date_of_birth = timezone.localdate() - datetime.timedelta(days=365 * 12)
+    young.save()
+    for member in others:
+        member.date_of_birth = datetime.date(1990, 1, 1)
+        member.save()
+
+    results = team_reservation_assign_many(
+        reservation=reservation, member_ids=[young.pk, *[member.pk for member in others]], actor=ngo.manager
+    )
+
+    assert [(result.member_id, result.signup is not None, result.code) for result in results] == [
+        (young.pk, False, "too_young"),
+        (others[0].pk, True, ""),
+        (others[1].pk, True, ""),
+        (others[2].pk, True, ""),
+    ]
+    reservation.refresh_from_db()
+    assert reservation.assigned_count == 3
+    assert counters(shift) == (3, 3, 0)
+
+
+def test_never_more_members_than_unassigned_places_and_over_the_api_each_outcome_is_listed(ngo):
+    shift = add_shift(publish_call(), capacity=6, team_places=2)
+    reservation = reserve(ngo, shift, 2)
+    ids = [member.pk for member in ngo.members]
+
+    response = api_client(ngo.manager).post(
+        f"/api/v1/reservations/{reservation.pk}/assignments/bulk",
+        data={"user_ids": [*ids, ids[0]]},
+        content_type="application/json",
+    )
+
+    assert response.status_code == 200
+    outcome = [(row["user_id"], row["assigned"], row["code"]) for row in response.json()]
+    assert outcome == [(ids[0], True, ""), (ids[1], True, ""), (ids[2], False, "no_unassigned_places")]
+    assert counters(shift) == (2, 2, 0)
+    assert SignUp.objects.filter(shift=shift).count() == 2
+
+
+def test_the_page_assigns_the_ticked_members_and_says_who_got_a_place(ngo):
+    shift = add_shift(publish_call(), capacity=6, team_places=2)
+    reservation = reserve(ngo, shift, 2)
+    client = Client()
+    client.force_login(ngo.manager)
+
+    response = client.post(
+        f"/my/team-places/{reservation.pk}/assign/",
+        {"member": [ngo.members[0].pk, ngo.members[1].pk]},
+        follow=True,
+    )
+
+    assert set(SignUp.objects.filter(shift=shift).values_list("volunteer_id", flat=True)) == {
+        ngo.members[0].pk,
+        ngo.members[1].pk,
+    }
+    page = response.content.decode()
+    assert ngo.members[0].display_name in page and ngo.members[1].display_name in page

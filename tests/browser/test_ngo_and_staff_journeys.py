@@ -179,11 +179,13 @@ def test_an_ngo_manager_registers_invites_reserves_assigns_exports_and_reports(l
     expect(phone.get_by_role("heading", level=1)).to_contain_text("تیم پاکبانان")
     expect(messages_of(phone).first).to_contain_text(fa_number(2))
 
-    # …and gives them to the two members.
+    # …and gives them to the two members at once.
+    assign = phone.locator("form[action$='/assign/']")
     for person in (first, second):
-        phone.locator("#id_member").select_option(label=person.get_full_name())
-        phone.locator("form[action$='/assign/'] button[type=submit]").click()
-        expect(messages_of(phone).first).to_contain_text(
+        assign.get_by_label(person.get_full_name()).check()
+    assign.locator("button[type=submit]").click()
+    for person in (first, second):
+        expect(phone.locator(".messages")).to_contain_text(
             fa("%(name)s has a place on this shift.", name=person.display_name)
         )
     expect(phone.locator("#assigned-heading")).to_contain_text(fa_number(2))
