@@ -151,7 +151,9 @@ def shift_roster(request, shift_id: int):
             "shift": shift,
             "signups": signups,
             "active_statuses": ("confirmed", "waitlisted"),
-            "message_audiences": ShiftMessage.Audience.choices,
+            "message_audiences": [
+                choice for choice in ShiftMessage.Audience.choices if choice[0] != ShiftMessage.Audience.TEAM
+            ],
             "messages_sent": shift.messages.select_related("sent_by").annotate(
                 delivered=Count("deliveries")
             )[:20],

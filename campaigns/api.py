@@ -29,6 +29,8 @@ from .schemas import (
     SignUpPageIn,
     StaffCancelIn,
     StaffSignUpOut,
+    TeamMessageIn,
+    TeamMessageOut,
     WaiverAcceptanceOut,
     WaiverAcceptIn,
 )
@@ -294,6 +296,22 @@ def create_assignments(request: HttpRequest, reservation_id: int, payload: Assig
     return services.team_reservation_assign_many(
         reservation=reservation, member_ids=payload.user_ids, actor=request.auth
     )
+
+
+@router.post(
+    "/reservations/{reservation_id}/messages",
+    response={201: TeamMessageOut},
+    tags=["Team reservations"],
+    summary="Message the team members with the reservation's places",
+)
+def create_team_message(request: HttpRequest, reservation_id: int, payload: TeamMessageIn):
+    """By e-mail and SMS, each member once, in their language; members who turned organisers' messages off
+    are skipped. 400 `message_invalid` or `message_nobody`; 429 after five messages to the team in a day."""
+    reservation = selectors.team_reservation_get_for_manager(reservation_id=reservation_id, user=request.auth)
+    message = services.team_message_send(
+        reservation=reservation, actor=request.auth, text=payload.text, text_en=payload.text_en
+    )
+    return Status(201, message)
 
 
 @router.delete(

@@ -808,9 +808,19 @@ class ShiftMessage(models.Model):
         CONFIRMED = "confirmed", _("people with a place")
         WAITLISTED = "waitlisted", _("the waiting list")
         EVERYONE = "everyone", _("everyone signed up")
+        TEAM = "team", _("the team's members with a place")
 
     shift = models.ForeignKey(
         Shift, on_delete=models.CASCADE, related_name="messages", verbose_name=_("shift")
+    )
+    # A message from an NGO's manager to the members they gave the reservation's places to.
+    reservation = models.ForeignKey(
+        "TeamReservation",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="messages",
+        verbose_name=_("team's places"),
     )
     sent_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("sent by")

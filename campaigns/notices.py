@@ -224,11 +224,16 @@ def shift_message_deliver(*, message_id: int) -> int:
     """Sends staff's message to each of its people who has not had it, framed in their language; each
     person once (the delivery row is written in the transaction that sends it). Returns how many got it.
     People who turned organisers' messages off after it was written are skipped too."""
-    message = ShiftMessage.objects.select_related("shift__call").get(pk=message_id)
+    message = ShiftMessage.objects.select_related("shift__call", "reservation__team__organisation").get(
+        pk=message_id
+    )
     shift, call = message.shift, message.shift.call
     already = ShiftMessageDelivery.objects.filter(message=message).values("volunteer_id")
+    recipients = shift_message_recipients(
+        shift=shift, audience=message.audience, reservation_id=message.reservation_id
+    )
     sent = 0
-    for person in shift_message_recipients(shift=shift, audience=message.audience).exclude(pk__in=already):
+    for person in recipients.exclude(pk__in=already):
         with transaction.atomic():
             _delivery, created = ShiftMessageDelivery.objects.get_or_create(message=message, volunteer=person)
             if not created:
@@ -241,7 +246,11 @@ def shift_message_deliver(*, message_id: int) -> int:
                     "text": message.text_en if language == "en" and message.text_en else message.text,
                 }
                 subject = _("A message about your shift for “%(call)s”") % values
-                text = _("From the organisers of “%(call)s” (%(date)s): %(text)s") % values
+                if message.reservation_id:
+                    values["ngo"] = message.reservation.team.organisation.name
+                    text = _("From %(ngo)s, about “%(call)s” (%(date)s): %(text)s") % values
+                else:
+                    text = _("From the organisers of “%(call)s” (%(date)s): %(text)s") % values
             person_notify(user=person, subject=subject, text=text, language=language)
         sent += 1
     return sent

@@ -425,6 +425,18 @@ class AssignmentsIn(Schema):
     )
 
 
+class TeamMessageIn(Schema):
+    text: str = Field(description="The message, up to 600 characters.", max_length=600)
+    text_en: str = Field("", description="The same in English, for members who read English.", max_length=600)
+
+
+class TeamMessageOut(Schema):
+    id: int
+    text: str
+    text_en: str
+    created_at: datetime.datetime
+
+
 class AssignmentResultOut(Schema):
     """One member's outcome: `assigned` with their sign-up, or `refused` with the code and message."""
 

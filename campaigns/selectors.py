@@ -798,9 +798,22 @@ def waivers_to_accept(*, person) -> list:
 # --- Messages to a shift's people -------------------------------------------------------------------
 
 
-def shift_message_recipients(*, shift: Shift, audience: str):
+def shift_message_recipients(*, shift: Shift, audience: str, reservation_id: int | None = None):
     """The people a message to `audience` of the shift reaches: signed up (with a place, in line, or
-    either) and not having turned organisers' messages off."""
+    either; for a team's message, with a place out of its reservation) and not having turned organisers'
+    messages off."""
+    if audience == ShiftMessage.Audience.TEAM:
+        return (
+            get_user_model()
+            .objects.filter(
+                signups__shift=shift,
+                signups__reservation_id=reservation_id,
+                signups__status=SignUp.Status.CONFIRMED,
+                organiser_messages=True,
+                is_active=True,
+            )
+            .distinct()
+        )
     statuses = {
         ShiftMessage.Audience.CONFIRMED: [SignUp.Status.CONFIRMED],
         ShiftMessage.Audience.WAITLISTED: [SignUp.Status.WAITLISTED],

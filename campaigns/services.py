@@ -1098,11 +1098,44 @@ def call_stopped_taking_part(*, call: OpenCallPage) -> None:
 SHIFT_MESSAGE_MAX_LENGTH = 600
 
 
+# An NGO's manager may message a reservation's members this many times a day: enough to organise, too few
+# to pester.
+TEAM_MESSAGES_PER_DAY = 5
+
+
 @transaction.atomic
-def shift_message_send(*, shift: Shift, actor, audience: str, text: str, text_en: str = "") -> ShiftMessage:
+def team_message_send(*, reservation: TeamReservation, actor, text: str, text_en: str = "") -> ShiftMessage:
+    """An NGO's manager messages the members they gave the reservation's places to, by e-mail and SMS, each
+    once and in their language, as staff message a shift; staff see it on the shift's roster."""
+    _check_team_manager(team=reservation.team, user=actor)
+    a_day_ago = timezone.now() - datetime.timedelta(days=1)
+    sent_today = ShiftMessage.objects.filter(reservation=reservation, created_at__gte=a_day_ago).count()
+    if sent_today >= TEAM_MESSAGES_PER_DAY:
+        raise ShiftMessageRefused(
+            CampaignErrorCode.MESSAGE_INVALID,
+            _("You have sent this team %(count)s messages today; that is the most a day.")
+            % {"count": format_number(TEAM_MESSAGES_PER_DAY)},
+            status_code=429,
+        )
+    return shift_message_send(
+        shift=reservation.shift,
+        actor=actor,
+        audience=ShiftMessage.Audience.TEAM,
+        text=text,
+        text_en=text_en,
+        reservation=reservation,
+    )
+
+
+@transaction.atomic
+def shift_message_send(
+    *, shift: Shift, actor, audience: str, text: str, text_en: str = "", reservation=None
+) -> ShiftMessage:
     """Sends staff's message to the shift's people (see `shift_message_recipients`) by e-mail and SMS,
     each once, after the commit (through the outbox). Refused when it is empty, too long or reaches
-    nobody."""
+    nobody. A team's message (audience `team`) goes only through `team_message_send`."""
+    if (audience == ShiftMessage.Audience.TEAM) != (reservation is not None):
+        raise ShiftMessageRefused(CampaignErrorCode.MESSAGE_INVALID, _("Choose who the message is for."))
     text, text_en = (" ".join((value or "").replace("\x00", "").split()) for value in (text, text_en))
     if audience not in ShiftMessage.Audience.values:
         raise ShiftMessageRefused(CampaignErrorCode.MESSAGE_INVALID, _("Choose who the message is for."))
@@ -1114,13 +1147,14 @@ def shift_message_send(*, shift: Shift, actor, audience: str, text: str, text_en
             _("A message may be at most %(limit)s characters long.")
             % {"limit": format_number(SHIFT_MESSAGE_MAX_LENGTH)},
         )
-    if not shift_message_recipients(shift=shift, audience=audience).exists():
+    reservation_id = reservation.pk if reservation is not None else None
+    if not shift_message_recipients(shift=shift, audience=audience, reservation_id=reservation_id).exists():
         raise ShiftMessageRefused(
             CampaignErrorCode.MESSAGE_NOBODY,
             _("Nobody would get this message: no one of them is signed up, or all turned messages off."),
         )
     message = ShiftMessage.objects.create(
-        shift=shift, sent_by=actor, audience=audience, text=text, text_en=text_en
+        shift=shift, sent_by=actor, audience=audience, text=text, text_en=text_en, reservation=reservation
     )
     outbox.send_after_commit(notices.send_shift_message_task, message.pk)
     return message

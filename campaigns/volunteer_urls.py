@@ -37,6 +37,11 @@ urlpatterns = [
         name="team_reservation_unassign",
     ),
     path(
+        "team-places/<int:reservation_id>/message/",
+        volunteer_views.team_reservation_message,
+        name="team_reservation_message",
+    ),
+    path(
         "team-places/<int:reservation_id>/places/",
         volunteer_views.team_reservation_places,
         name="team_reservation_places",

@@ -430,6 +430,7 @@ def team_reservation(request, reservation_id: int):
             "assign_form": TeamAssignForm(members=members),
             "places_form": TeamPlacesForm(initial={"places": reservation.places}),
             "can_change": reservation.released_at is None and not reservation.shift.has_ended,
+            "messages_sent": reservation.messages.order_by("-created_at")[:10],
         },
     )
 
@@ -470,6 +471,25 @@ def team_reservation_unassign(request, reservation_id: int, user_id: int):
             _("%(name)s no longer has a place on this shift; the place is free for another member.")
             % {"name": signup.volunteer.display_name},
         )
+    return redirect("volunteer:team_reservation", reservation.pk)
+
+
+@require_POST
+@_login_required_back_to_page
+def team_reservation_message(request, reservation_id: int):
+    """The manager's message to the members with the reservation's places."""
+    reservation = _reservation_or_404(request, reservation_id)
+    try:
+        services.team_message_send(
+            reservation=reservation,
+            actor=request.user,
+            text=request.POST.get("text", ""),
+            text_en=request.POST.get("text_en", ""),
+        )
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Your message is on its way, by e-mail and SMS, to each member once."))
     return redirect("volunteer:team_reservation", reservation.pk)
 
 

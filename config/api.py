@@ -89,6 +89,7 @@ ERROR_DESCRIPTIONS = {
 ERROR_STATUSES_OF_OPERATION = {
     ("/api/v1/vouchers/redeem", "post"): [404, 410],  # an unknown code; an expired voucher
     ("/api/v1/auth/codes", "post"): [404, 503],  # no account for that mobile; the SMS provider down
+    ("/api/v1/reservations/{reservation_id}/messages", "post"): [429],  # a team's messages a day
     ("/api/v1/me/qualifications", "post"): [404],  # an unknown qualification kind
     ("/api/v1/me/guardian-consent/code", "post"): [429, 503],  # the one-time codes' limits; SMS down
     ("/api/v1/me/guardian-consent", "post"): [429],  # too many wrong codes from one address

@@ -9,6 +9,7 @@ import io
 import pytest
 from django.core import mail
 from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from campaigns.errors import SignUpConflict, SignUpForbidden, SignUpRefused
@@ -18,6 +19,7 @@ from campaigns.services import (
     signup_cancel,
     signup_create,
     signup_staff_cancel,
+    team_message_send,
     team_places_release_due,
     team_reservation_assign,
     team_reservation_assign_many,
@@ -28,6 +30,7 @@ from campaigns.services import (
 from campaigns.tasks import release_unassigned_team_places_task
 from campaigns.tests.factories import PersonFactory, add_shift, publish_call
 from campaigns.tests.teams import Ngo
+from verification.tests.factories import staff_of as department_staff
 from volunteers.services import api_token_create
 
 pytestmark = pytest.mark.django_db
@@ -685,3 +688,58 @@ def test_the_page_assigns_the_ticked_members_and_says_who_got_a_place(ngo):
     }
     page = response.content.decode()
     assert ngo.members[0].display_name in page and ngo.members[1].display_name in page
+
+
+# --- A manager's message to the team ---------------------------------------------------------------------
+
+
+def test_a_manager_messages_the_members_with_places_each_once_in_their_language(
+    ngo, django_capture_on_commit_callbacks
+):
+    shift = add_shift(publish_call(), capacity=6, team_places=3)
+    reservation = reserve(ngo, shift, 3)
+    english, persian, opted_out = ngo.members
+    english.preferred_language = "en"
+    english.save()
+    opted_out.organiser_messages = False
+    opted_out.save()
+    for member in ngo.members:
+        team_reservation_assign(reservation=reservation, member=member, actor=ngo.manager)
+    outsider = PersonFactory()
+    signup_create(shift=shift, volunteer=outsider)
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api_client(ngo.manager).post(
+            f"/api/v1/reservations/{reservation.pk}/messages",
+            data={"text": "ساعت ۸ جلوی در شرقی", "text_en": "8 o'clock at the east gate"},
+            content_type="application/json",
+        )
+
+    assert response.status_code == 201
+    received = {message.to[0]: message.body for message in mail.outbox}
+    assert set(received) == {english.email, persian.email}
+    assert "8 o'clock at the east gate" in received[english.email]
+    assert ngo.organisation.name_en in received[english.email]
+    assert "ساعت ۸ جلوی در شرقی" in received[persian.email]
+    # Staff see it on the shift's roster.
+    staff = department_staff("urban_services")
+    client = Client()
+    client.force_login(staff)
+    roster = client.get(reverse("campaigns_shift:roster", args=[shift.pk])).content.decode()
+    assert "ساعت ۸ جلوی در شرقی" in roster
+
+
+def test_only_the_teams_manager_messages_it_and_not_more_than_five_times_a_day(ngo):
+    shift = add_shift(publish_call(), capacity=6, team_places=1)
+    reservation = reserve(ngo, shift, 1)
+    team_reservation_assign(reservation=reservation, member=ngo.members[0], actor=ngo.manager)
+
+    assert code_of(team_message_send, reservation=reservation, actor=ngo.members[1], text="hi") == (
+        "not_team_manager"
+    )
+    for number in range(5):
+        team_message_send(reservation=reservation, actor=ngo.manager, text=f"پیام {number}")
+    url = f"/api/v1/reservations/{reservation.pk}/messages"
+    response = api_client(ngo.manager).post(url, data={"text": "ششم"}, content_type="application/json")
+    assert response.status_code == 429
