@@ -154,6 +154,7 @@ def shift_roster(request, shift_id: int):
             "message_audiences": [
                 choice for choice in ShiftMessage.Audience.choices if choice[0] != ShiftMessage.Audience.TEAM
             ],
+            "cover_asked": shift.cover_notices.count(),
             "messages_sent": shift.messages.select_related("sent_by").annotate(
                 delivered=Count("deliveries")
             )[:20],

@@ -883,3 +883,23 @@ class WaiverAcceptance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_id} · {self.call_id} · {self.version}"
+
+
+class CoverNotice(models.Model):
+    """That a person was told of a place freed at short notice on a shift (a call for cover): at most once
+    per person and shift. Written with the cancellation that freed the place; sent from there (outbox)."""
+
+    shift = models.ForeignKey(Shift, on_delete=models.CASCADE, related_name="cover_notices")
+    volunteer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["shift", "volunteer"], name="cover_notice_once_per_person_and_shift"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"cover {self.shift_id} → {self.volunteer_id}"

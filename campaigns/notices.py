@@ -16,7 +16,15 @@ from django.utils.translation import gettext_lazy as _
 from core.localization import format_date, format_number
 from volunteers.notifications import person_language, person_notify
 
-from .models import OpenCallPage, ShiftMessage, ShiftMessageDelivery, SignUp, TeamReservation
+from .models import (
+    CoverNotice,
+    OpenCallPage,
+    Shift,
+    ShiftMessage,
+    ShiftMessageDelivery,
+    SignUp,
+    TeamReservation,
+)
 from .selectors import shift_message_recipients
 
 # Idempotent (each notice is claimed once), so acked late and retried.
@@ -254,6 +262,50 @@ def shift_message_deliver(*, message_id: int) -> int:
             person_notify(user=person, subject=subject, text=text, language=language)
         sent += 1
     return sent
+
+
+def cover_notices_send(*, shift_id: int) -> int:
+    """Sends the calls for cover of a shift not sent yet, each claimed in the transaction that sends it, in
+    each person's language, with a link to the call; none once the place was taken or sign-ups closed."""
+    shift = Shift.objects.select_related("call").get(pk=shift_id)
+    if shift.capacity - shift.taken_places <= 0 or shift.signup_deadline <= timezone.now():
+        CoverNotice.objects.filter(shift=shift, sent_at__isnull=True).update(sent_at=timezone.now())
+        return 0
+    sent = 0
+    base_url = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
+    waiting = CoverNotice.objects.filter(shift=shift, sent_at__isnull=True).values_list("pk", flat=True)
+    for notice_id in list(waiting):
+        with transaction.atomic():
+            notice = (
+                CoverNotice.objects.select_for_update()
+                .select_related("volunteer")
+                .filter(pk=notice_id, sent_at__isnull=True)
+                .first()
+            )
+            if notice is None:
+                continue
+            person = notice.volunteer
+            language = person_language(person)
+            with translation.override(language):
+                when = format_date(shift.starts_at, with_time=True, with_weekday=True, language=language)
+                # The call's page in the person's language: Persian at the root, English under /en/.
+                path = shift.call.url if language == "fa" else "/en" + shift.call.url
+                values = {"call": shift.call.localized_title, "date": when, "link": base_url + path}
+                subject = _("A place just freed up: “%(call)s”") % values
+                text = _(
+                    "A place on “%(call)s” (%(date)s) has just freed up at short notice. If you can come, "
+                    "sign up: %(link)s. You hear of such places because you asked to in your profile."
+                ) % values
+            person_notify(user=person, subject=subject, text=text, language=language)
+            notice.sent_at = timezone.now()
+            notice.save(update_fields=["sent_at"])
+        sent += 1
+    return sent
+
+
+@shared_task(name="campaigns.tasks.notify_cover_task", **NOTICE_TASK_OPTIONS)
+def notify_cover_task(shift_id: int) -> int:
+    return cover_notices_send(shift_id=shift_id)
 
 
 @shared_task(name="campaigns.tasks.send_shift_message_task", **NOTICE_TASK_OPTIONS)

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.db import connection, transaction
-from django.db.models import F
+from django.db.models import Exists, F, OuterRef, Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -41,6 +41,7 @@ from .models import (
     CallClosure,
     CallIndexPage,
     CallSchedule,
+    CoverNotice,
     DepartmentCallsPage,
     OpenCallPage,
     Shift,
@@ -728,6 +729,56 @@ def _confirmed_place_given_up(*, shift: Shift, signup: SignUp, now) -> None:
         Shift.objects.filter(pk=shift.pk).update(confirmed_count=F("confirmed_count") - 1)
     _waitlist_promote(shift_id=shift.pk, now=now)
     _shift_places_changed(shift, now)
+    _cover_call(shift_id=shift.pk, now=now)
+
+
+def _cover_candidates(*, shift: Shift, call):
+    """People who asked to hear of places to cover and could take this one: active, of age, with the call's
+    skills, not on this shift or one at the same time, not told of it before, and living in the call's
+    district or having done a shift of its service."""
+    active = SignUp.objects.filter(volunteer=OuterRef("pk"), status__in=SignUp.ACTIVE_STATUSES)
+    overlapping = active.filter(shift__starts_at__lt=shift.ends_at, shift__ends_at__gt=shift.starts_at)
+    done_before = SignUp.objects.filter(
+        volunteer=OuterRef("pk"), shift__call__service_id=call.service_id, checked_in_at__isnull=False
+    )
+    people = (
+        get_user_model()
+        .objects.filter(is_active=True, cover_calls=True)
+        .exclude(Exists(active.filter(shift=shift)))
+        .exclude(Exists(overlapping))
+        .exclude(Exists(CoverNotice.objects.filter(shift=shift, volunteer=OuterRef("pk"))))
+        .filter(Q(district_id=call.district_id) | Exists(done_before))
+    )
+    if call.min_age:
+        day = timezone.localtime(shift.starts_at).date()
+        # Born on or before this day `min_age` years earlier (29 February counts as the 28th).
+        birthday = day.replace(day=min(day.day, 28)) if day.month == 2 else day
+        latest_birthday = birthday.replace(year=day.year - call.min_age)
+        people = people.filter(date_of_birth__lte=latest_birthday)
+    for skill_id in call.required_skills.values_list("pk", flat=True):
+        people = people.filter(skills=skill_id)
+    return people.order_by(F("last_login").desc(nulls_last=True), "pk")
+
+
+def _cover_call(*, shift_id: int, now) -> int:
+    """A place freed at short notice and not taken from the waiting list: told to a few people who could
+    take it (see `_cover_candidates`), COVER_NOTICES_PER_PLACE for each free place, each person once."""
+    shift = Shift.objects.select_related("call").get(pk=shift_id)
+    free = shift.capacity - shift.taken_places
+    window = datetime.timedelta(hours=settings.COVER_CALL_HOURS)
+    if free <= 0 or shift.signup_deadline <= now or shift.starts_at - now > window:
+        return 0
+    people = list(
+        _cover_candidates(shift=shift, call=shift.call).values_list("pk", flat=True)[
+            : free * settings.COVER_NOTICES_PER_PLACE
+        ]
+    )
+    if not people:
+        return 0
+    notices_made = [CoverNotice(shift=shift, volunteer_id=person, created_at=now) for person in people]
+    CoverNotice.objects.bulk_create(notices_made, ignore_conflicts=True)
+    outbox.send_after_commit(notices.notify_cover_task, shift.pk)
+    return len(people)
 
 
 def _signup_mark_cancelled(signup: SignUp, *, now, cancelled_by=None, reason: str = "") -> None:

@@ -179,6 +179,11 @@ class ProfileForm(forms.Form):
         required=False,
         help_text=_("Confirmations, reminders and changes to your own sign-ups come anyway."),
     )
+    cover_calls = forms.BooleanField(
+        label=_("Tell me when a place frees up at short notice on a shift I could do"),
+        required=False,
+        help_text=_("In my district, or of a service I have done before; at most once a shift."),
+    )
     leaderboard_visibility = forms.ChoiceField(
         label=_("Show me on leaderboards"),
         choices=User.LeaderboardVisibility.choices,

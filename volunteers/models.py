@@ -52,6 +52,11 @@ class User(AbstractUser):
         default=False,
         help_text=_("Photos of shifts that show this person may be published."),
     )
+    cover_calls = models.BooleanField(
+        _("places to cover at short notice"),
+        default=False,
+        help_text=_("Tell me when a place frees up at short notice on a shift I could do."),
+    )
     organiser_messages = models.BooleanField(
         _("messages from organisers"),
         default=True,

@@ -111,6 +111,7 @@ class MeOut(Schema):
     emergency_contact_phone: str
     photo_consent: bool
     organiser_messages: bool = Field(description="False: staff's messages to a shift's people skip me.")
+    cover_calls: bool = Field(description="True: tell me of places freed at short notice I could take.")
     leaderboard_visibility: Literal["name", "pseudonym", "hidden"]
     leaderboard_pseudonym: str
     preferred_language: Literal["fa", "en"] = Field(description="The language of e-mail and SMS to me.")
@@ -149,6 +150,7 @@ class MePatchIn(Schema):
     # Strict: true or false, as documented; pydantic would also read 0, 1, "yes" and "off".
     photo_consent: StrictBool = None
     organiser_messages: StrictBool = None
+    cover_calls: StrictBool = None
     leaderboard_visibility: Literal["name", "pseudonym", "hidden"] = None
     leaderboard_pseudonym: str = Field(None, max_length=60)
     preferred_language: Literal["fa", "en"] = None

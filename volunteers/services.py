@@ -557,6 +557,7 @@ PROFILE_FIELDS = frozenset(
         "emergency_contact_phone",
         "photo_consent",
         "organiser_messages",
+        "cover_calls",
         "leaderboard_visibility",
         "leaderboard_pseudonym",
         "preferred_language",

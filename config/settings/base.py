@@ -305,6 +305,11 @@ SMS_API_KEY = env.str("SMS_API_KEY", default="")
 SMS_SENDER = env.str("SMS_SENDER", default="")
 SMS_API_URL = env.str("SMS_API_URL", default="https://api.kavenegar.com/v1")
 
+# A confirmed place given up this close to its shift, and not taken from the waiting list, is offered to
+# people who asked to hear of places to cover: this many for each free place.
+COVER_CALL_HOURS = env.int("COVER_CALL_HOURS", default=48)
+COVER_NOTICES_PER_PLACE = env.int("COVER_NOTICES_PER_PLACE", default=10)
+
 # The municipality that issues certificates of volunteering, in each language.
 HAMYAR_MUNICIPALITY = {
     "fa": env.str("MUNICIPALITY_NAME_FA", default="شهرداری اصفهان"),

@@ -55,6 +55,7 @@ ADDED_MODELS = {
     ("core", "outboxmessage"),
     ("campaigns", "shiftmessage"),
     ("campaigns", "shiftmessagedelivery"),
+    ("campaigns", "covernotice"),
     ("credentials", "certificate"),
     ("credentials", "dataexport"),
     ("credentials", "accountdeletion"),
