@@ -1,15 +1,17 @@
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 from ninja import Query, Router, Status
 from ninja.decorators import decorate_view
 from ninja.pagination import paginate
 
+from city.models import Department, District, Service
 from core.cached_answers import cached_answer
 from core.pagination import PageNumberPagination
 from volunteers.auth import api_auth
 
-from . import reminders, selectors, services
+from . import reminders, saved_searches, selectors, services
 from .schemas import (
     AssignmentIn,
     AssignmentOut,
@@ -23,6 +25,8 @@ from .schemas import (
     ReservationIn,
     ReservationOut,
     ReservationPatchIn,
+    SavedSearchIn,
+    SavedSearchOut,
     ServiceOut,
     SignUpIn,
     SignUpOut,
@@ -179,6 +183,51 @@ def _calendar_feed_out(request: HttpRequest, feed) -> dict:
         "url": reminders.calendar_feed_url(feed=feed, base_url=base_url),
         "subscribe_url": reminders.calendar_subscribe_url(feed=feed, base_url=base_url),
     }
+
+
+@router.get(
+    "/me/saved-searches", response=list[SavedSearchOut], tags=["Saved searches"], summary="My saved searches"
+)
+def list_saved_searches(request: HttpRequest):
+    return request.auth.saved_searches.select_related("department", "service", "district")
+
+
+@router.post(
+    "/me/saved-searches",
+    response={201: SavedSearchOut},
+    tags=["Saved searches"],
+    summary="Hear of new calls of a department, service or district",
+)
+def create_saved_search(request: HttpRequest, payload: SavedSearchIn):
+    """At least one of `department`, `service`, `district`; at most ten searches, and three notices a day.
+    400 `saved_search_empty` or an unknown slug or number; 409 `saved_search_limit`."""
+    department = service = district = None
+    try:
+        if payload.department:
+            department = Department.objects.get(slug=payload.department)
+        if payload.service:
+            service = Service.objects.get(slug=payload.service)
+        if payload.district is not None:
+            district = District.objects.get(number=payload.district)
+    except (Department.DoesNotExist, Service.DoesNotExist, District.DoesNotExist):
+        raise saved_searches.SavedSearchRefused(
+            "saved_search_unknown", _("There is no such department, service or district.")
+        ) from None
+    found = saved_searches.saved_search_create(
+        person=request.auth, department=department, service=service, district=district
+    )
+    return Status(201, found)
+
+
+@router.delete(
+    "/me/saved-searches/{search_id}",
+    response={204: None},
+    tags=["Saved searches"],
+    summary="Delete a saved search",
+)
+def delete_saved_search(request: HttpRequest, search_id: int):
+    saved_searches.saved_search_get(person=request.auth, search_id=search_id).delete()
+    return Status(204, None)
 
 
 @router.get("/me/calendar", response=CalendarFeedOut, tags=["Sign-ups"], summary="My calendar feed's address")

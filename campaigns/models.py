@@ -903,3 +903,48 @@ class CoverNotice(models.Model):
 
     def __str__(self) -> str:
         return f"cover {self.shift_id} → {self.volunteer_id}"
+
+
+class SavedSearch(models.Model):
+    """A citizen's standing search: tell me when a call opens of this department, service or district."""
+
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_searches"
+    )
+    department = models.ForeignKey(
+        "city.Department", on_delete=models.CASCADE, null=True, blank=True, verbose_name=_("department")
+    )
+    service = models.ForeignKey(
+        "city.Service", on_delete=models.CASCADE, null=True, blank=True, verbose_name=_("service")
+    )
+    district = models.ForeignKey(
+        "city.District", on_delete=models.CASCADE, null=True, blank=True, verbose_name=_("district")
+    )
+    is_active = models.BooleanField(_("on"), default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("saved search")
+        verbose_name_plural = _("saved searches")
+
+    def __str__(self) -> str:
+        return " · ".join(str(part) for part in (self.department, self.service, self.district) if part)
+
+
+class SavedSearchNotice(models.Model):
+    """That a person was told of a new call their saved searches match: once per person and call, however
+    many of their searches match and however often the call is published again."""
+
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    call = models.ForeignKey(OpenCallPage, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["person", "call"], name="saved_search_notice_once_per_call")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} ← {self.call_id}"

@@ -533,3 +533,29 @@ class CalendarFeedOut(Schema):
 
     url: str = Field(description="The https address to paste into a calendar app.")
     subscribe_url: str = Field(description="The same address with the webcal scheme (opens as subscribe).")
+
+
+class SavedSearchIn(Schema):
+    department: str | None = Field(None, description="A department's slug.")
+    service: str | None = Field(None, description="A service's slug.")
+    district: int | None = Field(None, description="A district's number.")
+
+
+class SavedSearchOut(Schema):
+    id: int
+    department: str | None
+    service: str | None
+    district: int | None
+    is_active: bool
+
+    @staticmethod
+    def resolve_department(search) -> str | None:
+        return search.department.slug if search.department_id else None
+
+    @staticmethod
+    def resolve_service(search) -> str | None:
+        return search.service.slug if search.service_id else None
+
+    @staticmethod
+    def resolve_district(search) -> int | None:
+        return search.district.number if search.district_id else None

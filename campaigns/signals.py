@@ -1,10 +1,11 @@
 from django.db.models.signals import post_delete, post_migrate, post_save
 from django.dispatch import receiver
 from wagtail.models import Page, PageViewRestriction
-from wagtail.signals import page_unpublished, post_page_move
+from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from city.models import Department, District, Service
 
+from . import saved_searches
 from .models import (
     CALL_SEARCHED_FIELDS,
     CallClosure,
@@ -15,6 +16,11 @@ from .models import (
 )
 from .selectors import call_list_counts_expire
 from .services import call_schedule_refresh, call_stopped_taking_part
+
+
+@receiver(page_published, sender=OpenCallPage)
+def tell_people_whose_saved_searches_match(sender, instance, **kwargs):
+    saved_searches.saved_searches_call_published(call=instance)
 
 
 @receiver(page_unpublished, sender=OpenCallPage)

@@ -4,6 +4,7 @@ and changing how many the team holds. They only read and check input; the rules 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from city.models import Department, District, Service
 from core.localization import ascii_digits, format_date, format_number
 
 
@@ -56,3 +57,20 @@ class TeamAssignForm(forms.Form):
 
 class TeamPlacesForm(forms.Form):
     places = PlacesField(label=_("Places for the team"), min_value=0, max_value=10000)
+
+
+class SavedSearchForm(forms.Form):
+    """What to hear about: any of a department, a service and a district (at least one)."""
+
+    department = forms.ModelChoiceField(
+        label=_("Department"), queryset=Department.objects.all(), required=False, empty_label=_("Any")
+    )
+    service = forms.ModelChoiceField(
+        label=_("Service"),
+        queryset=Service.objects.filter(is_active=True),
+        required=False,
+        empty_label=_("Any"),
+    )
+    district = forms.ModelChoiceField(
+        label=_("District"), queryset=District.objects.all(), required=False, empty_label=_("Any")
+    )

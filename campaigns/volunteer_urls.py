@@ -9,6 +9,7 @@ app_name = "volunteer"
 
 urlpatterns = [
     path("shifts/", volunteer_views.my_shifts, name="my_shifts"),
+    path("saved-searches/", volunteer_views.saved_searches, name="saved_searches"),
     path("shifts/calendar/reset/", volunteer_views.calendar_feed_reset, name="calendar_feed_reset"),
     path("shifts/<int:shift_id>/sign-up/", volunteer_views.signup_create, name="signup_create"),
     path(

@@ -26,11 +26,12 @@ from volunteers.errors import ProfileInvalid
 from volunteers.services import profile_update
 
 from . import reminders, selectors, services
+from . import saved_searches as saved_search_services
 from .api import roster_csv_response
 from .errors import CampaignErrorCode, ReservationNotFound, SignUpNotFound
 from .forms import SignupRequirementsForm
 from .models import SignUp
-from .team_forms import TeamAssignForm, TeamPlacesForm, TeamReserveForm
+from .team_forms import SavedSearchForm, TeamAssignForm, TeamPlacesForm, TeamReserveForm
 
 # --- Reads for these pages ----------------------------------------------------------------------------
 
@@ -525,3 +526,35 @@ def team_roster_csv(request, shift_id: int):
     except DomainError as error:
         raise Http404(error.message) from None
     return roster_csv_response(shift=shift, signups=signups)
+
+
+@login_required
+def saved_searches(request):
+    """The person's saved searches: add one, turn one off or on, delete one."""
+    form = SavedSearchForm(request.POST or None)
+    if request.method == "POST":
+        action, search_id = request.POST.get("action", "add"), request.POST.get("search", "")
+        try:
+            if action == "add" and form.is_valid():
+                saved_search_services.saved_search_create(person=request.user, **form.cleaned_data)
+                messages.success(request, _("Saved: we tell you when a call like this opens."))
+                return redirect("volunteer:saved_searches")
+            if action in ("delete", "pause", "resume") and search_id.isdigit():
+                found = saved_search_services.saved_search_get(person=request.user, search_id=int(search_id))
+                if action == "delete":
+                    found.delete()
+                else:
+                    found.is_active = action == "resume"
+                    found.save(update_fields=["is_active"])
+                return redirect("volunteer:saved_searches")
+        except DomainError as error:
+            form.add_error(None, error.message)
+    return render(
+        request,
+        "campaigns/volunteer/saved_searches.html",
+        {
+            "form": form,
+            "searches": request.user.saved_searches.select_related("department", "service", "district"),
+        },
+        status=400 if form.errors else 200,
+    )

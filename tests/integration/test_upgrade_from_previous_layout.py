@@ -56,6 +56,8 @@ ADDED_MODELS = {
     ("campaigns", "shiftmessage"),
     ("campaigns", "shiftmessagedelivery"),
     ("campaigns", "covernotice"),
+    ("campaigns", "savedsearch"),
+    ("campaigns", "savedsearchnotice"),
     ("credentials", "certificate"),
     ("credentials", "dataexport"),
     ("credentials", "accountdeletion"),
