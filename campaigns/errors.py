@@ -25,6 +25,7 @@ class CampaignErrorCode(StrEnum):
     QUALIFICATIONS_MISSING = "qualifications_missing"
     GUARDIAN_CONSENT_MISSING = "guardian_consent_missing"
     WAIVER_NOT_ACCEPTED = "waiver_not_accepted"
+    SHIFT_FULL = "shift_full"
     WAIVER_VERSION_STALE = "waiver_version_stale"
     WAIVER_NONE = "waiver_none"
     CALL_TEAMS_ONLY = "call_teams_only"

@@ -638,6 +638,15 @@ class SignUp(models.Model):
         help_text=_("Empty when the person cancelled it themselves."),
     )
     cancellation_reason = models.CharField(_("reason for cancelling"), max_length=300, blank=True)
+    # A walk-in: registered at the site by its lead (who is recorded), not by the person online.
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("registered at the site by"),
+    )
     # Claims that make the promotion and staff-cancellation notices exactly-once (a conditional UPDATE).
     promotion_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
     # When the person was sent the confirmation of their sign-up (a place, or a number in line).
@@ -865,6 +874,7 @@ class WaiverAcceptance(models.Model):
     class Channel(models.TextChoices):
         WEB = "web", _("website")
         API = "api", _("app (API)")
+        WALK_IN = "in", _("at the site, told by its lead")
 
     person = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="waiver_acceptances"

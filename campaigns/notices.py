@@ -8,6 +8,7 @@ The tasks keep their names from tasks.py, so messages queued before an upgrade s
 
 from celery import shared_task
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -306,6 +307,29 @@ def cover_notices_send(*, shift_id: int) -> int:
 @shared_task(name="campaigns.tasks.notify_cover_task", **NOTICE_TASK_OPTIONS)
 def notify_cover_task(shift_id: int) -> int:
     return cover_notices_send(shift_id=shift_id)
+
+
+def walk_in_welcome_send(*, user_id: int) -> bool:
+    """Tells someone registered at a site that they have an account and how to log in (with a code)."""
+    person = get_user_model().objects.filter(pk=user_id, is_active=True).first()
+    if person is None:
+        return False
+    language = person_language(person)
+    base_url = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
+    with translation.override(language):
+        values = {"link": base_url + reverse("volunteers:code_login")}
+        subject = _("Welcome to Hamyar")
+        text = _(
+            "Welcome to Hamyar: you were registered at the site of your shift. See your shifts and hours, "
+            "and sign up for more, by logging in with a code sent to this number: %(link)s"
+        ) % values
+    person_notify(user=person, subject=subject, text=text, language=language)
+    return True
+
+
+@shared_task(name="campaigns.tasks.notify_walk_in_welcome_task", **NOTICE_TASK_OPTIONS)
+def notify_walk_in_welcome_task(user_id: int) -> bool:
+    return walk_in_welcome_send(user_id=user_id)
 
 
 @shared_task(name="campaigns.tasks.send_shift_message_task", **NOTICE_TASK_OPTIONS)

@@ -547,6 +547,48 @@ def signup_create(
     return signup
 
 
+def walk_in_signup(*, shift: Shift, person, actor, waiver_accepted: bool, welcome: bool, now) -> SignUp:
+    """A confirmed, checked-in place for a walk-in (see checkin.services.walk_in_register): while the
+    shift is not over, even after sign-ups closed, if a place is free."""
+    _person_lock(person)
+    shift = _shift_locked(shift.pk)
+    if shift.ends_at <= now:
+        raise SignUpRefused(CampaignErrorCode.SHIFT_OVER, _("This shift is already over."))
+    standing = _person_standing(shift=shift, person=person)
+    if standing["already"]:
+        raise SignUpConflict(
+            CampaignErrorCode.ALREADY_SIGNED_UP,
+            _("%(name)s is already signed up for this shift: check them in on the list.")
+            % {"name": person.display_name},
+        )
+    _check_personal_rules(shift=shift, person=person, is_self=False, standing=standing)
+    if shift.call.waiver_version and not standing["waiver_accepted"]:
+        if not waiver_accepted:
+            raise SignUpRefused(
+                CampaignErrorCode.WAIVER_NOT_ACCEPTED,
+                _("This call has a waiver: let the person read it, and tick that they accepted it."),
+            )
+        _waiver_record(call=shift.call, person=person, channel=WaiverAcceptance.Channel.WALK_IN, now=now)
+    if shift.capacity - shift.taken_places <= 0:
+        raise SignUpRefused(
+            CampaignErrorCode.SHIFT_FULL,
+            _("Every place on this shift is taken; the person can join its waiting list online."),
+        )
+    Shift.objects.filter(pk=shift.pk).update(confirmed_count=F("confirmed_count") + 1)
+    signup = SignUp.objects.create(
+        shift=shift,
+        volunteer=person,
+        status=SignUp.Status.CONFIRMED,
+        created_at=now,
+        checked_in_at=now,
+        registered_by=actor,
+    )
+    _shift_places_changed(shift, now)
+    if welcome:
+        outbox.send_after_commit(notices.notify_walk_in_welcome_task, person.pk)
+    return signup
+
+
 def _signup_place(*, shift: Shift, volunteer) -> SignUp:
     """Under the shift's lock: a place if one is free, else the next number in line; the counter raised and
     the sign-up written. The call and the shift's times are checked again under the lock, as they may have

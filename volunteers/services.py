@@ -624,3 +624,20 @@ def profile_update(*, user: User, changes: Mapping[str, Any]) -> User:
     if skills is not None:
         user.skills.set(skills)
     return user
+
+
+def walk_in_person_get_or_create(
+    *, phone: str, first_name: str, last_name: str, language: str
+) -> tuple[User, bool]:
+    """The person with this mobile number, or a new account for a walk-in registered at a site by its lead:
+    no password (they log in with a code sent to the number); True when it was made now."""
+    mobile = _mobile_or_refuse(phone)
+    found = User.objects.filter(phone=mobile).first()
+    if found is not None:
+        return found, False
+    first_name, last_name = _names_clean(first_name, last_name)
+    user = User(username=_new_username(), phone=mobile, first_name=first_name, last_name=last_name)
+    user.preferred_language = language if language in User.Language.values else User.Language.PERSIAN
+    user.set_unusable_password()
+    user.save()
+    return user, True

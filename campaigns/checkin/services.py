@@ -27,6 +27,7 @@ from django.utils.translation import gettext
 
 from city.permissions import departments_for_staff
 from core.localization import format_date
+from volunteers.services import walk_in_person_get_or_create
 
 from ..models import Shift, SignUp
 from ..permissions import shifts_manageable_by
@@ -424,3 +425,31 @@ def _shift_mark_no_shows(*, shift_id: int, ended_before: datetime.datetime) -> i
     if marked:
         Shift.objects.filter(pk=shift_id).update(confirmed_count=F("confirmed_count") - marked)
     return marked
+
+
+# --- Walk-ins ---------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def walk_in_register(
+    *, shift: Shift, actor, phone: str, first_name: str, last_name: str = "", language: str = "fa",
+    waiver_accepted: bool = False, now: datetime.datetime | None = None,
+) -> SignUp:  # fmt: skip
+    """Someone turned up at the site without signing up: the site lead finds them by mobile number (or
+    makes them an account: they log in later with a code sent to it), gives them a free place and checks
+    them in, in one step. The rules about the person (age, skills, qualifications, no overlapping shift)
+    apply as for signing up; a call's waiver needs the lead to say the person accepted it there. The
+    counters move under the shift's lock as a sign-up's do, and the lead is recorded on the sign-up."""
+    from .. import services as campaign_services  # the sign-up rules; imported here as services imports this
+
+    now = now or timezone.now()
+    if not is_site_lead(user=actor, shift=shift):
+        raise NotSiteLead()
+    if now < checkin_opens_at(shift):
+        raise CheckInRefused.not_open(opens_at_text=format_date(checkin_opens_at(shift), with_time=True))
+    person, created = walk_in_person_get_or_create(
+        phone=phone, first_name=first_name, last_name=last_name, language=language
+    )
+    return campaign_services.walk_in_signup(
+        shift=shift, person=person, actor=actor, waiver_accepted=waiver_accepted, welcome=created, now=now
+    )

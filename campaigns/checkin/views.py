@@ -176,3 +176,26 @@ def signup_check_in(request, signup_id: int):
 @login_required
 def signup_check_out(request, signup_id: int):
     return _roster_action(request, signup_id, checkin.signup_check_out, _("%(name)s is checked out."))
+
+
+@require_POST
+@login_required
+def walk_in(request, shift_id: int):
+    """The site lead registers someone who came without signing up, and checks them in."""
+    shift = _site_lead_shift(request, shift_id)
+    try:
+        signup = checkin.walk_in_register(
+            shift=shift,
+            actor=request.user,
+            phone=request.POST.get("phone", ""),
+            first_name=request.POST.get("first_name", ""),
+            last_name=request.POST.get("last_name", ""),
+            language=request.LANGUAGE_CODE,
+            waiver_accepted=request.POST.get("waiver_accepted") == "1",
+        )
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect("checkin:roster", shift.pk)
+    name = signup.volunteer.get_full_name() or signup.volunteer.get_username()
+    messages.success(request, _("%(name)s has a place and is checked in.") % {"name": name})
+    return redirect(f"{reverse('checkin:roster', args=[shift.pk])}#signup-{signup.pk}")
