@@ -16,13 +16,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from campaigns.models import SignUp
 from city.permissions import departments_for_staff
 from core.errors import DomainError, NotFoundError
 from core.localization import format_number
 
 from . import selectors, services
 from .errors import NotVerificationStaff
-from .forms import DecisionForm
+from .forms import DecisionForm, OnBehalfForm
 from .models import Completion
 
 TABS = {
@@ -202,3 +203,40 @@ def shift_approve_all(request, shift_id: int):
             % {"count": format_number(count)},
         )
     return redirect(_back(request, reverse("verification_admin:queue")))
+
+
+def on_behalf(request, signup_id: int):
+    """Staff enter the hours of someone who worked a shift but could not check in or report."""
+    _staff_only(lambda: selectors.require_verification_staff(user=request.user))
+    signup = (
+        SignUp.objects.select_related("shift__call__service", "volunteer")
+        .filter(pk=signup_id, shift__call__service__department__in=departments_for_staff(user=request.user))
+        .first()
+    )
+    if signup is None:
+        raise Http404
+    form = OnBehalfForm(request.POST or None, shift=signup.shift)
+    if request.method == "POST" and form.is_valid():
+        try:
+            completion = services.completion_report_on_behalf(
+                signup=signup,
+                actor=request.user,
+                started_at=form.cleaned_data["started_at"],
+                ended_at=form.cleaned_data["ended_at"],
+                reason=form.cleaned_data["reason"],
+            )
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(
+                request,
+                _("%(hours)s hours entered for %(name)s; another member of staff verifies them.")
+                % {"hours": format_number(completion.hours), "name": signup.volunteer.display_name},
+            )
+            return redirect("verification_admin:completion", completion.pk)
+    return TemplateResponse(
+        request,
+        "verification/admin/on_behalf.html",
+        {"page_title": _("Enter hours for someone"), "header_icon": "time", "signup": signup, "form": form},
+        status=400 if form.errors else 200,
+    )

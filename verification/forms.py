@@ -1,5 +1,11 @@
+import datetime
+import re
+
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from core.localization import ascii_digits
 
 from .photos import MAX_PHOTO_BYTES, MAX_PHOTOS
 
@@ -61,3 +67,36 @@ class DecisionForm(forms.Form):
     hours = forms.CharField(label=_("Hours"), required=False, max_length=8)
     reason = forms.CharField(label=_("Reason"), required=False, max_length=1000)
     expected_status = forms.CharField(required=False, max_length=10, widget=forms.HiddenInput)
+
+
+class OnBehalfForm(forms.Form):
+    """When the person worked (times on the shift's day, in any digits) and why staff enter it for them."""
+
+    started_at = forms.CharField(label=_("From (hour:minute)"), max_length=5)
+    ended_at = forms.CharField(label=_("To (hour:minute)"), max_length=5)
+    reason = forms.CharField(
+        label=_("Why you enter it for them"),
+        max_length=300,
+        help_text=_("For example: no phone at the site, the check-in failed."),
+    )
+
+    def __init__(self, *args, shift, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.shift = shift
+        for name in ("started_at", "ended_at"):
+            self.fields[name].widget.attrs.update({"dir": "ltr", "inputmode": "numeric", "size": 6})
+
+    def _moment(self, name: str):
+        text = ascii_digits(self.cleaned_data[name].strip()).replace("٫", ":").replace(".", ":")
+        match = re.fullmatch(r"(\d{1,2}):(\d{2})", text)
+        if not match or int(match[1]) > 23 or int(match[2]) > 59:
+            raise forms.ValidationError(_("Write a time as hour:minute, for example 08:30."))
+        day = timezone.localtime(self.shift.starts_at).date()
+        moment = datetime.time(int(match[1]), int(match[2]))
+        return timezone.make_aware(datetime.datetime.combine(day, moment))
+
+    def clean_started_at(self):
+        return self._moment("started_at")
+
+    def clean_ended_at(self):
+        return self._moment("ended_at")

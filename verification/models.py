@@ -45,6 +45,9 @@ class Completion(models.Model):
     # A rejected report may be corrected and sent again, a limited number of times (see services).
     submission_count = models.PositiveSmallIntegerField(_("times sent"), default=1, editable=False)
     resubmitted_at = models.DateTimeField(_("sent again at"), null=True, blank=True, editable=False)
+    # Staff entered the hours for the person (who could not check in or report): why. The report then goes
+    # through verification like any other, by someone else (is_own_work: its reporter may not decide).
+    on_behalf_reason = models.CharField(_("entered for the person because"), max_length=300, blank=True)
 
     class Meta:
         ordering = ["created_at", "pk"]

@@ -14,10 +14,11 @@ from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from campaigns.models import SignUp
+from campaigns.models import Shift, SignUp
 from city.permissions import departments_for_staff
 from core import outbox
 from core.errors import DomainError
@@ -156,6 +157,59 @@ def completion_report(
         raise ReportConflict(
             VerificationErrorCode.ALREADY_REPORTED, _("This shift has already been reported.")
         ) from None
+
+
+def completion_report_on_behalf(
+    *, signup: SignUp, actor, started_at, ended_at, reason: str, now=None
+) -> Completion:
+    """Staff of the call's department enter the hours of someone who worked a shift but could not check in
+    or out (no phone, the app failed): the times are clipped to the shift, recorded as the person's check-in
+    and check-out, and reported for them with the reason; a no-show mark from the missing check-in goes.
+    Another member of staff verifies it: the one who entered it may not (verification's own-work rule)."""
+    now = now or timezone.now()
+    shift = signup.shift
+    department_id = shift.call.service.department_id
+    if not departments_for_staff(user=actor).filter(pk=department_id).exists():
+        raise SignUpNotFound(signup.pk)
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise ReportRefused(
+            VerificationErrorCode.REASON_REQUIRED, _("Say why you are entering these hours for the person.")
+        )
+    start, end = max(started_at, shift.starts_at), min(ended_at, shift.ends_at)
+    if end <= start:
+        raise ReportRefused(
+            VerificationErrorCode.HOURS_ABOVE_LIMIT,
+            _("The times are outside the shift, or end before they start."),
+        )
+    if shift.ends_at > now:
+        raise ReportRefused(
+            VerificationErrorCode.SHIFT_NOT_OVER, _("Enter the hours once the shift has ended.")
+        )
+    if signup.status not in (SignUp.Status.CONFIRMED, SignUp.Status.NO_SHOW):
+        raise ReportRefused(
+            VerificationErrorCode.SIGNUP_NOT_CONFIRMED,
+            _("Only a confirmed place on a shift can be reported as done."),
+        )
+    with transaction.atomic():
+        locked = Shift.objects.select_for_update().get(pk=shift.pk)
+        if SignUp.objects.filter(pk=signup.pk, status=SignUp.Status.NO_SHOW).update(
+            status=SignUp.Status.CONFIRMED
+        ):
+            Shift.objects.filter(pk=locked.pk).update(confirmed_count=F("confirmed_count") + 1)
+        SignUp.objects.filter(pk=signup.pk).update(checked_in_at=start, checked_out_at=end)
+        hours = (Decimal((end - start).total_seconds()) / 3600).quantize(Decimal("0.01"))
+        try:
+            completion = _completion_save(
+                signup_id=signup.pk, reported_by=actor, hours=hours, note="", photos=[], now=now
+            )
+        except IntegrityError:
+            raise ReportConflict(
+                VerificationErrorCode.ALREADY_REPORTED, _("This shift has already been reported.")
+            ) from None
+        Completion.objects.filter(pk=completion.pk).update(on_behalf_reason=reason)
+        completion.on_behalf_reason = reason
+    return completion
 
 
 @transaction.atomic
