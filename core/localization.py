@@ -65,6 +65,14 @@ def format_number(value, language: str | None = None) -> str:
     return text
 
 
+class LocalNumber(int):
+    """A whole number that prints in the digits of the language active when it is printed: for lazy
+    messages (formatted now, rendered later in the reader's language) that also choose a plural by it."""
+
+    def __str__(self) -> str:
+        return format_number(int(self))
+
+
 def format_fixed(value, places: int, language: str | None = None) -> str:
     """A number with exactly `places` decimals, as a study publishes its figures (4.00, 0.940), in the
     reader's digits and decimal sign."""

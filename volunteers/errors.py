@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
 from core.errors import ConflictError, DomainError, NotFoundError, PermissionDeniedError
+from core.localization import LocalNumber
 
 
 class AccountErrorCode(StrEnum):
@@ -77,7 +78,7 @@ class TooManyAttempts(DomainError):
             "Too many failed attempts. Try again in %(minutes)s minute.",
             "Too many failed attempts. Try again in %(minutes)s minutes.",
             "minutes",
-        ) % {"minutes": minutes}
+        ) % {"minutes": LocalNumber(minutes)}
 
 
 class ApiTokenNotFound(NotFoundError):

@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.cache import limits_cache
 from core.errors import DomainError
-from core.localization import ascii_digits
+from core.localization import ascii_digits, format_number
 
 from .errors import (
     ApiTokenNotFound,
@@ -359,7 +359,8 @@ def one_time_code_send(
             text = _("Your Hamyar code: %(code)s. It works for %(minutes)s minutes. Never give it to anyone.")
         text = text % {
             "code": code,
-            "minutes": int(CODE_LIFETIME.total_seconds() // 60),
+            # The code stays in ASCII digits; the minutes are in the reader's.
+            "minutes": format_number(int(CODE_LIFETIME.total_seconds() // 60)),
         }
     try:
         send_sms(phone=mobile, text=str(text))

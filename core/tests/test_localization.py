@@ -69,3 +69,12 @@ def test_bilingual_fields_fall_back_to_persian_when_english_is_missing():
         assert localization.localized(thing, "name") == "Name"
     with translation.override("fa"):
         assert localization.localized(thing, "name") == "نام"
+
+
+def test_a_local_number_prints_in_the_digits_of_the_language_active_when_printed():
+    number = localization.LocalNumber(5)
+    with translation.override("fa"):
+        assert str(number) == "۵"
+    with translation.override("en"):
+        assert str(number) == "5"
+    assert number + 1 == 6
