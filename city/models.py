@@ -166,3 +166,25 @@ class District(models.Model):
     @property
     def name(self) -> str:
         return localized(self, "name")
+
+
+class Holiday(models.Model):
+    """A day the city's offices are closed besides its weekly days off: answers owed to citizens are not
+    due on it (city.working_time). The solar holidays come with Hamyar; the lunar ones move every year and
+    are entered by staff when the government announces them."""
+
+    date = models.DateField(_("date"), unique=True)
+    name_fa = models.CharField(_("name (Persian)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("holiday")
+        verbose_name_plural = _("holidays")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return localized(self, "name")

@@ -6,7 +6,7 @@ from wagtail.admin.panels import FieldPanel, MultiFieldPanel, ObjectList
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from .models import Department, District, Service
+from .models import Department, District, Holiday, Service
 
 
 class DepartmentViewSet(SnippetViewSet):
@@ -73,8 +73,17 @@ class DistrictViewSet(SnippetViewSet):
     list_display = ["number", "name_fa", "name_en"]
 
 
+class HolidayViewSet(SnippetViewSet):
+    """The days off besides the weekly ones: answers owed to citizens are not due on them."""
+
+    model = Holiday
+    icon = "date"
+    menu_label = _("Holidays")
+    list_display = ["date", "name_fa", "name_en"]
+
+
 class CatalogueViewSetGroup(SnippetViewSetGroup):
-    items = (ServiceViewSet, DepartmentViewSet, DistrictViewSet)
+    items = (ServiceViewSet, DepartmentViewSet, DistrictViewSet, HolidayViewSet)
     menu_icon = "list-ul"
     menu_label = _("Catalogue")
     menu_name = "catalogue"

@@ -45,6 +45,7 @@ urlpatterns += i18n_patterns(
     path("leaderboards/", include("achievements.urls")),
     path("checkin/", include("campaigns.checkin.urls")),
     path("delphi/", include("delphi.urls")),
+    path("voice/", include("voice.urls")),
     path("", include("credentials.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,

@@ -19,6 +19,10 @@ JALALI_MONTHS_FA = (
     "فروردین", "اردیبهشت", "خرداد", "تیر", "مرداد", "شهریور",
     "مهر", "آبان", "آذر", "دی", "بهمن", "اسفند",
 )  # fmt: skip
+JALALI_MONTHS_EN = (
+    "Farvardin", "Ordibehesht", "Khordad", "Tir", "Mordad", "Shahrivar",
+    "Mehr", "Aban", "Azar", "Dey", "Bahman", "Esfand",
+)  # fmt: skip
 JALALI_WEEKDAYS_FA = ("شنبه", "یکشنبه", "دوشنبه", "سه‌شنبه", "چهارشنبه", "پنجشنبه", "جمعه")
 
 
@@ -113,6 +117,26 @@ def format_date(
     if with_time and isinstance(value, datetime.datetime):
         text = f"{text}, {value:%H:%M}"
     return text
+
+
+def jalali_month_of(value: datetime.datetime) -> tuple[int, int]:
+    """The (year, month) of the Jalali calendar a moment falls in, in the site's time zone."""
+    if timezone.is_aware(value):
+        value = timezone.localtime(value)
+    jalali = jdatetime.date.fromgregorian(date=value.date())
+    return jalali.year, jalali.month
+
+
+def format_jalali_month(year: int, month: int, language: str | None = None) -> str:
+    """A month of the city's calendar: «آذر ۱۴۰۵»; in English its transliterated name with the Gregorian
+    months it spans ("Azar 1405 (Nov–Dec 2026)"), since English readers see Gregorian dates elsewhere."""
+    if is_persian(language):
+        return persian_digits(f"{JALALI_MONTHS_FA[month - 1]} {year}")
+    first = jdatetime.date(year, month, 1).togregorian()
+    last = (jdatetime.date(year, month, 1) + datetime.timedelta(days=32)).replace(day=1).togregorian()
+    last -= datetime.timedelta(days=1)
+    span = f"{first:%b}–{last:%b %Y}" if first.year == last.year else f"{first:%b %Y}–{last:%b %Y}"
+    return f"{JALALI_MONTHS_EN[month - 1]} {year} ({span})"
 
 
 def url_in_language(request, language_code: str) -> str:

@@ -304,6 +304,7 @@ class OneTimeCode(models.Model):
         SIGNUP = "signup", _("sign up")
         GUARDIAN = "guardian", _("guardian's consent")
         DELETE = "delete", _("delete the account")
+        VOICE = "voice", _("say something to the city")
 
     phone = models.CharField(_("mobile number"), max_length=11)
     purpose = models.CharField(_("purpose"), max_length=10, choices=Purpose.choices)

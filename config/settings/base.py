@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "campaigns",
     "volunteers",
     "verification",
+    "voice",
     "rewards",
     "achievements",
     "credentials",
@@ -191,6 +192,12 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "delphi.tasks.remind_and_close_rounds_task",
         "schedule": 3600.0,
         "options": {"expires": 3000},
+    },
+    # Citizen voice: overdue items escalate to their department's approvers; answered ones close.
+    "run-voice-clock": {
+        "task": "voice.tasks.run_voice_clock_task",
+        "schedule": 300.0,
+        "options": {"expires": 240},
     },
     "prune-outbox": {
         "task": "core.tasks.prune_outbox_task",
