@@ -21,6 +21,8 @@ from delphi.api import public_router as delphi_public_router
 from rewards.api import public_router as rewards_public_router
 from rewards.api import router as rewards_router
 from verification.api import router as verification_router
+from voice.api import public_router as voice_public_router
+from voice.api import router as voice_router
 from volunteers.api import public_router as volunteers_public_router
 from volunteers.api import router as volunteers_router
 from volunteers.eligibility.api import public_router as eligibility_public_router
@@ -167,6 +169,8 @@ api.add_router("/", eligibility_public_router)
 api.add_router("/", eligibility_router)
 api.add_router("/", dashboard_router)
 api.add_router("/", delphi_public_router)
+api.add_router("/", voice_public_router)
+api.add_router("/", voice_router)
 
 
 def _error_response(request: HttpRequest, status: int, code: str, message, details=None):

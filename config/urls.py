@@ -24,6 +24,7 @@ urlpatterns = [
     path("health", health, name="health"),
     path("health/live", alive, name="health-live"),
     path("api/v1/", api.urls),
+    path("open311/v2/", include("voice.open311_urls")),
     path("admin/", include(wagtailadmin_urls)),
     path("django-admin/", admin.site.urls),
     path("documents/", include(wagtaildocs_urls)),

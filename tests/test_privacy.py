@@ -194,8 +194,38 @@ def world():
         created_by=people["ngo_manager"],
         expires_at=timezone.now() + datetime.timedelta(days=7),
     )
+    _voice_items(people, urban)
     problems = _optional_objects(people, past_signups)
     return people, problems
+
+
+def _voice_items(people: dict, department) -> None:
+    """One published item of citizen A's and one private complaint of citizen B's: neither author's contact
+    may show on any public or other person's page."""
+    from voice.models import Category
+    from voice.services import item_publish, item_submit
+
+    subject = Category.objects.filter(department=department).first()
+    shown = item_submit(
+        kind="problem",
+        category=subject,
+        title="Privacy pothole",
+        body="A deep hole",
+        language="fa",
+        author=people["citizen_a"],
+        latitude="32.65",
+        longitude="51.66",
+        public_allowed=True,
+    )
+    item_publish(item_id=shown.pk, by=people["staff"], public_title="", public_body="")
+    item_submit(
+        kind="complaint",
+        category=subject,
+        title="Private",
+        body="A complaint",
+        language="fa",
+        author=people["citizen_b"],
+    )
 
 
 # --- Filling paths -------------------------------------------------------------------------------------

@@ -355,3 +355,20 @@ class Support(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item_id} · {self.user_id}"
+
+
+class Open311Key(models.Model):
+    """An app or city dashboard allowed to create requests through Open311 (`api_key`); only the key's
+    hash is stored. Created with `manage.py open311_key_create`."""
+
+    name = models.CharField(_("name"), max_length=200)
+    key_hash = models.CharField(_("hash of the key"), max_length=64, unique=True, editable=False)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("Open311 key")
+        verbose_name_plural = _("Open311 keys")
+
+    def __str__(self) -> str:
+        return self.name

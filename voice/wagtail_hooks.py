@@ -11,7 +11,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 from city.permissions import departments_for_staff
 
 from . import admin_views
-from .models import AnswerTarget, Category
+from .models import AnswerTarget, Category, Open311Key
 
 admin_urlpatterns = [
     path("", admin_views.inbox, name="inbox"),
@@ -54,8 +54,19 @@ class AnswerTargetViewSet(SnippetViewSet):
     list_display = ["kind", "department", "working_hours"]
 
 
+class Open311KeyViewSet(SnippetViewSet):
+    """Apps allowed to create requests through Open311: created with `manage.py open311_key_create`,
+    switched off here."""
+
+    model = Open311Key
+    icon = "key"
+    menu_label = _("Open311 keys")
+    list_display = ["name", "is_active", "created_at"]
+    add_to_admin_menu = False
+
+
 class VoiceViewSetGroup(SnippetViewSetGroup):
-    items = (CategoryViewSet, AnswerTargetViewSet)
+    items = (CategoryViewSet, AnswerTargetViewSet, Open311KeyViewSet)
     menu_icon = "mail"
     menu_label = _("Citizen voice settings")
     menu_name = "voice-settings"

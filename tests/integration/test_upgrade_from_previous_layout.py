@@ -65,6 +65,11 @@ ADDED_MODELS = {
     ("volunteers", "qualificationkind"),
     ("volunteers", "qualification"),
     ("volunteers", "guardianconsent"),
+    ("city", "holiday"),
+    *(
+        ("voice", model)
+        for model in ("category", "answertarget", "item", "step", "photo", "support", "open311key")
+    ),
     *(
         ("delphi", model)
         for model in (
