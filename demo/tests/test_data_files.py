@@ -18,7 +18,7 @@ from demo.people import DEMO_SKILLS as PEOPLE_SKILLS
 def test_every_data_file_is_json_that_says_what_it_holds():
     files = sorted(DATA_DIR.glob("*.json"))
 
-    expected = ["calls", "delphi", "history", "home", "people", "reports", "rewards"]
+    expected = ["calls", "delphi", "history", "home", "people", "reports", "rewards", "voice"]
     assert [path.stem for path in files] == expected
     for path in files:
         data = json.loads(path.read_text(encoding="utf-8"))

@@ -13,6 +13,7 @@ from demo.home import demo_home_page_load
 from demo.people import DEMO_PASSWORD, demo_people_load
 from demo.reports import load as demo_reports_load
 from demo.rewards import load as demo_rewards_load
+from demo.voice import demo_voice_load
 
 
 @contextmanager
@@ -60,6 +61,7 @@ class Command(BaseCommand):
             reports = demo_reports_load()
             history = demo_history_load()
             delphi_study = demo_delphi_load()
+            voice_items = demo_voice_load()
         self.stdout.write(
             f"Demo open calls: {len(calls.created)} created, {calls.existing} already there"
             + (f" ({calls.shifts_moved} shifts moved to today's dates)." if calls.shifts_moved else ".")
@@ -67,7 +69,8 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Demo rewards: {rewards['rewards_created']} created; reports waiting for verification: "
             f"{reports} created; verified work for the leaderboards: {history} pieces added; a Delphi study "
-            + ("created." if delphi_study else "already there.")
+            + ("created" if delphi_study else "already there")
+            + f"; citizens' items: {voice_items} created."
         )
         self.stdout.write(
             self.style.SUCCESS(
