@@ -9,6 +9,7 @@ from __future__ import annotations
 import secrets
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -16,6 +17,7 @@ from achievements.services import leaderboard_visibility_sync
 from campaigns.models import CalendarFeed, SignUp
 from campaigns.services import signup_cancel
 from core.errors import DomainError
+from voice.models import Item as VoiceItem
 from volunteers.models import (
     ApiToken,
     GuardianConsent,
@@ -98,8 +100,13 @@ def account_erase(*, person) -> None:
         if export.file_name:
             export_storage().delete(export.file_name)
         export.delete()
+    # What they said to the city stays in its departments' records and figures, without who said it; what
+    # was never published is withdrawn from no one, since only its department ever saw it.
+    voice_items = VoiceItem.objects.filter(author=person)
     if person.phone:
+        voice_items = VoiceItem.objects.filter(Q(author=person) | Q(mobile=person.phone))
         OneTimeCode.objects.filter(phone=person.phone).delete()
+    voice_items.update(author=None, mobile="", name="")
     leaderboard_visibility_sync(user_id=person.pk, visibility=User.LeaderboardVisibility.HIDDEN)
     person.skills.clear()
     person.username = f"deleted-{person.pk}-{secrets.token_hex(4)}"

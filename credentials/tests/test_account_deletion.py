@@ -13,6 +13,7 @@ from campaigns.models import SignUp
 from campaigns.services import signup_create
 from campaigns.tests.factories import PersonFactory, add_shift, publish_call
 from credentials import services
+from credentials.erasure import account_erase
 from credentials.models import AccountDeletion
 from rewards.models import LedgerEntry
 from volunteers.models import Organisation, OrganisationMembership, User
@@ -89,3 +90,21 @@ def test_the_only_owner_of_an_ngo_with_members_hands_it_over_first(client):
     assert response.status_code == 400
     assert "سمن سبز" in response.content.decode()
     assert OutboxSmsBackend.last_code("09121112222") is None
+
+
+def test_what_a_deleted_person_said_to_the_city_stays_without_who_said_it():
+    from voice.models import Item
+    from voice.tests.factories import received
+
+    person = PersonFactory(first_name="سارا", phone="09121230001")
+    with_account = received(author=person, title="با حساب")
+    by_number = received(mobile="09121230001", title="با شماره", name="سارا")
+    someone_else = received(mobile="09121239999", title="دیگری")
+
+    account_erase(person=person)
+
+    for item in (with_account, by_number):
+        item.refresh_from_db()
+        assert (item.author, item.mobile, item.name) == (None, "", "")
+    assert Item.objects.get(pk=someone_else.pk).mobile == "09121239999"
+    assert Item.objects.count() == 3  # the departments' records and figures stay whole
