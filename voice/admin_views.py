@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from city.permissions import departments_for_staff
 from core.errors import DomainError
+from core.localization import localize_digits
 
 from . import selectors, services
 from .forms import AnswerForm, MergeForm, OperatorItemForm, PublishForm, TransferForm
@@ -194,7 +195,7 @@ def item_enter(request):
             messages.success(
                 request,
                 _("Entered as %(code)s; the caller is sent the code by SMS. Read it out to them too.")
-                % {"code": item.tracking_code},
+                % {"code": localize_digits(item.tracking_code)},
             )
             return redirect("voice_admin:enter")
     return TemplateResponse(

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.errors import DomainError
-from core.localization import ascii_digits
+from core.localization import ascii_digits, localize_digits
 from volunteers.auth import client_ip
 from volunteers.forms import CodeForm, PhoneForm
 from volunteers.models import OneTimeCode
@@ -99,7 +99,7 @@ def item_new(request):
             messages.success(
                 request,
                 _("Received. Your tracking code is %(code)s; it was also sent to you by SMS.")
-                % {"code": item.tracking_code},
+                % {"code": localize_digits(item.tracking_code)},
             )
             return redirect("voice:mine", item.tracking_code, item.author_key)
     return TemplateResponse(
