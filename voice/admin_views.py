@@ -16,7 +16,15 @@ from core.errors import DomainError
 from core.localization import localize_digits
 
 from . import selectors, services
-from .forms import AnswerForm, MergeForm, OperatorItemForm, PublishForm, TransferForm
+from .forms import (
+    AnswerForm,
+    IdeaCallForm,
+    IdeaCandidateForm,
+    MergeForm,
+    OperatorItemForm,
+    PublishForm,
+    TransferForm,
+)
 from .models import Item
 
 TABS = (
@@ -82,6 +90,17 @@ def _item_page(request, item: Item, *, forms=None, status=200):
                 },
             ),
             "merge_form": forms.get("merge") or MergeForm(),
+            "call_form": forms.get("to_call")
+            or IdeaCallForm(
+                departments=departments,
+                initial={
+                    "service": item.category.service_id or item.service_id,
+                    "district": item.district_id,
+                },
+            ),
+            "candidate_form": forms.get("to_candidate") or IdeaCandidateForm(user=request.user),
+            "becomes_work": item.kind in ("idea", "suggestion")
+            and not (item.became_call_id or item.became_candidate_id),
             "overdue": item.is_awaiting_answer and item.due_at < timezone.now(),
             "decider": item.not_for_id == request.user.pk,
             "departments": departments,
@@ -104,65 +123,81 @@ def item_detail(request, item_id: int):
 
 @require_POST
 def item_act(request, item_id: int, action: str):
-    """One step on the item: answer, transfer, publish, unpublish or merge; a refusal is said on the page."""
+    """One step on the item: answer, transfer, publish, unpublish, merge, or turn an idea into a draft call
+    or a Delphi candidate; a refusal is said on the page."""
     item = _item_for(request, item_id)
-    form_classes = {
-        "answer": AnswerForm,
-        "transfer": TransferForm,
-        "publish": PublishForm,
-        "merge": MergeForm,
-    }
     if action == "unpublish":
         services.item_unpublish(item_id=item.pk, by=request.user)
         messages.success(request, _("The public page is withdrawn."))
         return redirect("voice_admin:item", item.pk)
-    if action not in form_classes:
+    forms = {
+        "answer": lambda: AnswerForm(request.POST),
+        "transfer": lambda: TransferForm(request.POST),
+        "publish": lambda: PublishForm(request.POST, item=item),
+        "merge": lambda: MergeForm(request.POST),
+        "to_call": lambda: IdeaCallForm(request.POST, departments=departments_for_staff(user=request.user)),
+        "to_candidate": lambda: IdeaCandidateForm(request.POST, user=request.user),
+    }
+    if action not in forms:
         raise Http404
-    form = PublishForm(request.POST, item=item) if action == "publish" else form_classes[action](request.POST)
+    form = forms[action]()
     if form.is_valid():
-        data = form.cleaned_data
         try:
-            if action == "answer":
-                services.item_answer(item_id=item.pk, by=request.user, text=data["text"])
-                done = _("Answered; the citizen is told.")
-            elif action == "transfer":
-                services.item_transfer(
-                    item_id=item.pk,
-                    by=request.user,
-                    to_department=data["to_department"],
-                    reason=data["reason"],
-                )
-                messages.success(request, _("Transferred; the citizen is told."))
-                return redirect("voice_admin:inbox")
-            elif action == "publish":
-                services.item_publish(
-                    item_id=item.pk,
-                    by=request.user,
-                    public_title=data["public_title"],
-                    public_body=data["public_body"],
-                    public_photo_ids=[int(pk) for pk in data["photos"]],
-                )
-                done = _("Published.")
-            else:
-                into = (
-                    selectors.staff_inbox(user=request.user, show="all")
-                    .filter(tracking_code=data["into_code"].strip())
-                    .first()
-                )
-                if into is None:
-                    form.add_error("into_code", _("No item of your departments has this tracking code."))
-                    return _item_page(request, item, forms={action: form}, status=400)
-                services.item_merge(item_id=item.pk, into=into, by=request.user)
-                done = _("Merged; its author is told which item to follow.")
+            response = _act(request, item, action, form)
         except DomainError as error:
             form.add_error(None, str(error.message))
         else:
-            messages.success(request, done)
+            if response is not None:
+                return response
             return redirect("voice_admin:item", item.pk)
     item.refresh_from_db()
     return _item_page(
         request, item, forms={action: form}, status=409 if form.errors and action == "answer" else 400
     )
+
+
+def _act(request, item: Item, action: str, form):
+    """Takes the step; a response when it leads elsewhere than back to the item, None otherwise."""
+    data = form.cleaned_data
+    if action == "answer":
+        services.item_answer(item_id=item.pk, by=request.user, text=data["text"])
+        messages.success(request, _("Answered; the citizen is told."))
+    elif action == "transfer":
+        services.item_transfer(
+            item_id=item.pk, by=request.user, to_department=data["to_department"], reason=data["reason"]
+        )
+        messages.success(request, _("Transferred; the citizen is told."))
+        return redirect("voice_admin:inbox")
+    elif action == "publish":
+        services.item_publish(
+            item_id=item.pk,
+            by=request.user,
+            public_title=data["public_title"],
+            public_body=data["public_body"],
+            public_photo_ids=[int(pk) for pk in data["photos"]],
+        )
+        messages.success(request, _("Published."))
+    elif action == "to_call":
+        call = services.idea_to_call(
+            item_id=item.pk, by=request.user, service=data["service"], district=data["district"]
+        )
+        messages.success(request, _("A draft call was made from the idea; finish it and submit it."))
+        return redirect("wagtailadmin_pages:edit", call.pk)
+    elif action == "to_candidate":
+        services.idea_to_candidate(item_id=item.pk, by=request.user, panel=data["panel"])
+        messages.success(request, _("The idea is a candidate of the study now; its panel will rate it."))
+    else:
+        into = (
+            selectors.staff_inbox(user=request.user, show="all")
+            .filter(tracking_code=data["into_code"].strip())
+            .first()
+        )
+        if into is None:
+            form.add_error("into_code", _("No item of your departments has this tracking code."))
+            return _item_page(request, item, forms={action: form}, status=400)
+        services.item_merge(item_id=item.pk, into=into, by=request.user)
+        messages.success(request, _("Merged; its author is told which item to follow."))
+    return None
 
 
 def item_enter(request):

@@ -24,6 +24,7 @@ class VoiceErrorCode(StrEnum):
     NOT_PUBLIC_ALLOWED = "not_public_allowed"
     NOT_PUBLIC = "not_public"
     MERGE_INVALID = "merge_invalid"
+    NOT_WORK = "not_work"
 
 
 class ItemRefused(DomainError):

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from city.models import Department, District
+from city.models import Department, District, Service
 from verification.forms import MultiplePhotoField
 from volunteers.forms import PHONE_WIDGET_ATTRS
 from volunteers.phone import normalize_mobile
@@ -160,3 +160,29 @@ class PublicFilterForm(forms.Form):
             (Item.Status.CLOSED, _("closed")),
         ],
     )
+
+
+class IdeaCallForm(forms.Form):
+    service = forms.ModelChoiceField(label=_("Service"), queryset=Service.objects.filter(is_active=True))
+    district = forms.ModelChoiceField(label=_("District"), queryset=District.objects.all())
+
+    def __init__(self, *args, departments=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if departments is not None:
+            self.fields["service"].queryset = self.fields["service"].queryset.filter(
+                department__in=departments
+            )
+
+
+class IdeaCandidateForm(forms.Form):
+    panel = forms.ModelChoiceField(label=_("Panel of a Delphi study"), queryset=None)
+
+    def __init__(self, *args, user=None, **kwargs):
+        from delphi.models import Panel, Study
+        from delphi.permissions import studies_for_staff
+
+        super().__init__(*args, **kwargs)
+        studies = (
+            studies_for_staff(user=user).exclude(status=Study.Status.CLOSED) if user else Study.objects.none()
+        )
+        self.fields["panel"].queryset = Panel.objects.filter(study__in=studies).select_related("study")

@@ -222,6 +222,23 @@ class Item(models.Model):
         verbose_name=_("merged into"),
     )
     supporters = models.PositiveIntegerField(_("supporters"), default=0)
+    # An idea staff turned into work: a draft open call, or a candidate service of a Delphi study.
+    became_call = models.ForeignKey(
+        "campaigns.OpenCallPage",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("became the call"),
+    )
+    became_candidate = models.ForeignKey(
+        "delphi.Candidate",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("became the candidate service"),
+    )
 
     class Meta:
         ordering = ["-received_at", "-pk"]

@@ -51,6 +51,14 @@ def _citizen_text(step: Step, language: str) -> tuple[str, str] | None:
         return str(_("Your message was answered")), str(
             _("Hamyar: your item %(code)s was answered. Read the answer and rate it: %(link)s") % values
         )
+    if step.action == Step.Action.BECAME_WORK:
+        return str(_("Your idea is becoming work")), str(
+            _(
+                "Hamyar: thank you! Your idea %(code)s became “%(work)s”, which the city is now preparing. "
+                "%(link)s"
+            )
+            % {**values, "work": step.text[:80]}
+        )
     if step.action == Step.Action.MERGED:
         values["other"] = step.text
         return str(_("Your message is followed with another")), str(

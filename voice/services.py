@@ -14,10 +14,14 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from campaigns.models import OpenCallPage
+from campaigns.services import department_section_ensure
 from city.models import Department, District
 from city.permissions import departments_for_staff
 from city.working_time import working_deadline
 from core.outbox import send_after_commit
+from delphi.models import Candidate, Study
+from delphi.permissions import studies_for_staff
 from verification.photos import photo_clean, photos_check_count
 from volunteers.errors import TooManyAttempts
 from volunteers.services import FailureLimit, attempt_reserve
@@ -304,6 +308,72 @@ def item_merge(*, item_id: int, into: Item, by) -> Item:
     return item
 
 
+def _became_work(item: Item, *, by, text: str) -> None:
+    _step(item, Step.Action.BECAME_WORK, actor=by, text=text, notify=True)
+
+
+@transaction.atomic
+def idea_to_call(*, item_id: int, by, service, district) -> OpenCallPage:
+    """Turns a suggestion or an idea into a draft open call in its service's department, for staff to
+    finish and publish through the call's usual workflow; the item links to it and the citizen is told."""
+    item = _locked_for_staff(item_id=item_id, by=by)
+    _check_becomes_work(item)
+    if not departments_for_staff(user=by).filter(pk=service.department_id).exists():
+        raise NotYourDepartment(
+            VoiceErrorCode.NOT_YOUR_DEPARTMENT, _("Choose a service of your own department.")
+        )
+    section = department_section_ensure(department=service.department)
+    call = section.add_child(
+        instance=OpenCallPage(
+            title=item.shown_title,
+            slug=f"idea-{item.tracking_code}",
+            service=service,
+            summary_fa=item.shown_body[:400],
+            district=district,
+            address_fa=item.address or district.name_fa,
+            latitude=item.latitude,
+            longitude=item.longitude,
+            live=False,
+            owner=by,
+        )
+    )
+    call.save_revision(user=by)
+    item.became_call = call
+    item.save(update_fields=["became_call"])
+    _became_work(item, by=by, text=call.title)
+    return call
+
+
+@transaction.atomic
+def idea_to_candidate(*, item_id: int, by, panel) -> Candidate:
+    """Turns an idea into a candidate service of a Delphi study that is being prepared, so its panel rates
+    whether citizens can take it over; the item links to it and the citizen is told."""
+    item = _locked_for_staff(item_id=item_id, by=by)
+    _check_becomes_work(item)
+    study = studies_for_staff(user=by).filter(pk=panel.study_id).first()
+    if study is None or study.status == Study.Status.CLOSED:
+        raise ItemRefused(VoiceErrorCode.NOT_WORK, _("Choose a panel of a study you run that is not closed."))
+    candidate = Candidate.objects.create(
+        study=study,
+        panel=panel,
+        name_fa=item.shown_title[:200],
+        description_fa=item.shown_body,
+        source=Candidate.Source.IDEA,
+        sort_order=study.candidates.count(),
+    )
+    item.became_candidate = candidate
+    item.save(update_fields=["became_candidate"])
+    _became_work(item, by=by, text=candidate.name_fa)
+    return candidate
+
+
+def _check_becomes_work(item: Item) -> None:
+    if item.kind not in (Kind.IDEA, Kind.SUGGESTION):
+        raise ItemRefused(VoiceErrorCode.NOT_WORK, _("Only an idea or a suggestion becomes work."))
+    if item.became_call_id or item.became_candidate_id:
+        raise ItemConflict(VoiceErrorCode.NOT_WORK, _("This idea has become work already."))
+
+
 # --- The author -------------------------------------------------------------------------------------------
 
 
@@ -367,7 +437,7 @@ def item_reopen(*, item: Item, reason: str) -> Item:
 
 
 def item_support(*, item: Item, user) -> bool:
-    """"Me too" on a public problem, once per person; True when it counted."""
+    """ "Me too" on a public problem, once per person; True when it counted."""
     item = Item.objects.get(pk=item.pk)
     if not item.is_public or item.kind != Kind.PROBLEM:
         raise ItemRefused(VoiceErrorCode.NOT_PUBLIC, _("Only a public problem can be supported."))
