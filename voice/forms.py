@@ -50,6 +50,9 @@ class ItemForm(forms.Form):
         required=False,
         initial=True,
     )
+    # What it is about, when it came from a call's page or a decision on the person's report.
+    call = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    verification = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
 
 class OperatorItemForm(ItemForm):

@@ -155,6 +155,8 @@ def item_submit(
 
     department = category.department
     not_for = None
+    if call is not None:
+        department = call.service.department
     if verification is not None:
         department = verification.completion.signup.shift.call.service.department
         not_for = verification.decided_by

@@ -16,8 +16,10 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from campaigns.models import OpenCallPage
 from core.errors import DomainError
 from core.localization import ascii_digits, localize_digits
+from verification.models import Verification
 from volunteers.auth import client_ip
 from volunteers.forms import CodeForm, PhoneForm
 from volunteers.models import OneTimeCode
@@ -25,7 +27,7 @@ from volunteers.services import FailureLimit, attempt_reserve, one_time_code_sen
 
 from . import selectors, services
 from .forms import ItemForm, PublicFilterForm, RateForm, ReopenForm, TrackForm
-from .models import Item, Step
+from .models import Category, Item, Step
 
 # A mobile number proved by a code stays proved in the session for an hour: time to write and send.
 PROVED_SECONDS = 3600
@@ -71,9 +73,12 @@ def voice_home(request):
 def item_new(request):
     """Say something to the city. With no account, the mobile number is proved first by a code (kept for
     an hour in the session), so the text and photos are written once and never lost to a wrong code."""
+    about = _about(request)
+    if about.get("verification_id") and not request.user.is_authenticated:
+        return redirect(f"{reverse('volunteers:login')}?next={request.get_full_path()}")
     if not request.user.is_authenticated and not _proved_mobile(request):
         return _prove_mobile(request)
-    form = ItemForm(request.POST or None, request.FILES or None, initial={"kind": request.GET.get("kind")})
+    form = ItemForm(request.POST or None, request.FILES or None, initial=_initial(request, about))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -91,6 +96,8 @@ def item_new(request):
                 address=data["address"],
                 photos=data["photos"],
                 public_allowed=data["public_allowed"],
+                call=about.get("call"),
+                verification=about.get("verification"),
                 client_ip=client_ip(request),
             )
         except DomainError as error:
@@ -105,9 +112,48 @@ def item_new(request):
     return TemplateResponse(
         request,
         "voice/item_new.html",
-        {"form": form, "proved_mobile": _proved_mobile(request)},
+        {"form": form, "proved_mobile": _proved_mobile(request), **about},
         status=400 if form.is_bound and form.errors else 200,
     )
+
+
+def _about(request) -> dict:
+    """The call or the decision (on the person's own report) an item is about, from the link that led
+    here or the form sent; anything else is ignored."""
+    values = request.POST if request.method == "POST" else request.GET
+    about = {}
+    call_id, verification_id = values.get("call", ""), values.get("verification", "")
+    if call_id.isdigit():
+        about["call"] = OpenCallPage.objects.live().filter(pk=int(call_id)).select_related("service").first()
+    if verification_id.isdigit():
+        about["verification_id"] = int(verification_id)
+        if request.user.is_authenticated:
+            about["verification"] = (
+                Verification.objects.filter(
+                    pk=int(verification_id), completion__signup__volunteer=request.user
+                )
+                .exclude(decision=Verification.Decision.APPROVE)
+                .select_related("completion__signup__shift__call__service")
+                .first()
+            )
+    return {key: value for key, value in about.items() if value is not None}
+
+
+def _initial(request, about: dict) -> dict:
+    initial = {"kind": request.GET.get("kind")}
+    service = None
+    if about.get("call"):
+        initial["call"] = about["call"].pk
+        service = about["call"].service
+    if about.get("verification"):
+        initial["verification"] = about["verification"].pk
+        initial["kind"] = "complaint"
+        service = about["verification"].completion.signup.shift.call.service
+    if service is not None:
+        initial["category"] = (
+            Category.objects.filter(service=service, is_active=True).values_list("pk", flat=True).first()
+        )
+    return initial
 
 
 def _prove_mobile(request):

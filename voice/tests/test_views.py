@@ -236,3 +236,59 @@ def test_kinds_are_offered_on_the_form(client):
     assert page.status_code == 200
     checked = BeautifulSoup(page.content, "html.parser").select_one("input[name=kind][checked]")
     assert checked["value"] == Kind.PROBLEM
+
+
+def test_a_complaint_about_a_decision_starts_from_the_report_and_goes_to_another_approver(client):
+    from verification.services import completion_reject
+    from verification.tests.factories import ended_signup, reported
+
+    signup = ended_signup()
+    decider = staff_of("urban_services")
+    verification = completion_reject(completion=reported(signup), actor=decider, reason="عکس ندارد")
+    client.force_login(signup.volunteer)
+    detail = client.get(reverse("verification:detail", args=[verification.completion_id]))
+    link = BeautifulSoup(detail.content, "html.parser").select_one("a[href*='verification=']")["href"]
+
+    form = client.get(link)
+    assert form.status_code == 200
+    soup = BeautifulSoup(form.content, "html.parser")
+    assert soup.select_one("input[name=kind][value=complaint]").has_attr("checked")
+    assert soup.select_one("input[name=verification]")["value"] == str(verification.pk)
+    category = soup.select_one("select[name=category] option[selected]")["value"]
+    response = client.post(
+        reverse("voice:new"),
+        {
+            "kind": "complaint",
+            "category": category,
+            "title": "تصمیم نادرست",
+            "body": "عکس فرستاده بودم",
+            "verification": verification.pk,
+        },
+    )
+    assert response.status_code == 302
+    item = Item.objects.get()
+    assert (item.verification, item.not_for, item.public_allowed) == (verification, decider, False)
+    # Someone else's decision cannot be named.
+    client.force_login(PersonFactory())
+    assert "verification" not in client.get(link).context_data
+
+
+def test_a_call_page_leads_to_a_message_about_the_call(client):
+    from campaigns.tests.factories import publish_call
+
+    call = publish_call(service_slug="street-traffic-information")
+    page = client.get(call.url)
+    link = BeautifulSoup(page.content, "html.parser").select_one(".call-voice a")["href"]
+    client.force_login(PersonFactory())
+    client.post(
+        link.split("?")[0],
+        {
+            "kind": "suggestion",
+            "category": subject("urban_services").pk,
+            "title": "نوبت عصر",
+            "body": "نوبت عصر هم بگذارید",
+            "call": call.pk,
+        },
+    )
+    item = Item.objects.get()
+    assert item.call_id == call.pk and item.department.slug == "traffic"
