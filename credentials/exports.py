@@ -17,6 +17,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from achievements.models import BadgeAward, LevelAttainment
@@ -24,6 +25,9 @@ from campaigns.models import ShiftMessageDelivery, SignUp
 from core.outbox import send_after_commit
 from rewards.models import LedgerEntry, Voucher
 from verification.models import Completion, CompletionPhoto, Verification
+from voice.models import Item as VoiceItem
+from voice.models import Photo as VoicePhoto
+from voice.models import Step as VoiceStep
 from volunteers.models import OrganisationMembership
 
 from .models import Certificate, DataExport
@@ -109,7 +113,39 @@ def _tables(person) -> dict[str, list[dict]]:
                 "serial", "language", "period_start", "period_end", "issued_at", "revoked_at"
             )
         ),
+        # What they said to the city, with their number if they sent it without logging in, and each step.
+        "citizen_voice": list(
+            _voice_items(person).values(
+                "tracking_code",
+                "kind",
+                "category__name_fa",
+                "department__name_fa",
+                "channel",
+                "title",
+                "body",
+                "latitude",
+                "longitude",
+                "address",
+                "status",
+                "received_at",
+                "rating",
+                "public_allowed",
+                "published_at",
+            )
+        ),
+        "citizen_voice_steps": list(
+            VoiceStep.objects.filter(item__in=_voice_items(person))
+            .order_by("item_id", "at")
+            .values("item__tracking_code", "action", "at", "department__name_fa", "text", "rating")
+        ),
     }
+
+
+def _voice_items(person):
+    mine = Q(author=person)
+    if person.phone:
+        mine |= Q(mobile=person.phone)
+    return VoiceItem.objects.filter(mine)
 
 
 def _plain(value):
@@ -132,6 +168,9 @@ def archive_bytes(person) -> bytes:
                 writer.writeheader()
                 writer.writerows(plain)
             archive.writestr(f"{name}.csv", "\ufeff" + text.getvalue())
+        for photo in VoicePhoto.objects.filter(item__in=_voice_items(person)):
+            with photo.image.open("rb") as image:
+                archive.writestr(f"photos/voice-{photo.item_id}-{photo.pk}.jpg", image.read())
         for photo in CompletionPhoto.objects.filter(completion__signup__volunteer=person):
             with photo.image.open("rb") as image:
                 archive.writestr(

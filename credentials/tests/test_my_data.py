@@ -90,3 +90,20 @@ def test_asking_again_at_once_does_not_build_another_archive():
 
     assert exports.data_export_request(person=person) == exports.data_export_request(person=person)
     assert DataExport.objects.filter(person=person).count() == 1
+
+
+def test_the_archive_holds_what_the_person_said_to_the_city_and_nothing_of_anyone_elses():
+    from voice.tests.factories import limits_cleared, received
+
+    limits_cleared()
+    person = PersonFactory(phone="09121230002")
+    received(author=person, title="با حساب")
+    received(mobile="09121230002", title="بدون حساب")
+    received(mobile="09129999999", title="از دیگری")
+
+    archive = zipfile.ZipFile(io.BytesIO(exports.archive_bytes(person)))
+
+    said = json.loads(archive.read("citizen_voice.json"))
+    assert sorted(row["title"] for row in said) == ["با حساب", "بدون حساب"]
+    steps = json.loads(archive.read("citizen_voice_steps.json"))
+    assert [row["action"] for row in steps] == ["received", "received"]
