@@ -75,6 +75,9 @@ SHOTS = (
     Shot("rewards", "/rewards/", user="citizen"),
     Shot("voucher", "/rewards/vouchers/{voucher}/", user="citizen"),
     Shot("verification-queue", "/admin/verification/", user="staff-urban", admin=True),
+    Shot("voice", "/voice/"),
+    Shot("voice-monitoring", "/voice/monitoring/"),
+    Shot("voice-inbox", "/admin/voice/", user="staff-urban", admin=True),
 )
 
 # A bigger file is re-encoded with a 256-colour palette, which text and flat colours survive well.
