@@ -9,7 +9,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from core.localization import localized
+from core.localization import format_date, localized
 
 
 class Department(models.Model):
@@ -62,6 +62,11 @@ class Department(models.Model):
     def name(self) -> str:
         return localized(self, "name")
 
+    @property
+    def day(self) -> str:
+        """The day as staff read it: Jalali in Persian."""
+        return format_date(self.date)
+
 
 class Service(models.Model):
     """A municipal service that citizens can take over, from the study's catalogue or added by staff.
@@ -104,6 +109,11 @@ class Service(models.Model):
     @property
     def name(self) -> str:
         return localized(self, "name")
+
+    @property
+    def day(self) -> str:
+        """The day as staff read it: Jalali in Persian."""
+        return format_date(self.date)
 
     @property
     def short_name(self) -> str:
@@ -167,6 +177,11 @@ class District(models.Model):
     def name(self) -> str:
         return localized(self, "name")
 
+    @property
+    def day(self) -> str:
+        """The day as staff read it: Jalali in Persian."""
+        return format_date(self.date)
+
 
 class Holiday(models.Model):
     """A day the city's offices are closed besides its weekly days off: answers owed to citizens are not
@@ -188,3 +203,8 @@ class Holiday(models.Model):
     @property
     def name(self) -> str:
         return localized(self, "name")
+
+    @property
+    def day(self) -> str:
+        """The day as staff read it: Jalali in Persian."""
+        return format_date(self.date)

@@ -3,6 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel, ObjectList
+from wagtail.admin.ui.tables import Column
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
@@ -79,7 +80,7 @@ class HolidayViewSet(SnippetViewSet):
     model = Holiday
     icon = "date"
     menu_label = _("Holidays")
-    list_display = ["date", "name_fa", "name_en"]
+    list_display = [Column("day", label=_("day")), "date", "name_fa", "name_en"]
 
 
 class CatalogueViewSetGroup(SnippetViewSetGroup):

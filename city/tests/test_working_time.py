@@ -47,3 +47,14 @@ def test_working_hours_between_two_moments():
 def test_the_week_is_configurable():
     # Only Mondays, 9 to 5: Saturday noon + 10 h → Monday 7 December 17:00 (8 h) then Monday 14th 11:00.
     assert working_deadline(at(5, 12), 10) == at(14, 11)
+
+
+def test_staff_see_the_holidays_with_their_jalali_day(client):
+    from django.contrib.auth import get_user_model
+
+    admin = get_user_model().objects.create_superuser("root", "root@example.org", "a-long-secret-9")
+    client.force_login(admin)
+    response = client.get("/admin/snippets/city/holiday/")
+    assert response.status_code == 200
+    assert "نوروز" in response.content.decode()
+    assert "فروردین" in response.content.decode()
