@@ -139,6 +139,37 @@ def reopen_item(request: HttpRequest, tracking_code: str, payload: ReopenIn):
 
 
 @router.post(
+    "/voice/items/{tracking_code}/photos",
+    response=MyItemOut,
+    summary="Add photos to my item",
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                "multipart/form-data": {
+                    "schema": {
+                        "type": "object",
+                        "properties": {
+                            "photos": {
+                                "type": "array",
+                                "items": {"type": "string", "format": "binary"},
+                                "description": "JPEG, PNG or WebP, at most 5 MB each; four in all.",
+                            }
+                        },
+                    }
+                }
+            },
+        }
+    },
+)
+def add_photos(request: HttpRequest, tracking_code: str):
+    """Within an hour of sending the item, while it awaits an answer; where each photo was taken is removed.
+    400 `too_many_photos`, `photo_too_large`, `photo_invalid`; 409 `photos_too_late`."""
+    photos = request.FILES.getlist("photos") + request.FILES.getlist("photos[]")
+    return services.item_photos_add(item=_mine(request, tracking_code), photos=photos)
+
+
+@router.post(
     "/voice/items/{tracking_code}/support", response=SupportOut, summary="Me too, on a public problem"
 )
 def support_item(request: HttpRequest, tracking_code: str):

@@ -25,6 +25,7 @@ class VoiceErrorCode(StrEnum):
     NOT_PUBLIC = "not_public"
     MERGE_INVALID = "merge_invalid"
     NOT_WORK = "not_work"
+    PHOTOS_TOO_LATE = "photos_too_late"
 
 
 class ItemRefused(DomainError):

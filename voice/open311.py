@@ -21,12 +21,13 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from core.errors import DomainError
-from volunteers.auth import client_ip
 from volunteers.phone import normalize_mobile
+from volunteers.services import FailureLimit, attempt_reserve
 
 from . import selectors, services
 from .models import Category, Item, Kind, Open311Key
 
+REQUESTS_PER_KEY = FailureLimit("open311-key", 2000, datetime.timedelta(days=1))
 MAX_REQUESTS = 1000  # GeoReport's default page: at most this many requests in a list
 DEFAULT_DAYS = 90  # without dates, the requests of the last 90 days
 
@@ -175,6 +176,12 @@ def _create(request):
     key = request.POST.get("api_key", "")
     if not key or not Open311Key.objects.filter(key_hash=key_hash(key), is_active=True).exists():
         return _errors(403, _("A valid api_key is needed to create a request."))
+    # An app sends for many citizens from one address: it is limited per key, and each citizen's number
+    # by item_submit as on the web.
+    try:
+        attempt_reserve(limits=[(REQUESTS_PER_KEY, key_hash(key))])
+    except DomainError as refused:
+        return _errors(429, refused.message)
     category = (
         selectors.subjects()
         .filter(pk=int(code) if (code := request.POST.get("service_code", "")).isdigit() else 0)
@@ -204,7 +211,6 @@ def _create(request):
             latitude=request.POST.get("lat") or None,
             longitude=request.POST.get("long") or None,
             address=(request.POST.get("address_string") or "")[:300],
-            client_ip=client_ip(request),
         )
     except DomainError as error:
         return _errors(error.status_code, error.message)

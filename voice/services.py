@@ -403,6 +403,23 @@ def item_rate(*, item: Item, rating: int, comment: str = "") -> Item:
     return item
 
 
+# An app sends an item, then its photos: they are added within this time of receipt.
+PHOTOS_WINDOW = datetime.timedelta(hours=1)
+
+
+@transaction.atomic
+def item_photos_add(*, item: Item, photos: Sequence) -> Item:
+    """Adds photos (cleaned of their metadata) to the author's item soon after it was sent, at most
+    MAX_PHOTOS in all: how an app sends the photos of an item it created as JSON."""
+    item = _locked(item)
+    if timezone.now() > item.received_at + PHOTOS_WINDOW or not item.is_awaiting_answer:
+        raise ItemConflict(VoiceErrorCode.PHOTOS_TOO_LATE, _("Photos are added within an hour of sending."))
+    photos_check_count(item.photos.count() + len(photos))
+    for cleaned in [photo_clean(photo) for photo in photos]:
+        Photo.objects.create(item=item, image=cleaned)
+    return item
+
+
 def can_reopen(item: Item, *, now: datetime.datetime | None = None) -> bool:
     now = now or timezone.now()
     return (

@@ -170,3 +170,44 @@ def test_open311_lists_published_requests_with_their_answer():
     assert Client().get("/open311/v2/requests.json", {"status": "open"}).json() == []
     with translation.override("en"):
         assert Client().get("/open311/v2/services.json?locale=en").json()[0]["group"]
+
+
+def test_an_app_adds_photos_to_its_item_without_their_location_and_only_soon_after():
+    import datetime
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    from verification.tests.factories import jpeg_with_gps
+
+    client, person = as_person()
+    item = received(author=person)
+    url = f"/api/v1/voice/items/{item.tracking_code}/photos"
+
+    added = client.post(
+        url, {"photos": [SimpleUploadedFile("a.jpg", jpeg_with_gps(), content_type="image/jpeg")]}
+    )
+    assert added.status_code == 200, added.content
+    with Image.open(item.photos.get().image) as stored:
+        assert not stored.getexif()
+    too_many = client.post(
+        url,
+        {
+            "photos": [
+                SimpleUploadedFile(f"{n}.jpg", jpeg_with_gps(), content_type="image/jpeg") for n in range(4)
+            ]
+        },
+    )
+    assert too_many.status_code == 400 and too_many.json()["error"]["code"] == "too_many_photos"
+    not_a_photo = client.post(
+        url, {"photos": [SimpleUploadedFile("x.jpg", b"not an image", content_type="image/jpeg")]}
+    )
+    assert not_a_photo.status_code == 400
+
+    Item.objects.filter(pk=item.pk).update(received_at=item.received_at - datetime.timedelta(hours=2))
+    late = client.post(
+        url, {"photos": [SimpleUploadedFile("b.jpg", jpeg_with_gps(), content_type="image/jpeg")]}
+    )
+    assert late.status_code == 409 and late.json()["error"]["code"] == "photos_too_late"
+    other, _ = as_person()
+    assert other.post(url, {"photos": []}).status_code == 404
