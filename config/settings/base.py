@@ -315,6 +315,11 @@ SMS_API_URL = env.str("SMS_API_URL", default="https://api.kavenegar.com/v1")
 # A confirmed place given up this close to its shift, and not taken from the waiting list, is offered to
 # people who asked to hear of places to cover: this many for each free place.
 COVER_CALL_HOURS = env.int("COVER_CALL_HOURS", default=48)
+# The city's working week for the clock of answers owed to citizens: JSON of Python weekday (Monday 0 …
+# Saturday 5) → [opening, closing]; empty: Saturday to Wednesday 7:30–14:30 and Thursday 7:30–12:30.
+CITY_WORKING_HOURS = env.json("CITY_WORKING_HOURS", default={})
+# How long after an answer its author may reopen the item (once).
+VOICE_REOPEN_DAYS = env.int("VOICE_REOPEN_DAYS", default=7)
 COVER_NOTICES_PER_PLACE = env.int("COVER_NOTICES_PER_PLACE", default=10)
 
 # The municipality that issues certificates of volunteering, in each language.
