@@ -28,7 +28,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from core.localization import format_date
-from volunteers.notifications import person_notify
+from volunteers.notifications import person_language, person_notify
 
 from .models import CalendarFeed, CallClosure, OpenCallPage, Shift, ShiftReminder, SignUp
 
@@ -44,7 +44,7 @@ def site_base_url(base_url: str | None = None) -> str:
     return (base_url or settings.WAGTAILADMIN_BASE_URL).rstrip("/")
 
 
-def call_public_url(call: OpenCallPage, *, base_url: str | None = None) -> str:
+def call_public_url(call: OpenCallPage, *, base_url: str | None = None, language: str | None = None) -> str:
     """The absolute address of the call's public page, for messages and calendars read outside the site.
 
     Built on `site_base_url` rather than on Wagtail's `get_full_url()`, which takes the host from the
@@ -52,7 +52,7 @@ def call_public_url(call: OpenCallPage, *, base_url: str | None = None) -> str:
     """
     base_url = site_base_url(base_url)
     # The default language has no prefix; a worker or calendar request might have another one active.
-    with translation.override(settings.LANGUAGE_CODE):
+    with translation.override(language or settings.LANGUAGE_CODE):
         url_parts = call.get_url_parts()
     if not url_parts or not url_parts[2]:
         return f"{base_url}/"
@@ -115,14 +115,15 @@ def shift_reminders_due(*, now: datetime.datetime | None = None, limit: int = RE
     )
 
 
-def _reminder_message(*, signup: SignUp, kind: str) -> tuple[str, str]:
+def _reminder_message(*, signup: SignUp, kind: str, language: str) -> tuple[str, str]:
+    """The reminder in the person's language: the call's title, address and page in it too."""
     call = signup.shift.call
-    with translation.override(CITY_LANGUAGE):
+    with translation.override(language):
         values = {
-            "call": call.title,
+            "call": call.localized_title,
             "date": format_date(signup.shift.starts_at, with_time=True, with_weekday=True),
-            "address": call.address_fa,
-            "url": call_public_url(call),
+            "address": call.address,
+            "url": call_public_url(call, language=language),
         }
         if kind == ShiftReminder.Kind.DAY_BEFORE:
             subject = _("Reminder: your shift for “%(call)s”") % values
@@ -169,8 +170,9 @@ def _shift_reminder_claim_and_send(*, signup: SignUp, kind: str) -> bool:
             if not list(still_due):
                 transaction.set_rollback(True)
                 return False
-            subject, text = _reminder_message(signup=signup, kind=kind)
-            person_notify(user=signup.volunteer, subject=subject, text=text, language=CITY_LANGUAGE)
+            language = person_language(signup.volunteer)
+            subject, text = _reminder_message(signup=signup, kind=kind, language=language)
+            person_notify(user=signup.volunteer, subject=subject, text=text, language=language)
     except IntegrityError:
         return False  # another run claimed it first
     return True

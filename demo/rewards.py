@@ -33,9 +33,16 @@ def load() -> dict:
             department=department, name_en=values["name_en"], defaults=values
         )
         created += was_created
-    EarningRule.objects.get_or_create(
-        name="Welcome bonus: first verified shift",
-        defaults={"kind": EarningRule.Kind.FIRST_SHIFT, "points": 50, "department": None},
+    # Named in both languages (earlier demos named it in English only: renamed in place).
+    EarningRule.objects.update_or_create(
+        kind=EarningRule.Kind.FIRST_SHIFT,
+        department=None,
+        service=None,
+        defaults={
+            "name": "پاداش خوش‌آمد: نخستین نوبت تأییدشده",
+            "name_en": "Welcome bonus: first verified shift",
+            "points": 50,
+        },
     )
     return {"rewards_created": created, "citizen_points": _citizen_points()}
 

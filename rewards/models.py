@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.localization import localized
+from core.localization import is_persian, localized
 
 
 class PointsAccount(models.Model):
@@ -64,7 +64,8 @@ class EarningRule(models.Model):
     BONUS_KINDS = (Kind.FIRST_SHIFT, Kind.TEAM, Kind.STREAK, Kind.DISTRICT)
     CAP_KINDS = (Kind.CAP_DAY, Kind.CAP_MONTH)
 
-    name = models.CharField(_("name"), max_length=120)
+    name = models.CharField(_("name (Persian)"), max_length=120)
+    name_en = models.CharField(_("name (English)"), max_length=120, blank=True)
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
     department = models.ForeignKey(
         "city.Department",
@@ -115,6 +116,11 @@ class EarningRule(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def label(self) -> str:
+        """The rule's name in the reader's language (Persian when it has no English name)."""
+        return self.name if is_persian() or not self.name_en else self.name_en
 
     @property
     def is_cap(self) -> bool:

@@ -182,7 +182,7 @@ class EarningRuleViewSet(ModelViewSet):
     edit_view_class = ScopedEditView
     edit_handler = ObjectList(
         [
-            FieldPanel("name"),
+            FieldRowPanel([FieldPanel("name"), FieldPanel("name_en")]),
             FieldPanel("kind"),
             FieldRowPanel([FieldPanel("department"), FieldPanel("service")]),
             FieldPanel("points"),

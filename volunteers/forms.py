@@ -162,7 +162,11 @@ class ProfileForm(forms.Form):
     date_of_birth = JalaliDateField(
         label=_("Date of birth"),
         required=False,
-        help_text=_("Year/month/day, in the Persian calendar, e.g. 1370/06/31. Some calls have age limits."),
+        # One text, translated differently: Persian readers are told the Persian calendar only.
+        help_text=_(
+            "Year/month/day in the Persian calendar (1370/06/31) or the Gregorian one (1991-09-22). "
+            "Some calls have age limits."
+        ),
     )
     emergency_contact_name = forms.CharField(label=_("Emergency contact"), max_length=120, required=False)
     emergency_contact_phone = forms.CharField(

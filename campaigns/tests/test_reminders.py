@@ -349,3 +349,19 @@ def test_parallel_runs_send_each_reminder_once(request, settings, mailoutbox, sm
     assert sorted(message["phone"] for message in reminders) == sorted(s.volunteer.phone for s in signups)
     assert len([message for message in mailoutbox if confirmed not in message.subject]) == 5
     assert ShiftReminder.objects.count() == 5
+
+
+def test_each_person_is_reminded_in_their_own_language(mailoutbox):
+    english_reader = PersonFactory(preferred_language="en")
+    persian_reader = PersonFactory(preferred_language="fa")
+    call = publish_call(title="پاک‌سازی پارک", title_en="Park clean-up")
+    confirmed_signup(20 * HOUR, call=call, volunteer=english_reader)
+    confirmed_signup(20 * HOUR, call=call, volunteer=persian_reader)
+
+    with translation.override("fa"):  # the worker runs in the site's language
+        shift_reminders_send()
+
+    bodies = {message.to[0]: message.subject + message.body for message in mailoutbox}
+    english, persian = bodies[english_reader.email], bodies[persian_reader.email]
+    assert "Park clean-up" in english and "پاک‌سازی پارک" not in english
+    assert "پاک‌سازی پارک" in persian and "Park clean-up" not in persian

@@ -122,3 +122,23 @@ def test_a_voucher_shows_its_terms_in_the_readers_language_whichever_language_it
 
     assert reward.terms_fa in persian and reward.terms_en not in persian
     assert reward.terms_en in english
+
+
+def test_a_bonus_on_the_ledger_is_named_in_the_readers_language(client):
+    from campaigns.tests.factories import publish_call
+    from rewards.models import EarningRule
+
+    EarningRule.objects.create(
+        name="پاداش خوش‌آمد", name_en="Welcome bonus", kind=EarningRule.Kind.FIRST_SHIFT, points=50
+    )
+    person = PersonFactory()
+    services.verification_points_credit(
+        verification_id=approval_create(volunteer=person, call=publish_call(points_per_hour=10)).pk
+    )
+    client.force_login(person)
+
+    persian = client.get("/rewards/my/").content.decode()
+    english = client.get("/en/rewards/my/").content.decode()
+
+    assert "پاداش خوش‌آمد" in persian and "Welcome bonus" not in persian
+    assert "Welcome bonus" in english and "پاداش خوش‌آمد" not in english
