@@ -138,10 +138,15 @@ def create_signup(request: HttpRequest, shift_id: int, params: Query[SignUpIn]):
     parameter, so the request still needs no body). 404 `shift_not_found` for a shift of no published call;
     400 `call_closed`, `shift_over`, `signups_closed`, `call_teams_only`, `date_of_birth_missing`,
     `too_young`, `skills_missing`, `qualifications_missing`, `guardian_consent_missing`,
-    `waiver_not_accepted` or `waiver_version_stale`; 409 `already_signed_up` or `overlapping_signup`."""
+    `waiver_not_accepted`, `waiver_version_stale` or `guests_invalid`; 409 `already_signed_up` or
+    `overlapping_signup`."""
     shift = selectors.shift_get_for_signup(shift_id=shift_id)
     signup = services.signup_create(
-        shift=shift, volunteer=request.auth, accept_waiver_version=params.accept_waiver_version, channel="api"
+        shift=shift,
+        volunteer=request.auth,
+        accept_waiver_version=params.accept_waiver_version,
+        channel="api",
+        guest_names=params.guest,
     )
     return Status(201, signup)
 

@@ -27,6 +27,7 @@ class CampaignErrorCode(StrEnum):
     WAIVER_NOT_ACCEPTED = "waiver_not_accepted"
     SHIFT_FULL = "shift_full"
     WAIVER_VERSION_STALE = "waiver_version_stale"
+    GUESTS_INVALID = "guests_invalid"
     WAIVER_NONE = "waiver_none"
     CALL_TEAMS_ONLY = "call_teams_only"
     CALL_INDIVIDUALS_ONLY = "call_individuals_only"

@@ -30,6 +30,9 @@ from .team_forms import TeamReserveForm
 # people signed up for, nor roll back a shift's count of confirmed places.
 
 
+# Guests one person may bring to a shift, at most, whatever a call allows.
+MAX_GUESTS = 9
+
 class CallIndexPage(Page):
     """The public listing of open calls, with filters, search, a map and pages of results."""
 
@@ -127,6 +130,15 @@ class OpenCallPage(Page):
     min_age = models.PositiveSmallIntegerField(
         _("minimum age"), default=0, validators=[MaxValueValidator(99)], help_text=_("0 means any age.")
     )
+    max_guests = models.PositiveSmallIntegerField(
+        _("guests per person"),
+        default=0,
+        validators=[MaxValueValidator(MAX_GUESTS)],
+        help_text=_(
+            "0: everyone signs up for themselves. Otherwise a person may bring up to this many named guests "
+            "(family, friends) without an account; each takes a place."
+        ),
+    )
     required_skills = ParentalManyToManyField(
         "volunteers.Skill", blank=True, related_name="calls", verbose_name=_("required skills")
     )
@@ -186,6 +198,7 @@ class OpenCallPage(Page):
         FieldPanel("open_to_individuals"),
         FieldPanel("open_to_teams"),
         FieldPanel("min_age"),
+        FieldPanel("max_guests"),
         FieldPanel("required_skills", widget=forms.CheckboxSelectMultiple),
         FieldPanel("required_qualifications", widget=forms.CheckboxSelectMultiple),
         FieldPanel("guardian_consent_required"),
@@ -232,6 +245,11 @@ class OpenCallPage(Page):
                 name="open_call_open_to_someone",
             ),
         ]
+
+    @property
+    def guest_numbers(self) -> range:
+        """1 … max_guests, for the form's guest fields."""
+        return range(1, self.max_guests + 1)
 
     @property
     def localized_title(self) -> str:
@@ -590,7 +608,8 @@ class Shift(models.Model):
 
 
 class SignUp(models.Model):
-    """A person's place on a shift: confirmed, or waiting in line for a place to free up."""
+    """A person's place on a shift (with the places of the named guests they bring, on calls that allow
+    guests): confirmed, or waiting in line for places to free up."""
 
     class Status(models.TextChoices):
         CONFIRMED = "confirmed", _("confirmed")
@@ -638,6 +657,10 @@ class SignUp(models.Model):
         help_text=_("Empty when the person cancelled it themselves."),
     )
     cancellation_reason = models.CharField(_("reason for cancelling"), max_length=300, blank=True)
+    # Family or friends without an account who come with the person, each taking a place; the person
+    # answers for them (they earn no points and have no check-in of their own).
+    guests = models.PositiveSmallIntegerField(_("guests"), default=0)
+    guest_names = models.JSONField(_("guests' names"), default=list, blank=True)
     # A walk-in: registered at the site by its lead (who is recorded), not by the person online.
     registered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -678,6 +701,11 @@ class SignUp(models.Model):
                 condition=models.Q(reservation__isnull=True) | ~models.Q(status="waitlisted"),
                 name="team_places_are_never_waitlisted",
             ),
+            models.CheckConstraint(
+                condition=models.Q(guests__lte=MAX_GUESTS)
+                & (models.Q(reservation__isnull=True) | models.Q(guests=0)),
+                name="guests_bounded_and_never_on_team_places",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -694,6 +722,15 @@ class SignUp(models.Model):
     @property
     def can_cancel_online_now(self) -> bool:
         return self.can_cancel_online()
+
+    @property
+    def places(self) -> int:
+        """The places this sign-up takes: the person's and their guests'."""
+        return 1 + self.guests
+
+    @property
+    def guest_names_text(self) -> str:
+        return ("، " if is_persian() else ", ").join(self.guest_names)
 
 
 class TeamReservation(models.Model):

@@ -328,6 +328,13 @@ class SignUpIn(Schema):
         description="The call's `waiver_version` that you have shown the person and they accepted. Needed "
         "when the call has a waiver you have not accepted yet; a stale version is refused.",
     )
+    guest: list[str] = Field(
+        [],
+        max_length=9,
+        description="The name of a guest you bring (repeat the parameter for each), on a call whose "
+        "`max_guests` allows them: each takes a place, and the group gets its places together or waits "
+        "in line together.",
+    )
 
 
 class WaiverAcceptIn(Schema):
@@ -359,6 +366,7 @@ class SignUpOut(Schema):
         description="Staff of the call, or your team's manager, cancelled it rather than you."
     )
     cancellation_reason: str = Field(description="Why staff cancelled it; empty otherwise.")
+    guest_names: list[str] = Field(description="The guests you bring; each takes a place.")
     team: SignUpTeamOut | None = Field(description="The team whose reserved place this is, if any.")
     shift: SignUpShiftOut
     call: SignUpCallOut

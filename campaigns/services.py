@@ -507,9 +507,42 @@ def waiver_accept(*, call: OpenCallPage, person, version: str, channel: str) -> 
     return WaiverAcceptance.objects.get(person=person, call=call, version=version)
 
 
+GUEST_NAME_MAX_LENGTH = 80
+
+
+def _guest_names_clean(*, call, guest_names) -> list[str]:
+    """The guests' names as given (blank ones dropped), within what the call allows."""
+    names = [" ".join(str(name).split()) for name in guest_names or ()]
+    names = [name for name in names if name]
+    if not names:
+        return []
+    if not call.max_guests:
+        raise SignUpRefused(
+            CampaignErrorCode.GUESTS_INVALID, _("This call does not take guests: each person signs up.")
+        )
+    if len(names) > call.max_guests:
+        raise SignUpRefused(
+            CampaignErrorCode.GUESTS_INVALID,
+            _("You may bring at most %(count)s guests to this call.")
+            % {"count": format_number(call.max_guests)},
+        )
+    if any(len(name) > GUEST_NAME_MAX_LENGTH for name in names):
+        raise SignUpRefused(
+            CampaignErrorCode.GUESTS_INVALID,
+            _("A guest's name is at most %(count)s characters.")
+            % {"count": format_number(GUEST_NAME_MAX_LENGTH)},
+        )
+    return names
+
+
 @transaction.atomic
 def signup_create(
-    *, shift: Shift, volunteer, accept_waiver_version: str | None = None, channel: str = "web"
+    *,
+    shift: Shift,
+    volunteer,
+    accept_waiver_version: str | None = None,
+    channel: str = "web",
+    guest_names=(),
 ) -> SignUp:
     """Places the volunteer on the shift, or at the end of its waiting list when it is full.
 
@@ -517,6 +550,9 @@ def signup_create(
     the rules about them checked first; then the shift's row is locked, so concurrent sign-ups are taken
     one at a time: the confirmed count is read and raised under the lock and can never pass the capacity
     (a check constraint backs this). Team places not assigned yet are not free: they count as taken.
+
+    Named guests (on a call that takes them) come as one group: it gets its places together or waits in
+    line together.
     """
     now = timezone.now()
     _check_shift_times(shift, now)
@@ -536,8 +572,15 @@ def signup_create(
         )
     _check_personal_rules(shift=shift, person=volunteer, is_self=True, standing=standing)
     record_waiver = _check_waiver(call=shift.call, standing=standing, accept_version=accept_waiver_version)
+    names = _guest_names_clean(call=shift.call, guest_names=guest_names)
+    if len(names) + 1 > shift.capacity:
+        raise SignUpRefused(
+            CampaignErrorCode.GUESTS_INVALID,
+            _("This shift has %(count)s places in all: come with fewer guests.")
+            % {"count": format_number(shift.capacity)},
+        )
 
-    signup = _signup_place(shift=shift, volunteer=volunteer)
+    signup = _signup_place(shift=shift, volunteer=volunteer, guest_names=names)
     if record_waiver:
         _waiver_record(call=shift.call, person=volunteer, channel=channel, now=signup.created_at)
     if signup.status == SignUp.Status.CONFIRMED:
@@ -589,7 +632,7 @@ def walk_in_signup(*, shift: Shift, person, actor, waiver_accepted: bool, welcom
     return signup
 
 
-def _signup_place(*, shift: Shift, volunteer) -> SignUp:
+def _signup_place(*, shift: Shift, volunteer, guest_names: list[str] = ()) -> SignUp:
     """Under the shift's lock: a place if one is free, else the next number in line; the counter raised and
     the sign-up written. The call and the shift's times are checked again under the lock, as they may have
     changed since `shift` was read.
@@ -598,24 +641,26 @@ def _signup_place(*, shift: Shift, volunteer) -> SignUp:
     that statement and the commit only, rather than for a round trip per step.
     """
     if connection.vendor == "postgresql":
-        signup = _signup_place_in_one_statement(shift=shift, volunteer=volunteer)
+        signup = _signup_place_in_one_statement(shift=shift, volunteer=volunteer, guest_names=guest_names)
         if signup is not None:
             return signup
         # Refused: the step-by-step way takes the lock again and says why.
-    return _signup_place_step_by_step(shift=shift, volunteer=volunteer)
+    return _signup_place_step_by_step(shift=shift, volunteer=volunteer, guest_names=guest_names)
 
 
-def _signup_place_step_by_step(*, shift: Shift, volunteer) -> SignUp:
+def _signup_place_step_by_step(*, shift: Shift, volunteer, guest_names: list[str] = ()) -> SignUp:
     counts = _shift_locked_for_signup(shift.pk, now=timezone.now())
     if not counts["call_live"] or counts["call_closed"]:
         raise SignUpRefused(CampaignErrorCode.CALL_CLOSED, _("This call is closed to new sign-ups."))
     _check_signup_window(is_over=counts["is_over"], is_past_deadline=counts["is_past_deadline"])
     # Arrival is when the lock is granted: `created_at` then follows the order places are given in.
     now = timezone.now()
-    if counts["confirmed_count"] + counts["team_unassigned_count"] < counts["capacity"]:
-        Shift.objects.filter(pk=shift.pk).update(confirmed_count=F("confirmed_count") + 1)
+    group = {"guests": len(guest_names), "guest_names": list(guest_names)}
+    places = 1 + len(guest_names)
+    if counts["confirmed_count"] + counts["team_unassigned_count"] + places <= counts["capacity"]:
+        Shift.objects.filter(pk=shift.pk).update(confirmed_count=F("confirmed_count") + places)
         return SignUp.objects.create(
-            shift=shift, volunteer=volunteer, status=SignUp.Status.CONFIRMED, created_at=now
+            shift=shift, volunteer=volunteer, status=SignUp.Status.CONFIRMED, created_at=now, **group
         )
     position = counts["waitlist_last_position"] + 1
     Shift.objects.filter(pk=shift.pk).update(waitlist_last_position=position)
@@ -625,6 +670,7 @@ def _signup_place_step_by_step(*, shift: Shift, volunteer) -> SignUp:
         status=SignUp.Status.WAITLISTED,
         waitlist_position=position,
         created_at=now,
+        **group,
     )
 
 
@@ -634,7 +680,9 @@ def _signup_place_step_by_step(*, shift: Shift, volunteer) -> SignUp:
 # sign-ups. The sign-up's other columns are filled as Django would (see _signup_insert_values).
 _SIGNUP_PLACE_SQL = """
     WITH locked AS (
-        SELECT shift.id, shift.confirmed_count + shift.team_unassigned_count < shift.capacity AS gets_place
+        SELECT shift.id,
+               shift.confirmed_count + shift.team_unassigned_count + %(places)s <= shift.capacity
+               AS gets_place
         FROM campaigns_shift shift
         WHERE shift.id = %(shift)s
           AND shift.ends_at > %(now)s AND COALESCE(shift.signups_close_at, shift.starts_at) > %(now)s
@@ -643,7 +691,7 @@ _SIGNUP_PLACE_SQL = """
         FOR UPDATE OF shift
     ), counted AS (
         UPDATE campaigns_shift shift SET
-            confirmed_count = shift.confirmed_count + CASE WHEN locked.gets_place THEN 1 ELSE 0 END,
+            confirmed_count = shift.confirmed_count + CASE WHEN locked.gets_place THEN %(places)s ELSE 0 END,
             waitlist_last_position =
                 shift.waitlist_last_position + CASE WHEN locked.gets_place THEN 0 ELSE 1 END
         FROM locked WHERE shift.id = locked.id
@@ -658,12 +706,14 @@ _SIGNUP_PLACE_SQL = """
 _SIGNUP_DECIDED_IN_SQL = ("id", "status", "waitlist_position", "created_at")
 
 
-def _signup_place_in_one_statement(*, shift: Shift, volunteer) -> SignUp | None:
+def _signup_place_in_one_statement(*, shift: Shift, volunteer, guest_names: list[str] = ()) -> SignUp | None:
     """_signup_place's single statement; None when it placed nobody (the step-by-step way says why)."""
     fields = [field for field in SignUp._meta.concrete_fields if field.attname not in _SIGNUP_DECIDED_IN_SQL]
     # created_at comes from clock_timestamp(): arrival is when the lock is granted, so `created_at`
     # follows the order places are given in.
-    template = SignUp(shift=shift, volunteer=volunteer)
+    template = SignUp(
+        shift=shift, volunteer=volunteer, guests=len(guest_names), guest_names=list(guest_names)
+    )
     params = {f"v{index}": _signup_insert_value(field, template) for index, field in enumerate(fields)}
     sql = _SIGNUP_PLACE_SQL.format(
         columns=", ".join(connection.ops.quote_name(field.column) for field in fields),
@@ -671,6 +721,7 @@ def _signup_place_in_one_statement(*, shift: Shift, volunteer) -> SignUp | None:
     )
     params.update(
         shift=shift.pk,
+        places=1 + len(guest_names),
         now=timezone.now(),
         confirmed=SignUp.Status.CONFIRMED.value,
         waitlisted=SignUp.Status.WAITLISTED.value,
@@ -723,6 +774,10 @@ def _shift_locked_for_signup(shift_id: int, *, now) -> dict:
         return dict(zip(_SHIFT_LOCK_FOR_SIGNUP_COLUMNS, cursor.fetchone(), strict=True))
 
 
+# How far down the line a promotion looks for people who fit the free places.
+WAITLIST_LOOKAHEAD = 500
+
+
 def _waitlist_promote(*, shift_id: int, now) -> list[int]:
     """Gives the shift's free places to the first in line, in order, and has each of them told.
 
@@ -733,18 +788,26 @@ def _waitlist_promote(*, shift_id: int, now) -> list[int]:
     free = shift.capacity - shift.taken_places
     if free <= 0 or shift.ends_at <= now:
         return []
-    first_in_line = list(
+    # In order of the line; a group bigger than what is free keeps its number and lets the next ones in,
+    # so no place stays empty while someone it would fit waits.
+    first_in_line, places = [], 0
+    for signup_id, guests in (
         SignUp.objects.select_for_update()
         .filter(shift_id=shift_id, status=SignUp.Status.WAITLISTED)
         .order_by("waitlist_position")
-        .values_list("pk", flat=True)[:free]
-    )
+        .values_list("pk", "guests")[:WAITLIST_LOOKAHEAD]
+    ):
+        if places + 1 + guests <= free:
+            first_in_line.append(signup_id)
+            places += 1 + guests
+        if places == free:
+            break
     if not first_in_line:
         return []
     SignUp.objects.filter(pk__in=first_in_line).update(
         status=SignUp.Status.CONFIRMED, waitlist_position=None, promoted_at=now
     )
-    Shift.objects.filter(pk=shift_id).update(confirmed_count=F("confirmed_count") + len(first_in_line))
+    Shift.objects.filter(pk=shift_id).update(confirmed_count=F("confirmed_count") + places)
     for signup_id in first_in_line:
         outbox.send_after_commit(notices.notify_signup_promoted_task, signup_id)
     return first_in_line
@@ -768,7 +831,7 @@ def _confirmed_place_given_up(*, shift: Shift, signup: SignUp, now) -> None:
             confirmed_count=F("confirmed_count") - 1, team_reserved_count=F("team_reserved_count") - 1
         )
     else:
-        Shift.objects.filter(pk=shift.pk).update(confirmed_count=F("confirmed_count") - 1)
+        Shift.objects.filter(pk=shift.pk).update(confirmed_count=F("confirmed_count") - signup.places)
     _waitlist_promote(shift_id=shift.pk, now=now)
     _shift_places_changed(shift, now)
     _cover_call(shift_id=shift.pk, now=now)

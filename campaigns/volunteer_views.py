@@ -136,17 +136,25 @@ def signup_create(request, shift_id: int):
     shift = None
     try:
         shift = selectors.shift_get_for_signup(shift_id=shift_id)
-        signup = services.signup_create(shift=shift, volunteer=request.user)
+        signup = services.signup_create(shift=shift, volunteer=request.user, guest_names=_guests(request))
     except DomainError as error:
         call_url = shift.call.get_url(request) if shift is not None else None
         back = _next_url(request, fallback=call_url or reverse("volunteer:my_shifts"))
         if error.code in ASKED_ON_THE_WAY:
-            # Not a refusal: the call needs something the profile lacks, so ask for it.
+            # Not a refusal: the call needs something the profile lacks, so ask for it (the guests named
+            # go along, so nothing typed is lost).
             requirements = reverse("volunteer:signup_requirements", args=[shift_id])
-            return redirect(f"{requirements}?{urlencode({'next': back})}")
+            query = urlencode({"next": back, "guest": _guests(request)}, doseq=True)
+            return redirect(f"{requirements}?{query}")
         messages.error(request, error.message)
         return redirect(back)
     return _signed_up(request, signup)
+
+
+def _guests(request) -> list[str]:
+    """The names of the guests the person brings, from the sign-up form (or passed along in the address)."""
+    names = request.POST.getlist("guest") or request.GET.getlist("guest")
+    return [name for name in names if name.strip()][:20]
 
 
 # What a call needs that a profile may lack; asked for on the sign-up path rather than refused.
@@ -212,13 +220,15 @@ def signup_requirements(request, shift_id: int):
                 shift=shift,
                 volunteer=request.user,
                 accept_waiver_version=form.cleaned_data.get("waiver_version"),
+                guest_names=_guests(request),
             )
         except ProfileInvalid as invalid:
             form.add_error(invalid.field if invalid.field in form.fields else None, invalid.message)
         except DomainError as error:
             if error.code in ASKED_ON_THE_WAY:
                 messages.info(request, error.message)
-                return redirect(f"{request.path}?{urlencode({'next': back})}")
+                query = urlencode({"next": back, "guest": _guests(request)}, doseq=True)
+                return redirect(f"{request.path}?{query}")
             messages.error(request, error.message)
             return redirect(back)
         else:
@@ -233,6 +243,7 @@ def signup_requirements(request, shift_id: int):
             "call": call,
             "missing": missing,
             "next_url": back,
+            "guest_names": _guests(request),
             "qualifications_missing": [
                 {
                     "kind": kind,

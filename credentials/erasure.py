@@ -87,6 +87,8 @@ def account_erase(*, person) -> None:
         volunteer=person, status__in=SignUp.ACTIVE_STATUSES, shift__starts_at__gt=now
     ):
         signup_cancel(signup=signup, even_late=True)
+    # The names of the guests they brought are other people's data, kept only for the shifts.
+    SignUp.objects.filter(volunteer=person).exclude(guest_names=[]).update(guest_names=[])
     OrganisationMembership.objects.filter(user=person).delete()
     person.teams.clear()
     ApiToken.objects.filter(user=person).delete()

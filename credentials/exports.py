@@ -69,6 +69,8 @@ def _tables(person) -> dict[str, list[dict]]:
                 "cancelled_at",
                 "checked_in_at",
                 "checked_out_at",
+                "guests",
+                "guest_names",
             )  # fmt: skip
         ),
         "reports": list(

@@ -83,6 +83,7 @@ class DemoCall:
     text_en: str
     shifts: tuple[DemoShift, ...]
     min_age: int = 0
+    max_guests: int = 0
     open_to_individuals: bool = True
     open_to_teams: bool = True
     points_per_hour: int = 10
@@ -225,6 +226,7 @@ def _call_page(plan: DemoCall, service: Service, district: District) -> OpenCall
         latitude=Decimal(plan.latitude),
         longitude=Decimal(plan.longitude),
         min_age=plan.min_age,
+        max_guests=plan.max_guests,
         open_to_individuals=plan.open_to_individuals,
         open_to_teams=plan.open_to_teams,
         points_per_hour=plan.points_per_hour,

@@ -196,7 +196,7 @@ def completion_report_on_behalf(
         if SignUp.objects.filter(pk=signup.pk, status=SignUp.Status.NO_SHOW).update(
             status=SignUp.Status.CONFIRMED
         ):
-            Shift.objects.filter(pk=locked.pk).update(confirmed_count=F("confirmed_count") + 1)
+            Shift.objects.filter(pk=locked.pk).update(confirmed_count=F("confirmed_count") + signup.places)
         SignUp.objects.filter(pk=signup.pk).update(checked_in_at=start, checked_out_at=end)
         hours = (Decimal((end - start).total_seconds()) / 3600).quantize(Decimal("0.01"))
         try:

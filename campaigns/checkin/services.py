@@ -419,11 +419,14 @@ def _shift_mark_no_shows(*, shift_id: int, ended_before: datetime.datetime) -> i
     shift = Shift.objects.select_for_update().filter(pk=shift_id, ends_at__lte=ended_before).first()
     if shift is None:
         return 0
-    marked = SignUp.objects.filter(
+    absent = SignUp.objects.filter(
         shift_id=shift_id, status=SignUp.Status.CONFIRMED, checked_in_at__isnull=True
-    ).update(status=SignUp.Status.NO_SHOW)
+    )
+    # The places they held, their guests' among them (read under the shift's lock, as the update is).
+    places = sum(1 + guests for guests in absent.values_list("guests", flat=True))
+    marked = absent.update(status=SignUp.Status.NO_SHOW)
     if marked:
-        Shift.objects.filter(pk=shift_id).update(confirmed_count=F("confirmed_count") - marked)
+        Shift.objects.filter(pk=shift_id).update(confirmed_count=F("confirmed_count") - places)
     return marked
 
 

@@ -62,7 +62,16 @@ def signup_status_for(context, shift, is_accepting_signups=None):
             now=timezone.now(),
         ),
         "next_url": request.get_full_path() if request else shift.call.url,
+        "call": _call_of(context, shift),
     }
+
+
+def _call_of(context, shift):
+    """The shift's call: the page being shown when it is that call (no query per shift), else read."""
+    page = context.get("page")
+    if getattr(page, "pk", None) == shift.call_id and hasattr(page, "max_guests"):
+        return page
+    return shift.call
 
 
 @register.filter

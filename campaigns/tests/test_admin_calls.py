@@ -48,6 +48,7 @@ def call_form(service_slug: str, slug: str, **extra) -> dict:
             "open_to_individuals": "on",
             "open_to_teams": "on",
             "min_age": "12",
+            "max_guests": "0",
             "points_per_hour": "15",
             "contact_name": "",
             "contact_phone": "",

@@ -274,6 +274,7 @@ def test_my_sign_ups_are_only_mine_upcoming_first_then_past_most_recent_first(vo
         "cancelled_at",
         "cancelled_by_organisers",
         "cancellation_reason",
+        "guest_names",
         "team",
         "shift",
         "call",

@@ -108,3 +108,15 @@ def test_what_a_deleted_person_said_to_the_city_stays_without_who_said_it():
         assert (item.author, item.mobile, item.name) == (None, "", "")
     assert Item.objects.get(pk=someone_else.pk).mobile == "09121239999"
     assert Item.objects.count() == 3  # the departments' records and figures stay whole
+
+
+def test_the_names_of_guests_a_deleted_person_brought_are_erased():
+    from campaigns.tests.factories import add_shift, publish_call
+
+    person = PersonFactory()
+    shift = add_shift(publish_call(max_guests=2), starts_in=datetime.timedelta(days=-2))
+    SignUp.objects.create(shift=shift, volunteer=person, status="confirmed", guests=1, guest_names=["مریم"])
+
+    account_erase(person=person)
+
+    assert SignUp.objects.get(volunteer=person).guest_names == []
