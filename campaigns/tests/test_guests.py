@@ -134,3 +134,19 @@ def test_guests_are_named_on_the_call_page_form_and_on_the_roster(client):
     client.force_login(staff)
     roster = client.get(f"/admin/campaigns_shift/roster/{shift.pk}/")
     assert roster.status_code == 200 and "مریم" in roster.content.decode()
+
+
+def test_an_app_signs_up_with_guests_and_a_refusal_is_a_clear_400(client):
+    from volunteers.services import api_token_create
+
+    shift = shift_with(capacity=5, max_guests=2)
+    person = PersonFactory()
+    headers = {"authorization": f"Bearer {api_token_create(user=person)[1]}", "accept-language": "en"}
+
+    refused = client.post(f"/api/v1/shifts/{shift.pk}/signups?guest=A&guest=B&guest=C", headers=headers)
+    assert refused.status_code == 400 and refused.json()["error"]["code"] == "guests_invalid"
+    assert "at most 2 guests" in refused.json()["error"]["message"]
+    created = client.post(f"/api/v1/shifts/{shift.pk}/signups?guest=Maryam&guest=Ali", headers=headers)
+    assert created.status_code == 201, created.content
+    assert created.json()["guest_names"] == ["Maryam", "Ali"]
+    assert places_taken(shift) == 3
