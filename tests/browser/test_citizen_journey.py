@@ -63,6 +63,7 @@ def city(settings, tmp_path):
         service_slug=LIBRARY_SERVICE,
         points_per_hour=10,
         min_age=16,  # so signing up asks for the date of birth on the way
+        max_guests=2,  # and a friend may come along
     )
     shift = add_shift(library, starts_in=datetime.timedelta(days=3), hours=2, capacity=6)
     cleanup = publish_call(
@@ -147,8 +148,12 @@ def test_a_citizen_volunteers_earns_points_and_redeems_a_voucher(
     expect(page.get_by_role("heading", level=1)).to_have_text(title)
     expect_reads_in(page, language)
 
-    # Back on the call, logged in: the call is for people aged 16 or more, so "Sign up" first asks for the
-    # date of birth (typed in the reader's calendar), then takes the place in the same step.
+    # Back on the call, logged in, with a friend to bring: the call is for people aged 16 or more, so
+    # "Sign up" first asks for the date of birth (typed in the reader's calendar), then takes both places
+    # in the same step, the friend named on the way kept.
+    guest = "Maryam" if language == "en" else "مریم"
+    row.locator(".shift-signup__guests summary").click()
+    row.locator("input[name=guest]").first.fill(guest)
     row.locator("button.shift-signup__button").click()
     page.wait_for_url(lambda url: "/sign-up/requirements/" in url)
     expect_reads_in(page, language)
@@ -158,7 +163,7 @@ def test_a_citizen_volunteers_earns_points_and_redeems_a_voucher(
     expect(page.get_by_role("heading", level=1)).to_have_text(title)
     expect(row.locator(".shift-signup--confirmed")).to_be_visible()
     signup = SignUp.objects.get(shift=shift, volunteer__phone=MOBILE)
-    assert signup.status == SignUp.Status.CONFIRMED
+    assert signup.status == SignUp.Status.CONFIRMED and signup.guest_names == [guest]
     # The confirmation follows by SMS within seconds (the outbox relay's round), in the reader's language.
     relay_due()
     confirmation = [sms["text"] for sms in OutboxSmsBackend.outbox if sms["phone"] == MOBILE][-1]
@@ -168,6 +173,7 @@ def test_a_citizen_volunteers_earns_points_and_redeems_a_voucher(
     page.locator(f"header a[href$='{'/en' if language == 'en' else ''}/my/shifts/']").click()
     card = page.locator(".signup-card", has=page.get_by_role("link", name=title))
     expect(card).to_contain_text(shift_day)
+    expect(card).to_contain_text(guest)
     expect(card.locator(f"a[href='/calendar/shifts/{shift.pk}.ics']")).to_be_visible()
     expect(page.locator(".my-shifts__feed-url")).to_have_value(re.compile(r"/calendar/[\w-]{32,}\.ics$"))
     expect_reads_in(page, language)
