@@ -1,12 +1,16 @@
 import csv
 
 from django.contrib import messages
+from django.contrib.staticfiles import finders
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import DomainError
+from core.localization import format_date
 
 from . import selectors, services
 from .forms import QuestionnaireForm
@@ -53,20 +57,39 @@ def study_detail(request, study_id: int):
     """A study as anyone may read it: the funnel, who was on the panels (by role, never by name), each
     round's figures per panel and candidate, and which candidates became services."""
     study = get_object_or_404(selectors.public_studies(), pk=study_id)
+    return TemplateResponse(request, "delphi/study_detail.html", _report_context(study))
+
+
+def _report_context(study) -> dict:
     facts = study.published_facts
-    return TemplateResponse(
-        request,
-        "delphi/study_detail.html",
+    return {
+        "study": study,
+        "funnel": selectors.study_funnel(study),
+        "reviewed": _counted(facts.get("reviewed_by_department", [])),
+        "composition": _counted(facts.get("panel_composition", [])),
+        "notes": [selectors.localized_text(item) for item in facts.get("notes", [])],
+        "source": selectors.study_source(study),
+        "panels": selectors.study_report(study),
+    }
+
+
+def study_pdf(request, study_id: int):
+    """The study's report as a PDF in the reader's language: what its page shows, laid out for print."""
+    from weasyprint import HTML  # loaded only when a PDF is made: it is large
+
+    study = get_object_or_404(selectors.public_studies(), pk=study_id)
+    html = render_to_string(
+        "delphi/study_report_pdf.html",
         {
-            "study": study,
-            "funnel": selectors.study_funnel(study),
-            "reviewed": _counted(facts.get("reviewed_by_department", [])),
-            "composition": _counted(facts.get("panel_composition", [])),
-            "notes": [selectors.localized_text(item) for item in facts.get("notes", [])],
-            "source": selectors.study_source(study),
-            "panels": selectors.study_report(study),
+            **_report_context(study),
+            "made_on": format_date(timezone.now()),
+            "font_url": "file://" + finders.find("fonts/Vazirmatn-wght.woff2"),
         },
+        request=request,
     )
+    response = HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="delphi-study-{study.pk}.pdf"'
+    return response
 
 
 def study_csv(request, study_id: int):

@@ -130,3 +130,20 @@ def test_every_figure_downloads_as_csv_with_the_published_decimals(client, study
     assert traffic == ["0.771", "0.932", "0.940"]
     painting = [r for r in candidates if r["candidate"].startswith("Painting") and r["round"] == "2"]
     assert (painting[0]["mean"], painting[0]["sd"], painting[0]["published"]) == ("4.00", "1.00", "True")
+
+
+@pytest.mark.parametrize(
+    ("prefix", "w_round_1", "title_word"), [("", "۰٫۷۷۱", "دلفی"), ("/en", "0.771", "Delphi")]
+)
+def test_the_report_downloads_as_a_pdf_in_the_readers_language(client, study, prefix, w_round_1, title_word):
+    import pypdfium2
+
+    response = client.get(f"{prefix}/delphi/studies/{study.pk}/report.pdf")
+
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    document = pypdfium2.PdfDocument(response.content)
+    text = "".join(document[index].get_textpage().get_text_range() for index in range(len(document)))
+    assert len(document) >= 2
+    assert w_round_1 in text
+    page = client.get(f"{prefix}/delphi/studies/{study.pk}/").content.decode()
+    assert f"/delphi/studies/{study.pk}/report.pdf" in page
