@@ -59,3 +59,16 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     cluster = config.stash.get(postgres_cluster_key, None)
     if cluster is not None:
         cluster.stop()
+
+
+def require_postgresql(request, needs: str) -> None:
+    """For a test that needs PostgreSQL (its row locks, its unique index waits): skips it on a developer's
+    machine without PostgreSQL, fails it on CI. `needs` says what for, e.g. "Parallel answers need row
+    locks."."""
+    from django.db import connection
+
+    from tests.servers import skip_or_fail
+
+    if connection.vendor != "postgresql":
+        reason = request.config.stash.get(postgres_missing_reason_key, None)
+        skip_or_fail(f"{needs} {reason or 'DATABASE_URL is not PostgreSQL'}")

@@ -3,25 +3,19 @@ the shift never holds more people than places, and its counter is exactly the pl
 (guests included), also after cancellations hand places down the line at the same moment."""
 
 import pytest
-from django.db import connection
 
 from campaigns.models import Shift, SignUp
 from campaigns.services import signup_cancel, signup_create
 from campaigns.tests.factories import PersonFactory, add_shift, publish_call
 from campaigns.tests.test_signup_concurrency import run_together
-from tests.pytest_servers import postgres_missing_reason_key
-from tests.servers import skip_or_fail
+from tests.pytest_servers import require_postgresql
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 @pytest.fixture(autouse=True)
 def on_postgresql(request):
-    if connection.vendor != "postgresql":
-        reason = (
-            request.config.stash.get(postgres_missing_reason_key, None) or "DATABASE_URL is not PostgreSQL"
-        )
-        skip_or_fail(f"Parallel sign-ups need PostgreSQL's row locks. {reason}")
+    require_postgresql(request, "Parallel sign-ups need PostgreSQL's row locks.")
 
 
 def places_of_confirmed(shift: Shift) -> int:

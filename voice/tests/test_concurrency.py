@@ -7,13 +7,11 @@ campaigns/tests/test_signup_concurrency.py). They skip without PostgreSQL and fa
 """
 
 import pytest
-from django.db import connection
 
 from campaigns.tests.factories import PersonFactory
 from campaigns.tests.test_signup_concurrency import run_together
 from city.models import Department
-from tests.pytest_servers import postgres_missing_reason_key
-from tests.servers import skip_or_fail
+from tests.pytest_servers import require_postgresql
 from verification.tests.factories import staff_of
 from voice import services
 from voice.models import Item, Step
@@ -25,11 +23,7 @@ pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True, s
 
 @pytest.fixture(autouse=True)
 def on_postgresql(request):
-    if connection.vendor != "postgresql":
-        reason = (
-            request.config.stash.get(postgres_missing_reason_key, None) or "DATABASE_URL is not PostgreSQL"
-        )
-        skip_or_fail(f"Parallel steps need PostgreSQL's row locks. {reason}")
+    require_postgresql(request, "Parallel steps need PostgreSQL's row locks.")
     limits_cleared()
 
 
