@@ -208,21 +208,12 @@ def item_enter(request):
         data = form.cleaned_data
         try:
             item = services.item_submit(
-                kind=data["kind"],
-                category=data["category"],
-                title=data["title"],
-                body=data["body"],
+                **form.item_values(),
                 language=request.POST.get("language") or "fa",
                 channel=data["channel"],
                 mobile=data["mobile"],
                 name=data["name"],
                 entered_by=request.user,
-                latitude=data["latitude"],
-                longitude=data["longitude"],
-                district=data["district"],
-                address=data["address"],
-                photos=data["photos"],
-                public_allowed=data["public_allowed"],
             )
         except DomainError as error:
             form.add_error(None, str(error.message))

@@ -54,6 +54,15 @@ class ItemForm(forms.Form):
     call = forms.IntegerField(required=False, widget=forms.HiddenInput)
     verification = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
+    ITEM_FIELDS = (
+        "kind", "category", "title", "body", "latitude", "longitude", "district", "address", "photos",
+        "public_allowed",
+    )  # fmt: skip
+
+    def item_values(self) -> dict:
+        """What the person said, as services.item_submit takes it."""
+        return {name: self.cleaned_data[name] for name in self.ITEM_FIELDS}
+
 
 class OperatorItemForm(ItemForm):
     """A 137 operator or the in-person desk entering what a caller or visitor says."""

@@ -10,6 +10,15 @@ from .models import Kind
 ItemKind = enum.StrEnum("ItemKind", [(value.upper(), value) for value in Kind.values])
 
 
+def answers_of(item) -> list[dict]:
+    return [{"at": step.at, "text": step.text} for step in item.steps.all() if step.action == "answered"]
+
+
+def public_steps_of(item) -> list:
+    """The timeline without the moderation step, which is staff's business."""
+    return [step for step in item.steps.all() if step.action != "published"]
+
+
 class DepartmentRef(Schema):
     id: int
     name: str
@@ -85,11 +94,11 @@ class PublicItemOut(Schema):
 
     @staticmethod
     def resolve_answers(obj) -> list:
-        return [{"at": step.at, "text": step.text} for step in obj.steps.all() if step.action == "answered"]
+        return answers_of(obj)
 
     @staticmethod
     def resolve_steps(obj) -> list:
-        return [step for step in obj.steps.all() if step.action != "published"]
+        return public_steps_of(obj)
 
 
 class TrackOut(Schema):
@@ -112,7 +121,7 @@ class TrackOut(Schema):
 
     @staticmethod
     def resolve_steps(obj) -> list:
-        return [step for step in obj.steps.all() if step.action != "published"]
+        return public_steps_of(obj)
 
 
 class MyItemOut(TrackOut):
@@ -132,7 +141,7 @@ class MyItemOut(TrackOut):
 
     @staticmethod
     def resolve_answers(obj) -> list:
-        return [{"at": step.at, "text": step.text} for step in obj.steps.all() if step.action == "answered"]
+        return answers_of(obj)
 
     @staticmethod
     def resolve_may_reopen(obj) -> bool:

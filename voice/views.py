@@ -80,22 +80,12 @@ def item_new(request):
         return _prove_mobile(request)
     form = ItemForm(request.POST or None, request.FILES or None, initial=_initial(request, about))
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
             item = services.item_submit(
-                kind=data["kind"],
-                category=data["category"],
-                title=data["title"],
-                body=data["body"],
+                **form.item_values(),
                 language=translation.get_language(),
                 author=request.user if request.user.is_authenticated else None,
                 mobile="" if request.user.is_authenticated else _proved_mobile(request),
-                latitude=data["latitude"],
-                longitude=data["longitude"],
-                district=data["district"],
-                address=data["address"],
-                photos=data["photos"],
-                public_allowed=data["public_allowed"],
                 call=about.get("call"),
                 verification=about.get("verification"),
                 client_ip=client_ip(request),
