@@ -18,6 +18,7 @@ from campaigns.checkin.api import router as checkin_router
 from cms.dashboard_api import router as dashboard_router
 from core.errors import DomainError, error_body
 from delphi.api import public_router as delphi_public_router
+from opencity.api import public_router as opencity_public_router
 from rewards.api import public_router as rewards_public_router
 from rewards.api import router as rewards_router
 from verification.api import router as verification_router
@@ -171,6 +172,7 @@ api.add_router("/", dashboard_router)
 api.add_router("/", delphi_public_router)
 api.add_router("/", voice_public_router)
 api.add_router("/", voice_router)
+api.add_router("/", opencity_public_router)
 
 
 def _error_response(request: HttpRequest, status: int, code: str, message, details=None):

@@ -47,6 +47,7 @@ urlpatterns += i18n_patterns(
     path("checkin/", include("campaigns.checkin.urls")),
     path("delphi/", include("delphi.urls")),
     path("voice/", include("voice.urls")),
+    path("open-city/", include("opencity.urls")),
     path("", include("credentials.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,

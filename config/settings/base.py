@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "volunteers",
     "verification",
     "voice",
+    "opencity",
     "rewards",
     "achievements",
     "credentials",

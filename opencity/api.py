@@ -1,0 +1,36 @@
+"""The open city's data for apps and dashboards: each dataset with its licence and data dictionary."""
+
+from enum import StrEnum
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+
+from . import selectors
+from .open_data import DICTIONARY, flat_row, licence
+
+public_router = Router(tags=["Open city"])
+
+Dataset = StrEnum("Dataset", [(name.upper(), name) for name in selectors.DATASETS])
+
+
+class DatasetOut(Schema):
+    dataset: str
+    licence: str
+    fields: dict[str, str]
+    rows: list[dict[str, Any]]
+
+
+@public_router.get(
+    "/open-city/{dataset}", response=DatasetOut, summary="A dataset of the open city", auth=None
+)
+def get_dataset(request: HttpRequest, dataset: Dataset):
+    """`work` (hours, people and shifts per month, department and service), `verification` (time from a
+    report to its decision), `rewards` (points spent per department) or `voice` (citizen voice answered
+    per department). Groups of fewer than five people are `suppressed` without their numbers."""
+    return {
+        "dataset": dataset.value,
+        "licence": licence(),
+        "fields": {field: str(meaning) for field, meaning in DICTIONARY[dataset.value].items()},
+        "rows": [flat_row(row) for row in selectors.dataset(dataset.value)],
+    }

@@ -1,0 +1,65 @@
+"""What the open data says about itself: each field's meaning, the licence, and a row as downloaded."""
+
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+# What each field of each dataset means, for the page and for the data dictionary in every download.
+DICTIONARY = {
+    "work": {
+        "year": _("Jalali year of the shifts"),
+        "month": _("Jalali month of the shifts (1–12)"),
+        "department_id": _("the department's id"),
+        "service": _("the service's slug in the catalogue"),
+        "suppressed": _("true when fewer than five people did this work: its numbers are not shown"),
+        "hours": _("hours of work approved by the department's staff"),
+        "people": _("different people whose work was approved"),
+        "shifts": _("different shifts worked"),
+    },
+    "verification": {
+        "year": _("Jalali year the reports were sent"),
+        "month": _("Jalali month the reports were sent (1–12)"),
+        "department_id": _("the department's id"),
+        "reports": _("completion reports sent"),
+        "decided": _("reports with a decision"),
+        "median_hours": _("median hours from a report to its first decision"),
+        "p90_hours": _("90th percentile of those hours"),
+        "share_within_target": _("share of decided reports decided within the target"),
+        "target_hours": _("the target, in hours"),
+    },
+    "rewards": {
+        "year": _("Jalali year the vouchers were issued"),
+        "month": _("Jalali month the vouchers were issued (1–12)"),
+        "department_id": _("the department whose rewards they are"),
+        "suppressed": _("true when fewer than five people got vouchers: the numbers are not shown"),
+        "points": _("points spent on the department's rewards"),
+        "vouchers": _("vouchers issued (not cancelled)"),
+    },
+    "voice": {
+        "year": _("Jalali year the items were received"),
+        "month": _("Jalali month the items were received (1–12)"),
+        "department_id": _("the department that answered (or holds) the items"),
+        "received": _("suggestions, ideas, thanks, complaints and problems received"),
+        "answered": _("items answered"),
+        "answered_within_target": _("items answered within the department's target"),
+        "median_hours_to_answer": _("median working hours to the first answer"),
+        "p90_hours_to_answer": _("90th percentile of those hours"),
+        "reopen_rate": _("share of answered items their authors reopened"),
+        "average_rating": _("average rating of the answers, 1 to 5"),
+    },
+}
+
+
+def licence() -> str:
+    return getattr(settings, "OPEN_DATA_LICENCE", "CC BY 4.0")
+
+
+def flat_row(row: dict) -> dict:
+    """A row for download: names in both languages as their own columns."""
+    flat = {key: value for key, value in row.items() if not isinstance(value, dict)}
+    flat["department_fa"], flat["department_en"] = row["department"]["name_fa"], row["department"]["name_en"]
+    if "service_name" in row:
+        flat["service_fa"], flat["service_en"] = (
+            row["service_name"]["name_fa"],
+            row["service_name"]["name_en"],
+        )
+    return flat

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "opencity"
+
+urlpatterns = [
+    path("", views.open_city, name="page"),
+    path("data/dictionary.json", views.data_dictionary, name="dictionary"),
+    path("data/<str:name>.<str:extension>", views.dataset_download, name="download"),
+]
