@@ -5,6 +5,15 @@ from django.utils.translation import gettext_lazy as _
 
 # What each field of each dataset means, for the page and for the data dictionary in every download.
 DICTIONARY = {
+    "work_by_department": {
+        "year": _("Jalali year of the shifts"),
+        "month": _("Jalali month of the shifts (1–12)"),
+        "department_id": _("the department's id"),
+        "suppressed": _("true when fewer than five people did this work: its numbers are not shown"),
+        "hours": _("hours of work approved by the department's staff"),
+        "people": _("different people whose work was approved"),
+        "shifts": _("different shifts worked"),
+    },
     "work": {
         "year": _("Jalali year of the shifts"),
         "month": _("Jalali month of the shifts (1–12)"),

@@ -24,7 +24,7 @@ from voice.selectors import monitoring
 
 MIN_PEOPLE = 5
 KEPT_SECONDS = 600
-DATASETS = ("work", "verification", "rewards", "voice")
+DATASETS = ("work_by_department", "work", "verification", "rewards", "voice")
 
 
 def _percentile(values: list[float], share: float) -> float | None:
@@ -38,15 +38,49 @@ def _names(obj) -> dict:
     return {"name_fa": obj.name_fa, "name_en": obj.name_en or obj.name_fa}
 
 
+def _approved_work():
+    """(hours, person, shift, shift's start, service) of every approved completion."""
+    return Completion.objects.filter(status=Completion.Status.APPROVED).values_list(
+        "approved_hours", "signup__volunteer_id", "signup__shift_id", "signup__shift__starts_at",
+        "signup__shift__call__service_id",
+    )  # fmt: skip
+
+
+def work_by_department_rows() -> list[dict]:
+    """Verified work per Jalali month and department, each person counted once a month: the page's table,
+    whose bigger groups are suppressed less often than a service's."""
+    groups: dict[tuple, dict] = defaultdict(lambda: {"hours": Decimal(0), "people": set(), "shifts": set()})
+    departments_of = dict(Service.objects.values_list("pk", "department_id"))
+    for hours, person_id, shift_id, starts_at, service_id in _approved_work():
+        year, month = jalali_month_of(starts_at)
+        group = groups[(year, month, departments_of[service_id])]
+        group["hours"] += hours or Decimal(0)
+        group["people"].add(person_id)
+        group["shifts"].add(shift_id)
+    departments = {department.pk: department for department in Department.objects.all()}
+    rows = []
+    for (year, month, department_id), group in groups.items():
+        shown = len(group["people"]) >= MIN_PEOPLE
+        rows.append(
+            {
+                "year": year,
+                "month": month,
+                "department_id": department_id,
+                "department": _names(departments[department_id]),
+                "suppressed": not shown,
+                "hours": str(group["hours"]) if shown else None,
+                "people": len(group["people"]) if shown else None,
+                "shifts": len(group["shifts"]) if shown else None,
+            }
+        )
+    return sorted(rows, key=lambda row: (-row["year"], -row["month"], row["department_id"]))
+
+
 def work_rows() -> list[dict]:
     """Verified work per Jalali month (of the shift), department and service: hours approved, people and
     shifts. Rows about fewer than MIN_PEOPLE people are suppressed."""
     groups: dict[tuple, dict] = defaultdict(lambda: {"hours": Decimal(0), "people": set(), "shifts": set()})
-    approved = Completion.objects.filter(status=Completion.Status.APPROVED).values_list(
-        "approved_hours", "signup__volunteer_id", "signup__shift_id", "signup__shift__starts_at",
-        "signup__shift__call__service_id",
-    )  # fmt: skip
-    for hours, person_id, shift_id, starts_at, service_id in approved:
+    for hours, person_id, shift_id, starts_at, service_id in _approved_work():
         year, month = jalali_month_of(starts_at)
         group = groups[(year, month, service_id)]
         group["hours"] += hours or Decimal(0)
@@ -171,6 +205,7 @@ def _rounded(value, places: int = 1):
 
 
 _COMPUTE = {
+    "work_by_department": work_by_department_rows,
     "work": work_rows,
     "verification": verification_rows,
     "rewards": rewards_rows,

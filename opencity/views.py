@@ -41,7 +41,7 @@ def open_city(request):
         request,
         "opencity/open_city.html",
         {
-            "work": _readable(selectors.dataset("work"), MONTHS_ON_THE_PAGE),
+            "work": _readable(selectors.dataset("work_by_department"), MONTHS_ON_THE_PAGE),
             "verification": _readable(selectors.dataset("verification"), MONTHS_ON_THE_PAGE),
             "rewards": _readable(selectors.dataset("rewards"), MONTHS_ON_THE_PAGE),
             "voice": _readable(selectors.dataset("voice"), MONTHS_ON_THE_PAGE),

@@ -12,6 +12,7 @@ from django.test import Client
 from django.utils import translation
 
 from campaigns.tests.factories import PersonFactory, publish_call
+from city.models import Service
 from core.localization import jalali_month_of
 from opencity import selectors
 from rewards.tests.factories import approval_create
@@ -109,3 +110,25 @@ def test_no_name_or_contact_is_ever_in_the_open_data():
         + client.get("/open-city/").content.decode()
     )
     assert "نام‌ویژه" not in everything and "0912888" not in everything
+
+
+def test_a_department_counts_each_person_once_and_shows_what_its_services_alone_cannot():
+    sweeping = publish_call(service_slug="street-sweeping-and-cleaning")
+    other_service = (
+        Service.objects.filter(department__slug="urban_services")
+        .exclude(slug="street-sweeping-and-cleaning")
+        .first()
+    )
+    green = publish_call(service_slug=other_service.slug)
+    people = [PersonFactory() for _ in range(5)]
+    for person in people[:3]:
+        approval_create(volunteer=person, call=sweeping, hours=2)
+    for person in people[3:]:
+        approval_create(volunteer=person, call=green, hours=2)
+    approval_create(volunteer=people[0], call=green, hours=1)  # someone in both services
+
+    by_service = selectors.work_rows()
+    (department,) = selectors.work_by_department_rows()
+
+    assert all(row["suppressed"] for row in by_service)  # 3 and 3 people
+    assert (department["people"], Decimal(department["hours"]), department["shifts"]) == (5, 11, 6)
