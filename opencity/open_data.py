@@ -59,7 +59,8 @@ DICTIONARY = {
 
 
 def licence() -> str:
-    return getattr(settings, "OPEN_DATA_LICENCE", "CC BY 4.0")
+    """The open data's licence as its SPDX identifier."""
+    return getattr(settings, "OPEN_DATA_LICENCE", "CC-BY-4.0")
 
 
 def flat_row(row: dict) -> dict:

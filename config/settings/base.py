@@ -321,6 +321,8 @@ COVER_CALL_HOURS = env.int("COVER_CALL_HOURS", default=48)
 # The city's working week for the clock of answers owed to citizens: JSON of Python weekday (Monday 0 …
 # Saturday 5) → [opening, closing]; empty: Saturday to Wednesday 7:30–14:30 and Thursday 7:30–12:30.
 CITY_WORKING_HOURS = env.json("CITY_WORKING_HOURS", default={})
+# The licence of the open city's data, as its SPDX identifier.
+OPEN_DATA_LICENCE = env.str("OPEN_DATA_LICENCE", default="CC-BY-4.0")
 # How long after an answer its author may reopen the item (once).
 VOICE_REOPEN_DAYS = env.int("VOICE_REOPEN_DAYS", default=7)
 COVER_NOTICES_PER_PLACE = env.int("COVER_NOTICES_PER_PLACE", default=10)

@@ -76,3 +76,33 @@ def test_the_same_pages_read_left_to_right_in_english(live_server, phone, calls)
 
     phone.goto(live_server.url + "/en/")
     assert blocking_accessibility_violations(phone) == []
+
+
+@pytest.mark.parametrize("language", ["fa", "en"])
+def test_the_open_city_and_citizen_voices_figures_read_well_on_a_phone(live_server, phone, language):
+    """The public's figures, with something in every table: work of five people (shown) and a citizen's
+    item answered and rated, on a phone and a desk, in the reader's language and digits, axe clean."""
+    from campaigns.tests.factories import PersonFactory
+    from rewards.tests.factories import approval_create
+    from tests.browser.journeys import expect_reads_in, site_url
+    from verification.tests.factories import staff_of
+    from voice import services
+    from voice.tests.factories import limits_cleared, received
+
+    limits_cleared()
+    call = publish_call(service_slug="street-sweeping-and-cleaning")
+    for _ in range(5):
+        approval_create(volunteer=PersonFactory(), call=call, hours=2)
+    item = received(public_allowed=True)
+    staff = staff_of("urban_services")
+    services.item_publish(item_id=item.pk, by=staff, public_title="", public_body="")
+    services.item_answer(item_id=item.pk, by=staff, text="انجام شد")
+
+    for path in ("/open-city/", "/voice/monitoring/", "/voice/"):
+        phone.goto(site_url(live_server, path, language))
+        expect(phone.locator("h1")).to_be_visible()
+        expect_reads_in(phone, language)
+        assert blocking_accessibility_violations(phone) == [], path
+        assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), path
+    phone.goto(site_url(live_server, "/open-city/", language))
+    expect(phone.locator(".opencity-table").first).to_contain_text("۱۰٫۰" if language == "fa" else "10.0")
