@@ -94,6 +94,15 @@ class Service(models.Model):
     is_active = models.BooleanField(
         _("active"), default=True, help_text=_("Inactive services take no new open calls.")
     )
+    contractor_hour_cost = models.PositiveBigIntegerField(
+        _("contractor's cost of an hour (rials)"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "What an hour of this work costs the city through a contractor: the open city shows verified "
+            "hours times this as what volunteering saved."
+        ),
+    )
 
     class Meta:
         ordering = ["department__sort_order", "study_number", "slug"]

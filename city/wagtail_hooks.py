@@ -59,6 +59,7 @@ class ServiceViewSet(SnippetViewSet):
         FieldPanel("description_fa"),
         FieldPanel("description_en"),
         FieldPanel("is_active"),
+        FieldPanel("contractor_hour_cost"),
         # The study number and Delphi figures are the study's own: shown, never edited.
         FieldPanel("study_number", read_only=True),
     ]

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from campaigns.models import OpenCallPage, Shift, SignUp
-from city.models import Department
+from city.models import Department, Service
 from rewards import services
 from rewards.models import EarningRule, LedgerEntry, Reward
 from verification.models import Completion, Verification
@@ -19,6 +19,13 @@ from verification.models import Completion, Verification
 from .data import demo_data
 
 DEMO_REWARDS = tuple(demo_data("rewards")["rewards"])
+
+
+DEMO_CONTRACTOR_HOUR_COSTS = {
+    "street-sweeping-and-cleaning": 1_200_000,
+    "street-traffic-information": 1_500_000,
+    "libraries-and-reading-halls": 1_000_000,
+}
 
 
 @transaction.atomic
@@ -44,6 +51,11 @@ def load() -> dict:
             "points": 50,
         },
     )
+    # What a contractor's hour costs for a few services, so the open city shows what volunteering saved
+    # (illustrative rials, kept if staff have set their own).
+    for slug, rials in DEMO_CONTRACTOR_HOUR_COSTS.items():
+        unset = Service.objects.filter(slug=slug, contractor_hour_cost__isnull=True)
+        unset.update(contractor_hour_cost=rials)
     return {"rewards_created": created, "citizen_points": _citizen_points()}
 
 

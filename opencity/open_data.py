@@ -55,6 +55,16 @@ DICTIONARY = {
         "reopen_rate": _("share of answered items their authors reopened"),
         "average_rating": _("average rating of the answers, 1 to 5"),
     },
+    "savings": {
+        "year": _("Jalali year of the shifts"),
+        "month": _("Jalali month of the shifts (1–12)"),
+        "department_id": _("the department's id"),
+        "suppressed": _("true when fewer than five people did this work: its numbers are not shown"),
+        "saved_rials": _("verified hours times the service's contractor cost of an hour, in rials"),
+        "hours_costed": _("verified hours of services whose contractor cost is set"),
+        "hours_without_cost": _("verified hours of services without a contractor cost (not in saved_rials)"),
+        "rewards_rials": _("value of the rewards given for the department's work, in rials"),
+    },
 }
 
 

@@ -24,7 +24,7 @@ from voice.selectors import monitoring
 
 MIN_PEOPLE = 5
 KEPT_SECONDS = 600
-DATASETS = ("work_by_department", "work", "verification", "rewards", "voice")
+DATASETS = ("work_by_department", "work", "verification", "rewards", "voice", "savings")
 
 
 def _percentile(values: list[float], share: float) -> float | None:
@@ -71,6 +71,49 @@ def work_by_department_rows() -> list[dict]:
                 "hours": str(group["hours"]) if shown else None,
                 "people": len(group["people"]) if shown else None,
                 "shifts": len(group["shifts"]) if shown else None,
+            }
+        )
+    return sorted(rows, key=lambda row: (-row["year"], -row["month"], row["department_id"]))
+
+
+def savings_rows() -> list[dict]:
+    """Per Jalali month and department: what volunteering saved (verified hours times each service's
+    contractor cost, for the services that have one) beside the value of the rewards given. Suppressed
+    for fewer than MIN_PEOPLE people, as the work it comes from."""
+    groups: dict[tuple, dict] = defaultdict(
+        lambda: {"saved": 0, "hours_costed": Decimal(0), "hours_uncosted": Decimal(0), "people": set()}
+    )
+    services = {service.pk: service for service in Service.objects.all()}
+    for hours, person_id, _shift_id, starts_at, service_id in _approved_work():
+        service = services[service_id]
+        year, month = jalali_month_of(starts_at)
+        group = groups[(year, month, service.department_id)]
+        group["people"].add(person_id)
+        if service.contractor_hour_cost is None:
+            group["hours_uncosted"] += hours or Decimal(0)
+        else:
+            group["hours_costed"] += hours or Decimal(0)
+            group["saved"] += int((hours or Decimal(0)) * service.contractor_hour_cost)
+    rewards: dict[tuple, int] = defaultdict(int)
+    for issued_at, department_id, value in Voucher.objects.filter(cancelled_at__isnull=True).values_list(
+        "issued_at", "reward__department_id", "value_rials"
+    ):
+        rewards[(*jalali_month_of(issued_at), department_id)] += value
+    departments = {department.pk: department for department in Department.objects.all()}
+    rows = []
+    for (year, month, department_id), group in groups.items():
+        shown = len(group["people"]) >= MIN_PEOPLE
+        rows.append(
+            {
+                "year": year,
+                "month": month,
+                "department_id": department_id,
+                "department": _names(departments[department_id]),
+                "suppressed": not shown,
+                "saved_rials": group["saved"] if shown else None,
+                "hours_costed": str(group["hours_costed"]) if shown else None,
+                "hours_without_cost": str(group["hours_uncosted"]) if shown else None,
+                "rewards_rials": rewards.get((year, month, department_id), 0) if shown else None,
             }
         )
     return sorted(rows, key=lambda row: (-row["year"], -row["month"], row["department_id"]))
@@ -210,6 +253,7 @@ _COMPUTE = {
     "verification": verification_rows,
     "rewards": rewards_rows,
     "voice": voice_rows,
+    "savings": savings_rows,
 }
 
 

@@ -45,6 +45,7 @@ def open_city(request):
             "verification": _readable(selectors.dataset("verification"), MONTHS_ON_THE_PAGE),
             "rewards": _readable(selectors.dataset("rewards"), MONTHS_ON_THE_PAGE),
             "voice": _readable(selectors.dataset("voice"), MONTHS_ON_THE_PAGE),
+            "savings": _readable(selectors.dataset("savings"), MONTHS_ON_THE_PAGE),
             "dictionary": {name: list(fields.items()) for name, fields in DICTIONARY.items()},
             "licence": licence(),
             "min_people": selectors.MIN_PEOPLE,

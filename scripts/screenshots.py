@@ -78,6 +78,7 @@ SHOTS = (
     Shot("voice", "/voice/"),
     Shot("voice-monitoring", "/voice/monitoring/"),
     Shot("voice-inbox", "/admin/voice/", user="staff-urban", admin=True),
+    Shot("open-city", "/open-city/"),
 )
 
 # A bigger file is re-encoded with a 256-colour palette, which text and flat colours survive well.

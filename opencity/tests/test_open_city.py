@@ -132,3 +132,15 @@ def test_a_department_counts_each_person_once_and_shows_what_its_services_alone_
 
     assert all(row["suppressed"] for row in by_service)  # 3 and 3 people
     assert (department["people"], Decimal(department["hours"]), department["shifts"]) == (5, 11, 6)
+
+
+def test_savings_are_verified_hours_at_the_contractors_cost_beside_the_rewards_given():
+    Service.objects.filter(slug="street-sweeping-and-cleaning").update(contractor_hour_cost=1_000_000)
+    street_work(5, hours="2")
+    green = Service.objects.filter(department__slug="urban_services", contractor_hour_cost__isnull=True).first()
+    approval_create(volunteer=PersonFactory(), call=publish_call(service_slug=green.slug), hours=3)
+
+    (row,) = selectors.savings_rows()
+
+    assert row["saved_rials"] == 10 * 1_000_000
+    assert Decimal(row["hours_without_cost"]) == 3 and row["rewards_rials"] == 0
