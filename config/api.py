@@ -17,6 +17,7 @@ from campaigns.api import router as campaigns_router
 from campaigns.checkin.api import router as checkin_router
 from cms.dashboard_api import router as dashboard_router
 from core.errors import DomainError, error_body
+from credentials.api import router as credentials_router
 from delphi.api import public_router as delphi_public_router
 from opencity.api import public_router as opencity_public_router
 from rewards.api import public_router as rewards_public_router
@@ -96,6 +97,8 @@ ERROR_STATUSES_OF_OPERATION = {
     ("/api/v1/me/qualifications", "post"): [404],  # an unknown qualification kind
     ("/api/v1/me/guardian-consent/code", "post"): [429, 503],  # the one-time codes' limits; SMS down
     ("/api/v1/me/guardian-consent", "post"): [429],  # too many wrong codes from one address
+    ("/api/v1/me/open-badges", "post"): [404],  # a badge award that is not mine
+    ("/api/v1/voice/items", "post"): [429],  # many items from one number or address in a day
 }
 
 
@@ -173,6 +176,7 @@ api.add_router("/", delphi_public_router)
 api.add_router("/", voice_public_router)
 api.add_router("/", voice_router)
 api.add_router("/", opencity_public_router)
+api.add_router("/", credentials_router)
 
 
 def _error_response(request: HttpRequest, status: int, code: str, message, details=None):

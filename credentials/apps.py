@@ -13,3 +13,5 @@ class CredentialsConfig(AppConfig):
 
         # A revoked approval revokes the certificates that counted it, in the revocation's transaction.
         verification_events.completion_revoked.subscribe(services.certificates_revoke_for_revocation)
+        # And the Open Badges credentials of hours that rested on it (the status list says so).
+        verification_events.completion_revoked.subscribe(services.badge_credentials_revoke_for_revocation)

@@ -1,6 +1,7 @@
 """Certificates of volunteering: what a person's verified work adds up to over a period, frozen at issue,
 with a serial that anyone can check on the public verification page."""
 
+import uuid
 from decimal import Decimal
 
 from django.conf import settings
@@ -94,3 +95,44 @@ class AccountDeletion(models.Model):
 
     def __str__(self) -> str:
         return f"account {self.person_id} deleted {self.deleted_at:%Y-%m-%d}"
+
+
+class BadgeCredential(models.Model):
+    """An Open Badges 3.0 credential issued to a volunteer: for a badge they earned, or for their verified
+    hours so far. Kept as issued (a signed VC-JWT); its place in the status list says if it is revoked."""
+
+    class Kind(models.TextChoices):
+        BADGE = "badge", _("badge")
+        HOURS = "hours", _("verified hours")
+
+    public_id = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
+    holder = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="badge_credentials",
+        verbose_name=_("holder"),
+    )
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
+    badge_award = models.ForeignKey(
+        "achievements.BadgeAward",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("badge award"),
+    )
+    hours = models.DecimalField(_("hours"), max_digits=9, decimal_places=2, null=True, blank=True)
+    # The approved completions it rests on: revoking one of them revokes the credential.
+    completion_ids = models.JSONField(_("completions it rests on"), default=list, blank=True)
+    status_index = models.PositiveIntegerField(_("place in the status list"), unique=True)
+    issued_at = models.DateTimeField(_("issued at"), default=timezone.now)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    token = models.TextField(_("signed credential (VC-JWT)"), editable=False)
+
+    class Meta:
+        ordering = ["-issued_at", "-pk"]
+        verbose_name = _("badge credential")
+        verbose_name_plural = _("badge credentials")
+
+    def __str__(self) -> str:
+        return f"{self.public_id} · {self.kind}"

@@ -18,8 +18,9 @@ from achievements.models import BadgeAward
 from core.localization import localized
 from verification.models import Completion, Verification
 
+from . import openbadges
 from .errors import CertificateRefused, CredentialErrorCode
-from .models import Certificate
+from .models import BadgeCredential, Certificate
 
 # Letters and digits nobody confuses when reading a serial aloud or typing it from paper.
 SERIAL_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -154,3 +155,150 @@ def verified_hours_total(*, person, period_start, period_end) -> Decimal:
         total=Sum("approved_hours")
     )["total"]
     return total or Decimal(0)
+
+
+# --- Open Badges 3.0 ---------------------------------------------------------------------------------------
+
+
+def _next_status_index() -> int:
+    # Under the table's lock (a unique index backs it): the next free place in the status list.
+    last = (
+        BadgeCredential.objects.select_for_update()
+        .order_by("-status_index")
+        .values_list("status_index", flat=True)
+        .first()
+    )
+    return 0 if last is None else last + 1
+
+
+def _identity(person) -> str:
+    return person.email or person.phone or f"hamyar-person-{person.pk}"
+
+
+def badge_achievement(badge) -> dict:
+    return {
+        "id": openbadges.absolute("credentials:ob_achievement", f"badge-{badge.slug}"),
+        "type": ["Achievement"],
+        "name": badge.name_fa,
+        "description": badge.description_fa or badge.name_fa,
+        "criteria": {"narrative": badge.get_rule_display() if hasattr(badge, "get_rule_display") else ""},
+        "inLanguage": "fa",
+    }
+
+
+def hours_achievement() -> dict:
+    return {
+        "id": openbadges.absolute("credentials:ob_achievement", "verified-hours"),
+        "type": ["Achievement"],
+        "name": "ساعت‌های داوطلبی تأییدشده برای شهر",
+        "description": "Hours of volunteering for the city, each verified by the staff of the department "
+        "that owns the service.",
+        "criteria": {
+            "narrative": "Work on a shift of an open call, reported by the volunteer and approved by the "
+            "department's staff; only approved hours count."
+        },
+        "inLanguage": "fa",
+    }
+
+
+@transaction.atomic
+def badge_credential_issue(*, award: BadgeAward) -> BadgeCredential:
+    """The Open Badges 3.0 credential of a badge the person earned: issued once, then the same one."""
+    existing = BadgeCredential.objects.filter(badge_award=award, revoked_at__isnull=True).first()
+    if existing is not None:
+        return existing
+    badge, person = award.badge, award.user
+    index = _next_status_index()
+    credential = BadgeCredential(
+        holder=person, kind=BadgeCredential.Kind.BADGE, badge_award=award, status_index=index
+    )
+    credential_id = f"urn:uuid:{credential.public_id}"
+    evidence = []
+    if award.verification_id:
+        evidence.append(
+            {"id": f"urn:hamyar:verification:{award.verification_id}", "type": ["Evidence"],
+             "name": "Verified work that earned the badge"}
+        )  # fmt: skip
+    credential.token = openbadges.sign_credential(
+        openbadges.credential_claims(
+            credential_id=credential_id,
+            achievement=badge_achievement(badge),
+            subject_extra={},
+            name=badge.name_fa,
+            evidence=evidence,
+            valid_from=award.awarded_at,
+            status_index=index,
+            identity=_identity(person),
+        )
+    )
+    credential.save()
+    return credential
+
+
+@transaction.atomic
+def hours_credential_issue(*, person) -> BadgeCredential:
+    """The Open Badges 3.0 credential of every hour of the person's approved work so far; each approved
+    report is its evidence, and revoking one of them revokes it."""
+    completions = list(
+        Completion.objects.filter(signup__volunteer=person, status=Completion.Status.APPROVED)
+        .select_related("signup__shift__call__service")
+        .order_by("signup__shift__starts_at")
+    )
+    if not completions:
+        raise CertificateRefused(CredentialErrorCode.NOTHING_VERIFIED, _("You have no verified hours yet."))
+    hours = sum((completion.approved_hours or Decimal(0) for completion in completions), Decimal(0))
+    index = _next_status_index()
+    credential = BadgeCredential(
+        holder=person,
+        kind=BadgeCredential.Kind.HOURS,
+        hours=hours,
+        completion_ids=[completion.pk for completion in completions],
+        status_index=index,
+    )
+    evidence = [
+        {
+            "id": f"urn:hamyar:completion:{completion.pk}",
+            "type": ["Evidence"],
+            "name": completion.signup.shift.call.service.short_name_fa,
+            "narrative": f"{completion.approved_hours} h, {completion.signup.shift.starts_at:%Y-%m-%d}",
+        }
+        for completion in completions
+    ]
+    credential.token = openbadges.sign_credential(
+        openbadges.credential_claims(
+            credential_id=f"urn:uuid:{credential.public_id}",
+            achievement=hours_achievement(),
+            subject_extra={
+                "creditsEarned": float(hours),
+                "narrative": f"{hours} verified hours of volunteering",
+            },
+            name=f"{hours} ساعت داوطلبی تأییدشده",
+            evidence=evidence,
+            valid_from=timezone.now(),
+            status_index=index,
+            identity=_identity(person),
+        )
+    )
+    credential.save()
+    return credential
+
+
+def badge_credentials_revoke_for_revocation(*, revocation_id: int) -> int:
+    """verification's "completion revoked": the hours credentials that counted the work are revoked (the
+    status list says so); the person can ask for a new one."""
+    completion_id = (
+        Verification.objects.filter(pk=revocation_id).values_list("completion_id", flat=True).first()
+    )
+    resting = [
+        credential.pk
+        for credential in BadgeCredential.objects.filter(
+            revoked_at__isnull=True, kind=BadgeCredential.Kind.HOURS
+        ).only("pk", "completion_ids")
+        if completion_id in credential.completion_ids
+    ]
+    return BadgeCredential.objects.filter(pk__in=resting).update(revoked_at=timezone.now())
+
+
+def status_list_token() -> str:
+    revoked = BadgeCredential.objects.filter(revoked_at__isnull=False).values_list("status_index", flat=True)
+    return openbadges.status_list_token(revoked)

@@ -323,6 +323,9 @@ COVER_CALL_HOURS = env.int("COVER_CALL_HOURS", default=48)
 CITY_WORKING_HOURS = env.json("CITY_WORKING_HOURS", default={})
 # The licence of the open city's data, as its SPDX identifier.
 OPEN_DATA_LICENCE = env.str("OPEN_DATA_LICENCE", default="CC-BY-4.0")
+# The city's key for Open Badges 3.0 credentials: a private RSA JWK (JSON). Without one, a key is made once
+# and kept in PRIVATE_MEDIA_ROOT/keys/ (fine for one machine; production sets its own and keeps it safe).
+OPEN_BADGES_SIGNING_KEY = env.str("OPEN_BADGES_SIGNING_KEY", default="")
 # How long after an answer its author may reopen the item (once).
 VOICE_REOPEN_DAYS = env.int("VOICE_REOPEN_DAYS", default=7)
 COVER_NOTICES_PER_PLACE = env.int("COVER_NOTICES_PER_PLACE", default=10)

@@ -137,7 +137,8 @@ def test_a_department_counts_each_person_once_and_shows_what_its_services_alone_
 def test_savings_are_verified_hours_at_the_contractors_cost_beside_the_rewards_given():
     Service.objects.filter(slug="street-sweeping-and-cleaning").update(contractor_hour_cost=1_000_000)
     street_work(5, hours="2")
-    green = Service.objects.filter(department__slug="urban_services", contractor_hour_cost__isnull=True).first()
+    urban = Service.objects.filter(department__slug="urban_services")
+    green = urban.filter(contractor_hour_cost__isnull=True).first()
     approval_create(volunteer=PersonFactory(), call=publish_call(service_slug=green.slug), hours=3)
 
     (row,) = selectors.savings_rows()

@@ -70,6 +70,7 @@ ADDED_MODELS = {
     ("credentials", "certificate"),
     ("credentials", "dataexport"),
     ("credentials", "accountdeletion"),
+    ("credentials", "badgecredential"),
     ("campaigns", "waiveracceptance"),
     ("volunteers", "qualificationkind"),
     ("volunteers", "qualification"),
