@@ -14,6 +14,7 @@ from playwright.sync_api import expect
 
 from campaigns.tests.factories import PersonFactory, add_shift, publish_call
 from core.outbox import relay_due
+from credentials import openbadges
 from tests.browser.journeys import expect_accessible, expect_reads_in, log_in, site_url, watch_server_errors
 from verification import services as verification
 from verification.tests.factories import confirmed_signup, staff_of
@@ -71,6 +72,18 @@ def test_a_volunteer_takes_a_certificate_and_their_data_and_then_deletes_the_acc
     phone.goto(live_server.url + check_url[check_url.index("/", len("http://")) :])
     expect(phone.locator(".certificate-status--valid")).to_be_visible()
     expect_reads_in(phone, language)
+    expect_accessible(phone)
+
+    # Their verified hours as an Open Badges 3.0 credential, which checks out against the city's key.
+    phone.goto(site_url(live_server, "/account/", language))
+    phone.locator("a[href$='/account/open-badges/']").click()
+    expect_reads_in(phone, language)
+    expect_accessible(phone)
+    phone.locator("form:has(input[name=kind][value=hours]) button[type=submit]").click()
+    with phone.expect_download() as download_info:
+        phone.locator("a[href$='.jwt']").first.click()
+    token = open(download_info.value.path()).read()
+    assert openbadges.read_credential(token)["credentialSubject"]["creditsEarned"] == 2.5
     expect_accessible(phone)
 
     # Their data, as one archive.
