@@ -4,8 +4,10 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.log_actions import log
 
 from core.errors import DomainError
+from credentials.services import certificate_issue
 
 LOG_PERSON_RECORD_OPENED = "cms.person_record_opened"
+LOG_PERSON_CERTIFICATE_ISSUED = "cms.person_certificate_issued"
 
 
 class ReasonRequired(DomainError):
@@ -19,3 +21,20 @@ def person_record_open(*, person, actor, reason: str) -> None:
     if not reason:
         raise ReasonRequired()
     log(instance=person, action=LOG_PERSON_RECORD_OPENED, user=actor, data={"reason": reason})
+
+
+def person_certificate_issue(*, person, actor, reason: str, period_start, period_end, language: str):
+    """Staff issue a certificate for the person (who asked for one at the desk, say), logged with why."""
+    reason = " ".join((reason or "").replace("\x00", "").split())[:300]
+    if not reason:
+        raise ReasonRequired()
+    certificate = certificate_issue(
+        person=person, actor=actor, period_start=period_start, period_end=period_end, language=language
+    )
+    log(
+        instance=person,
+        action=LOG_PERSON_CERTIFICATE_ISSUED,
+        user=actor,
+        data={"reason": reason, "certificate": certificate.serial},
+    )
+    return certificate

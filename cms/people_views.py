@@ -7,6 +7,8 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
 from core.errors import DomainError
+from credentials.forms import CertificateForm
+from credentials.views import certificate_pdf_response
 
 from . import people_selectors as selectors
 from . import people_services as services
@@ -66,3 +68,41 @@ def record(request, person_id: int):
                 request, "cms/people/record.html", {"record": selectors.person_record(person=person)}
             )
     return TemplateResponse(request, "cms/people/reason.html", {"person": person, "form": form})
+
+
+class StaffCertificateForm(CertificateForm):
+    reason = forms.CharField(
+        label=_("Why you issue it for them"),
+        max_length=250,
+        help_text=_("Kept in the log with your name, as when opening the record."),
+    )
+
+
+def record_certificate(request, person_id: int):
+    """Staff issue a person's certificate for them (logged, with the reason) and download its PDF."""
+    _staff_only(request)
+    person = selectors.person_for_staff(viewer=request.user, person_id=person_id)
+    if person is None:
+        raise Http404
+    form = StaffCertificateForm(request.POST or None, initial={"language": person.preferred_language or "fa"})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            certificate = services.person_certificate_issue(
+                person=person,
+                actor=request.user,
+                reason=data["reason"],
+                period_start=data["period_start"],
+                period_end=data["period_end"],
+                language=data["language"],
+            )
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            return certificate_pdf_response(request, certificate)
+    return TemplateResponse(
+        request,
+        "cms/people/certificate.html",
+        {"person": person, "form": form},
+        status=400 if form.is_bound and form.errors else 200,
+    )

@@ -5,7 +5,7 @@ from wagtail.admin.menu import MenuItem
 
 from . import people_views
 from .people_selectors import can_look_up_people
-from .people_services import LOG_PERSON_RECORD_OPENED
+from .people_services import LOG_PERSON_CERTIFICATE_ISSUED, LOG_PERSON_RECORD_OPENED
 
 
 @hooks.register("register_admin_urls")
@@ -13,6 +13,11 @@ def register_people_urls():
     return [
         path("people/", people_views.search, name="cms_people_search"),
         path("people/<int:person_id>/", people_views.record, name="cms_people_record"),
+        path(
+            "people/<int:person_id>/certificate/",
+            people_views.record_certificate,
+            name="cms_people_certificate",
+        ),
     ]
 
 
@@ -32,4 +37,9 @@ def register_people_menu_item():
 def register_people_log_actions(actions):
     actions.register_action(
         LOG_PERSON_RECORD_OPENED, _("Open a person's record"), _("Person's record opened")
+    )
+    actions.register_action(
+        LOG_PERSON_CERTIFICATE_ISSUED,
+        _("Issue a person's certificate"),
+        _("Certificate issued for the person"),
     )

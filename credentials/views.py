@@ -47,6 +47,11 @@ def certificate_download(request, serial: str):
     certificate = selectors.certificate_by_serial(serial)
     if certificate is None or certificate.holder_id != request.user.pk:
         raise Http404
+    return certificate_pdf_response(request, certificate)
+
+
+def certificate_pdf_response(request, certificate):
+    """The certificate's PDF as a download."""
     url = request.build_absolute_uri(selectors.verification_path(certificate))
     response = HttpResponse(
         certificate_pdf(certificate, verification_url=url), content_type="application/pdf"

@@ -57,3 +57,34 @@ def test_staff_of_another_department_and_people_who_are_not_staff_cannot_open_it
 
     client.force_login(PersonFactory(is_staff=True))
     assert client.get("/admin/people/", {"q": "Karimi"}).status_code in (302, 403)
+
+
+def test_staff_issue_a_persons_certificate_with_a_logged_reason(client, settings, tmp_path):
+    from cms.people_services import LOG_PERSON_CERTIFICATE_ISSUED
+    from credentials.models import Certificate
+    from credentials.tests.test_certificates import verified
+
+    settings.MEDIA_ROOT = tmp_path
+    person = PersonFactory(first_name="Maryam", last_name="Karimi")
+    verified(person, service_slug="street-sweeping-and-cleaning", hours="3")
+    staff = staff_of("urban_services")
+    client.force_login(staff)
+    url = f"/admin/people/{person.pk}/certificate/"
+    period = {"period_start": "1405/01/01", "period_end": "1405/12/29", "language": "fa"}
+
+    without_reason = client.post(url, {**period, "reason": " "})
+    assert without_reason.status_code == 400 and not Certificate.objects.exists()
+
+    issued = client.post(url, {**period, "reason": "she asked at the district office"})
+
+    assert issued.status_code == 200 and issued["Content-Type"] == "application/pdf"
+    certificate = Certificate.objects.get()
+    assert certificate.holder == person and certificate.issued_by == staff
+    entry = ModelLogEntry.objects.get(action=LOG_PERSON_CERTIFICATE_ISSUED, object_id=str(person.pk))
+    assert entry.user == staff and entry.data == {
+        "reason": "she asked at the district office",
+        "certificate": certificate.serial,
+    }
+    # Staff of another department, who cannot open the record, cannot issue it either.
+    client.force_login(staff_of("cultural"))
+    assert client.post(url, {**period, "reason": "x"}).status_code in (302, 404)
