@@ -4,10 +4,12 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.log_actions import log
 
 from core.errors import DomainError
+from credentials.exports import archive_bytes
 from credentials.services import certificate_issue
 
 LOG_PERSON_RECORD_OPENED = "cms.person_record_opened"
 LOG_PERSON_CERTIFICATE_ISSUED = "cms.person_certificate_issued"
+LOG_PERSON_DATA_EXPORTED = "cms.person_data_exported"
 
 
 class ReasonRequired(DomainError):
@@ -38,3 +40,12 @@ def person_certificate_issue(*, person, actor, reason: str, period_start, period
         data={"reason": reason, "certificate": certificate.serial},
     )
     return certificate
+
+
+def person_data_export(*, person, actor, reason: str) -> bytes:
+    """The person's whole data archive, for staff who give it to them (at a desk, say), logged with why."""
+    reason = " ".join((reason or "").replace("\x00", "").split())[:300]
+    if not reason:
+        raise ReasonRequired()
+    log(instance=person, action=LOG_PERSON_DATA_EXPORTED, user=actor, data={"reason": reason})
+    return archive_bytes(person)

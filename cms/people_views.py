@@ -2,7 +2,7 @@
 
 from django import forms
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
@@ -103,6 +103,41 @@ def record_certificate(request, person_id: int):
     return TemplateResponse(
         request,
         "cms/people/certificate.html",
+        {"person": person, "form": form},
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+class DataReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why you take their data for them"),
+        max_length=250,
+        help_text=_("Kept in the log with your name, as when opening the record."),
+    )
+
+
+def record_data(request, person_id: int):
+    """Staff download a person's whole data archive for them (logged, with the reason)."""
+    _staff_only(request)
+    person = selectors.person_for_staff(viewer=request.user, person_id=person_id)
+    if person is None:
+        raise Http404
+    form = DataReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            archive = services.person_data_export(
+                person=person, actor=request.user, reason=form.cleaned_data["reason"]
+            )
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            response = HttpResponse(archive, content_type="application/zip")
+            response["Content-Disposition"] = f'attachment; filename="hamyar-data-{person.pk}.zip"'
+            response["Cache-Control"] = "private, no-store"
+            return response
+    return TemplateResponse(
+        request,
+        "cms/people/data.html",
         {"person": person, "form": form},
         status=400 if form.is_bound and form.errors else 200,
     )

@@ -5,7 +5,11 @@ from wagtail.admin.menu import MenuItem
 
 from . import people_views
 from .people_selectors import can_look_up_people
-from .people_services import LOG_PERSON_CERTIFICATE_ISSUED, LOG_PERSON_RECORD_OPENED
+from .people_services import (
+    LOG_PERSON_CERTIFICATE_ISSUED,
+    LOG_PERSON_DATA_EXPORTED,
+    LOG_PERSON_RECORD_OPENED,
+)
 
 
 @hooks.register("register_admin_urls")
@@ -18,6 +22,7 @@ def register_people_urls():
             people_views.record_certificate,
             name="cms_people_certificate",
         ),
+        path("people/<int:person_id>/data/", people_views.record_data, name="cms_people_data"),
     ]
 
 
@@ -42,4 +47,7 @@ def register_people_log_actions(actions):
         LOG_PERSON_CERTIFICATE_ISSUED,
         _("Issue a person's certificate"),
         _("Certificate issued for the person"),
+    )
+    actions.register_action(
+        LOG_PERSON_DATA_EXPORTED, _("Export a person's data"), _("Person's data exported for them")
     )

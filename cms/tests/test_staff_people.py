@@ -88,3 +88,28 @@ def test_staff_issue_a_persons_certificate_with_a_logged_reason(client, settings
     # Staff of another department, who cannot open the record, cannot issue it either.
     client.force_login(staff_of("cultural"))
     assert client.post(url, {**period, "reason": "x"}).status_code in (302, 404)
+
+
+def test_staff_take_a_persons_data_archive_for_them_with_a_logged_reason(client, settings, tmp_path):
+    import io
+    import zipfile
+
+    from cms.people_services import LOG_PERSON_DATA_EXPORTED
+
+    settings.MEDIA_ROOT = tmp_path
+    person = PersonFactory(first_name="Maryam", email="maryam@example.org")
+    call = publish_call(service_slug="street-sweeping-and-cleaning")
+    signup_create(shift=add_shift(call), volunteer=person)
+    staff = staff_of("urban_services")
+    client.force_login(staff)
+    url = f"/admin/people/{person.pk}/data/"
+
+    assert client.post(url, {"reason": ""}).status_code == 400
+    assert not ModelLogEntry.objects.filter(action=LOG_PERSON_DATA_EXPORTED).exists()
+    response = client.post(url, {"reason": "asked at the desk, has no internet"})
+
+    assert response["Content-Type"] == "application/zip"
+    with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
+        assert "maryam@example.org" in archive.read("profile.json").decode()
+    entry = ModelLogEntry.objects.get(action=LOG_PERSON_DATA_EXPORTED, object_id=str(person.pk))
+    assert entry.user == staff and entry.data["reason"] == "asked at the desk, has no internet"
