@@ -46,33 +46,43 @@ def _approved_work():
     )  # fmt: skip
 
 
-def work_by_department_rows() -> list[dict]:
-    """Verified work per Jalali month and department, each person counted once a month: the page's table,
-    whose bigger groups are suppressed less often than a service's."""
+def _work_by(group_of) -> dict[tuple, dict]:
+    """Approved work summed by (Jalali year, month, group_of(service id)): hours, people and shifts."""
     groups: dict[tuple, dict] = defaultdict(lambda: {"hours": Decimal(0), "people": set(), "shifts": set()})
-    departments_of = dict(Service.objects.values_list("pk", "department_id"))
     for hours, person_id, shift_id, starts_at, service_id in _approved_work():
-        year, month = jalali_month_of(starts_at)
-        group = groups[(year, month, departments_of[service_id])]
+        group = groups[(*jalali_month_of(starts_at), group_of(service_id))]
         group["hours"] += hours or Decimal(0)
         group["people"].add(person_id)
         group["shifts"].add(shift_id)
+    return groups
+
+
+def _work_figures(group: dict) -> dict:
+    """A group's figures, or none of them when it is about fewer than MIN_PEOPLE people."""
+    shown = len(group["people"]) >= MIN_PEOPLE
+    return {
+        "suppressed": not shown,
+        "hours": str(group["hours"]) if shown else None,
+        "people": len(group["people"]) if shown else None,
+        "shifts": len(group["shifts"]) if shown else None,
+    }
+
+
+def work_by_department_rows() -> list[dict]:
+    """Verified work per Jalali month and department, each person counted once a month: the page's table,
+    whose bigger groups are suppressed less often than a service's."""
+    departments_of = dict(Service.objects.values_list("pk", "department_id"))
     departments = {department.pk: department for department in Department.objects.all()}
-    rows = []
-    for (year, month, department_id), group in groups.items():
-        shown = len(group["people"]) >= MIN_PEOPLE
-        rows.append(
-            {
-                "year": year,
-                "month": month,
-                "department_id": department_id,
-                "department": _names(departments[department_id]),
-                "suppressed": not shown,
-                "hours": str(group["hours"]) if shown else None,
-                "people": len(group["people"]) if shown else None,
-                "shifts": len(group["shifts"]) if shown else None,
-            }
-        )
+    rows = [
+        {
+            "year": year,
+            "month": month,
+            "department_id": department_id,
+            "department": _names(departments[department_id]),
+            **_work_figures(group),
+        }
+        for (year, month, department_id), group in _work_by(departments_of.__getitem__).items()
+    ]
     return sorted(rows, key=lambda row: (-row["year"], -row["month"], row["department_id"]))
 
 
@@ -122,18 +132,10 @@ def savings_rows() -> list[dict]:
 def work_rows() -> list[dict]:
     """Verified work per Jalali month (of the shift), department and service: hours approved, people and
     shifts. Rows about fewer than MIN_PEOPLE people are suppressed."""
-    groups: dict[tuple, dict] = defaultdict(lambda: {"hours": Decimal(0), "people": set(), "shifts": set()})
-    for hours, person_id, shift_id, starts_at, service_id in _approved_work():
-        year, month = jalali_month_of(starts_at)
-        group = groups[(year, month, service_id)]
-        group["hours"] += hours or Decimal(0)
-        group["people"].add(person_id)
-        group["shifts"].add(shift_id)
     services = {service.pk: service for service in Service.objects.select_related("department")}
     rows = []
-    for (year, month, service_id), group in groups.items():
+    for (year, month, service_id), group in _work_by(lambda service_id: service_id).items():
         service = services[service_id]
-        shown = len(group["people"]) >= MIN_PEOPLE
         rows.append(
             {
                 "year": year,
@@ -142,10 +144,7 @@ def work_rows() -> list[dict]:
                 "department": _names(service.department),
                 "service": service.slug,
                 "service_name": {"name_fa": service.short_name_fa, "name_en": service.short_name_en},
-                "suppressed": not shown,
-                "hours": str(group["hours"]) if shown else None,
-                "people": len(group["people"]) if shown else None,
-                "shifts": len(group["shifts"]) if shown else None,
+                **_work_figures(group),
             }
         )
     return sorted(rows, key=lambda row: (-row["year"], -row["month"], row["department_id"], row["service"]))
