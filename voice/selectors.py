@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from city.models import Department
+from city.models import Department, Holiday
 from city.permissions import departments_for_staff
 from city.working_time import working_hours_between
 from core.localization import jalali_month_of
@@ -186,6 +186,8 @@ def monitoring(
     ):
         steps_by_item[step.item_id].append(step)
     departments = {found.pk: found for found in Department.objects.all()}
+    # Read once: counting working hours for every item would otherwise ask for the holidays each time.
+    holidays = set(Holiday.objects.values_list("date", flat=True))
     targets: dict[tuple[str, int], int] = {}
     figures: dict[tuple[int, int, int], MonthFigures] = {}
     for item in items.only("pk", "kind", "department_id", "received_at"):
@@ -204,7 +206,7 @@ def monitoring(
         if answer is None:
             continue
         month_figures.answered += 1
-        month_figures.hours_to_answer.append(working_hours_between(received.at, answer.at))
+        month_figures.hours_to_answer.append(working_hours_between(received.at, answer.at, holidays=holidays))
         # The clock of the department that answered started when the item reached it.
         arrived = received.at
         for step in steps:
@@ -216,11 +218,13 @@ def monitoring(
             targets[(item.kind, department_id)] = target_hours(
                 kind=item.kind, department=departments[department_id]
             )
-        if working_hours_between(arrived, answer.at) <= targets[(item.kind, department_id)]:
+        target = targets[(item.kind, department_id)]
+        if working_hours_between(arrived, answer.at, holidays=holidays) <= target:
             month_figures.answered_in_time += 1
         closed = _first(steps, (Step.Action.RATED, Step.Action.CLOSED), after=answer.at)
         if closed is not None:
-            month_figures.hours_to_close.append(working_hours_between(received.at, closed.at))
+            to_close = working_hours_between(received.at, closed.at, holidays=holidays)
+            month_figures.hours_to_close.append(to_close)
         if any(step.action == Step.Action.REOPENED for step in steps):
             month_figures.reopened += 1
         month_figures.ratings.extend(

@@ -292,3 +292,12 @@ def test_a_call_page_leads_to_a_message_about_the_call(client):
     )
     item = Item.objects.get()
     assert item.call_id == call.pk and item.department.slug == "traffic"
+
+
+def test_monitoring_asks_for_the_holidays_once_however_many_items(django_assert_max_num_queries):
+    staff = staff_of("urban_services")
+    for _ in range(6):
+        item = received()
+        services.item_answer(item_id=item.pk, by=staff, text="انجام شد")
+    with django_assert_max_num_queries(8):
+        selectors.monitoring()
