@@ -211,3 +211,13 @@ def test_an_app_adds_photos_to_its_item_without_their_location_and_only_soon_aft
     assert late.status_code == 409 and late.json()["error"]["code"] == "photos_too_late"
     other, _ = as_person()
     assert other.post(url, {"photos": []}).status_code == 404
+
+
+def test_open311s_request_list_asks_the_same_few_queries_however_many_requests(django_assert_max_num_queries):
+    staff = staff_of()
+    for _ in range(6):
+        item = received(public_allowed=True)
+        services.item_publish(item_id=item.pk, by=staff, public_title="", public_body="چاله")
+    with django_assert_max_num_queries(4):
+        listed = Client().get("/open311/v2/requests.json").json()
+    assert len(listed) == 6
