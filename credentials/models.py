@@ -122,8 +122,10 @@ class BadgeCredential(models.Model):
         verbose_name=_("badge award"),
     )
     hours = models.DecimalField(_("hours"), max_digits=9, decimal_places=2, null=True, blank=True)
-    # The approved completions it rests on: revoking one of them revokes the credential.
-    completion_ids = models.JSONField(_("completions it rests on"), default=list, blank=True)
+    # The approved completions it rests on, as a certificate's: revoking one of them revokes the credential.
+    completions = models.ManyToManyField(
+        "verification.Completion", related_name="badge_credentials", editable=False
+    )
     status_index = models.PositiveIntegerField(_("place in the status list"), unique=True)
     issued_at = models.DateTimeField(_("issued at"), default=timezone.now)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)

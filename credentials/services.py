@@ -252,7 +252,6 @@ def hours_credential_issue(*, person) -> BadgeCredential:
         holder=person,
         kind=BadgeCredential.Kind.HOURS,
         hours=hours,
-        completion_ids=[completion.pk for completion in completions],
         status_index=index,
     )
     evidence = [
@@ -280,23 +279,17 @@ def hours_credential_issue(*, person) -> BadgeCredential:
         )
     )
     credential.save()
+    credential.completions.set(completions)
     return credential
 
 
 def badge_credentials_revoke_for_revocation(*, revocation_id: int) -> int:
     """verification's "completion revoked": the hours credentials that counted the work are revoked (the
-    status list says so); the person can ask for a new one."""
-    completion_id = (
-        Verification.objects.filter(pk=revocation_id).values_list("completion_id", flat=True).first()
+    status list says so), as certificates are; the person can ask for a new one."""
+    revoked = Verification.objects.filter(pk=revocation_id).values_list("completion_id", flat=True)
+    return BadgeCredential.objects.filter(completions__in=revoked, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
     )
-    resting = [
-        credential.pk
-        for credential in BadgeCredential.objects.filter(
-            revoked_at__isnull=True, kind=BadgeCredential.Kind.HOURS
-        ).only("pk", "completion_ids")
-        if completion_id in credential.completion_ids
-    ]
-    return BadgeCredential.objects.filter(pk__in=resting).update(revoked_at=timezone.now())
 
 
 def status_list_token() -> str:
