@@ -213,7 +213,10 @@ def test_a_daily_cap_limits_earn_and_bonus_and_its_reversal_takes_back_exactly_w
     rule("first_shift", 20)
     person = PersonFactory()
     call = publish_call(points_per_hour=10)
-    worked_at = timezone.now() - datetime.timedelta(days=1)
+    # yesterday morning in the city's time, so both shifts fall on the same local day whatever the hour now
+    worked_at = timezone.localtime().replace(hour=8, minute=0, second=0, microsecond=0) - datetime.timedelta(
+        days=1
+    )
 
     # when two 3-hour shifts of the same day are approved
     first = services.verification_points_credit(
