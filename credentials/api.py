@@ -6,6 +6,7 @@ from typing import Literal
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
+from django.utils import translation
 from ninja import Field, Router, Schema, Status
 
 from achievements.models import BadgeAward
@@ -45,7 +46,8 @@ def list_badge_credentials(request: HttpRequest):
 def issue_badge_credential(request: HttpRequest, payload: BadgeCredentialIn):
     """`hours`: every approved hour so far (400 `nothing_verified` without any); `badge`: a badge award of
     mine (404 otherwise), issued once and then the same credential."""
+    language = translation.get_language()  # Accept-Language: the credential is written in it
     if payload.kind == "hours":
-        return Status(201, services.hours_credential_issue(person=request.auth))
+        return Status(201, services.hours_credential_issue(person=request.auth, language=language))
     award = get_object_or_404(BadgeAward, pk=payload.award_id or 0, user=request.auth)
-    return Status(201, services.badge_credential_issue(award=award))
+    return Status(201, services.badge_credential_issue(award=award, language=language))

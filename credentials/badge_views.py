@@ -33,10 +33,12 @@ def badge_credential_issue(request):
     """Issues the credential of one of the person's badges (award id), or of their verified hours."""
     try:
         if request.POST.get("kind") == "hours":
-            credential = services.hours_credential_issue(person=request.user)
+            credential = services.hours_credential_issue(
+                person=request.user, language=request.LANGUAGE_CODE
+            )
         else:
             award = get_object_or_404(BadgeAward, pk=request.POST.get("award") or 0, user=request.user)
-            credential = services.badge_credential_issue(award=award)
+            credential = services.badge_credential_issue(award=award, language=request.LANGUAGE_CODE)
     except DomainError as error:
         messages.error(request, error.message)
         return redirect("credentials:badge_credentials")

@@ -127,6 +127,8 @@ class BadgeCredential(models.Model):
         "verification.Completion", related_name="badge_credentials", editable=False
     )
     status_index = models.PositiveIntegerField(_("place in the status list"), unique=True)
+    # the language its names and descriptions are written in: the reader's when they asked for it
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, default="fa")
     issued_at = models.DateTimeField(_("issued at"), default=timezone.now)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
     token = models.TextField(_("signed credential (VC-JWT)"), editable=False)

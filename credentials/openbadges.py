@@ -75,7 +75,10 @@ def issuer_profile() -> dict:
     return {
         "id": absolute("credentials:ob_issuer"),
         "type": ["Profile"],
-        "name": settings.HAMYAR_MUNICIPALITY["fa"],
+        # in the language being written (the credential's), the city's own language otherwise
+        "name": settings.HAMYAR_MUNICIPALITY.get(
+            (translation.get_language() or "")[:2], settings.HAMYAR_MUNICIPALITY[settings.LANGUAGE_CODE]
+        ),
         "url": settings.WAGTAILADMIN_BASE_URL.rstrip("/") + "/",
     }
 

@@ -15,7 +15,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from achievements.models import BadgeAward
-from core.localization import localized
+from core.localization import format_fixed, localized
 from verification.models import Completion, Verification
 
 from . import openbadges
@@ -175,14 +175,17 @@ def _identity(person) -> str:
     return person.email or person.phone or f"hamyar-person-{person.pk}"
 
 
+# The achievements below are written in the language active when they are built: the credential's.
+
+
 def badge_achievement(badge) -> dict:
     return {
         "id": openbadges.absolute("credentials:ob_achievement", f"badge-{badge.slug}"),
         "type": ["Achievement"],
-        "name": badge.name_fa,
-        "description": badge.description_fa or badge.name_fa,
-        "criteria": {"narrative": badge.get_rule_display() if hasattr(badge, "get_rule_display") else ""},
-        "inLanguage": "fa",
+        "name": badge.name,
+        "description": badge.description or badge.name,
+        "criteria": {"narrative": str(badge.get_rule_display())},
+        "inLanguage": translation.get_language(),
     }
 
 
@@ -190,27 +193,52 @@ def hours_achievement() -> dict:
     return {
         "id": openbadges.absolute("credentials:ob_achievement", "verified-hours"),
         "type": ["Achievement"],
-        "name": "ساعت‌های داوطلبی تأییدشده برای شهر",
-        "description": "Hours of volunteering for the city, each verified by the staff of the department "
-        "that owns the service.",
+        "name": str(_("Verified volunteer hours for the city")),
+        "description": str(
+            _(
+                "Hours of volunteering for the city, each verified by the staff of the department that "
+                "owns the service."
+            )
+        ),
         "criteria": {
-            "narrative": "Work on a shift of an open call, reported by the volunteer and approved by the "
-            "department's staff; only approved hours count."
+            "narrative": str(
+                _(
+                    "Work on a shift of an open call, reported by the volunteer and approved by the "
+                    "department's staff; only approved hours count."
+                )
+            )
         },
-        "inLanguage": "fa",
+        "inLanguage": translation.get_language(),
     }
 
 
+def _credential_language(person, language: str | None) -> str:
+    """The language asked for (the reader's), else the one the person reads their messages in."""
+    known = dict(settings.LANGUAGES)
+    for candidate in (language, getattr(person, "preferred_language", None), settings.LANGUAGE_CODE):
+        if candidate and candidate[:2] in known:
+            return candidate[:2]
+    return settings.LANGUAGE_CODE
+
+
 @transaction.atomic
-def badge_credential_issue(*, award: BadgeAward) -> BadgeCredential:
-    """The Open Badges 3.0 credential of a badge the person earned: issued once, then the same one."""
-    existing = BadgeCredential.objects.filter(badge_award=award, revoked_at__isnull=True).first()
+def badge_credential_issue(*, award: BadgeAward, language: str | None = None) -> BadgeCredential:
+    """The Open Badges 3.0 credential of a badge the person earned, written in `language` (the reader's):
+    issued once per language, then the same one."""
+    badge, person = award.badge, award.user
+    language = _credential_language(person, language)
+    existing = BadgeCredential.objects.filter(
+        badge_award=award, language=language, revoked_at__isnull=True
+    ).first()
     if existing is not None:
         return existing
-    badge, person = award.badge, award.user
     index = _next_status_index()
     credential = BadgeCredential(
-        holder=person, kind=BadgeCredential.Kind.BADGE, badge_award=award, status_index=index
+        holder=person,
+        kind=BadgeCredential.Kind.BADGE,
+        badge_award=award,
+        status_index=index,
+        language=language,
     )
     credential_id = f"urn:uuid:{credential.public_id}"
     evidence = []
@@ -219,26 +247,28 @@ def badge_credential_issue(*, award: BadgeAward) -> BadgeCredential:
             {"id": f"urn:hamyar:verification:{award.verification_id}", "type": ["Evidence"],
              "name": "Verified work that earned the badge"}
         )  # fmt: skip
-    credential.token = openbadges.sign_credential(
-        openbadges.credential_claims(
-            credential_id=credential_id,
-            achievement=badge_achievement(badge),
-            subject_extra={},
-            name=badge.name_fa,
-            evidence=evidence,
-            valid_from=award.awarded_at,
-            status_index=index,
-            identity=_identity(person),
+    with translation.override(language):
+        credential.token = openbadges.sign_credential(
+            openbadges.credential_claims(
+                credential_id=credential_id,
+                achievement=badge_achievement(badge),
+                subject_extra={},
+                name=badge.name,
+                evidence=evidence,
+                valid_from=award.awarded_at,
+                status_index=index,
+                identity=_identity(person),
+            )
         )
-    )
     credential.save()
     return credential
 
 
 @transaction.atomic
-def hours_credential_issue(*, person) -> BadgeCredential:
-    """The Open Badges 3.0 credential of every hour of the person's approved work so far; each approved
-    report is its evidence, and revoking one of them revokes it."""
+def hours_credential_issue(*, person, language: str | None = None) -> BadgeCredential:
+    """The Open Badges 3.0 credential of every hour of the person's approved work so far, written in
+    `language` (the reader's); each approved report is its evidence, and revoking one of them revokes it."""
+    language = _credential_language(person, language)
     completions = list(
         Completion.objects.filter(signup__volunteer=person, status=Completion.Status.APPROVED)
         .select_related("signup__shift__call__service")
@@ -253,31 +283,32 @@ def hours_credential_issue(*, person) -> BadgeCredential:
         kind=BadgeCredential.Kind.HOURS,
         hours=hours,
         status_index=index,
+        language=language,
     )
-    evidence = [
-        {
-            "id": f"urn:hamyar:completion:{completion.pk}",
-            "type": ["Evidence"],
-            "name": completion.signup.shift.call.service.short_name_fa,
-            "narrative": f"{completion.approved_hours} h, {completion.signup.shift.starts_at:%Y-%m-%d}",
-        }
-        for completion in completions
-    ]
-    credential.token = openbadges.sign_credential(
-        openbadges.credential_claims(
-            credential_id=f"urn:uuid:{credential.public_id}",
-            achievement=hours_achievement(),
-            subject_extra={
-                "creditsEarned": float(hours),
-                "narrative": f"{hours} verified hours of volunteering",
-            },
-            name=f"{hours} ساعت داوطلبی تأییدشده",
-            evidence=evidence,
-            valid_from=timezone.now(),
-            status_index=index,
-            identity=_identity(person),
+    with translation.override(language):
+        evidence = [
+            {
+                "id": f"urn:hamyar:completion:{completion.pk}",
+                "type": ["Evidence"],
+                "name": completion.signup.shift.call.service.short_name,
+                # figures stay in Latin digits (ISO dates, decimal hours) for the machines that read them
+                "narrative": f"{completion.approved_hours} h, {completion.signup.shift.starts_at:%Y-%m-%d}",
+            }
+            for completion in completions
+        ]
+        worded = str(_("%(hours)s verified hours of volunteering") % {"hours": format_fixed(hours, 1)})
+        credential.token = openbadges.sign_credential(
+            openbadges.credential_claims(
+                credential_id=f"urn:uuid:{credential.public_id}",
+                achievement=hours_achievement(),
+                subject_extra={"creditsEarned": float(hours), "narrative": worded},
+                name=worded,
+                evidence=evidence,
+                valid_from=timezone.now(),
+                status_index=index,
+                identity=_identity(person),
+            )
         )
-    )
     credential.save()
     credential.completions.set(completions)
     return credential

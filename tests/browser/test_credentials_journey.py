@@ -12,6 +12,7 @@ import pytest
 from django.core.cache import cache, caches
 from playwright.sync_api import expect
 
+from achievements.models import Badge, BadgeAward
 from campaigns.tests.factories import PersonFactory, add_shift, publish_call
 from core.outbox import relay_due
 from credentials import openbadges
@@ -40,6 +41,11 @@ def volunteer(settings, tmp_path):
         signup=confirmed_signup(shift, person), actor=person, hours=Decimal("2.5"), note="کتاب‌خوانی"
     )
     verification.completion_approve(completion=completion, actor=staff_of("cultural"))
+    badge, _ = Badge.objects.get_or_create(
+        slug="book-friend",
+        defaults={"name_fa": "دوست کتاب", "name_en": "Friend of books", "rule": "verified_shifts"},
+    )
+    BadgeAward.objects.get_or_create(user=person, badge=badge)
     return person
 
 
@@ -85,6 +91,18 @@ def test_a_volunteer_takes_a_certificate_and_their_data_and_then_deletes_the_acc
     token = open(download_info.value.path()).read()
     assert openbadges.read_credential(token)["credentialSubject"]["creditsEarned"] == 2.5
     expect_accessible(phone)
+
+    # And a badge they earned, as its own credential naming the badge in the reader's language.
+    badge_name = "دوست کتاب" if language == "fa" else "Friend of books"
+    phone.locator(".card", has_text=badge_name).locator("button[type=submit]").click()
+    issued = phone.locator(".card[id^=credential-]", has_text=badge_name)
+    with phone.expect_download() as download_info:
+        issued.locator("a[href$='.jwt']").click()
+    claims = openbadges.read_credential(open(download_info.value.path()).read())
+    achievement = claims["credentialSubject"]["achievement"]
+    assert achievement["id"].endswith("/achievements/badge-book-friend") and achievement["name"] == badge_name
+    assert "OpenBadgeCredential" in claims["type"]
+    expect_reads_in(phone, language)
 
     # Their data, as one archive.
     phone.goto(site_url(live_server, "/account/my-data/", language))
