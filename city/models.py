@@ -173,6 +173,12 @@ class District(models.Model):
     number = models.PositiveSmallIntegerField(_("number"), unique=True)
     name_fa = models.CharField(_("name (Persian)"), max_length=100)
     name_en = models.CharField(_("name (English)"), max_length=100, blank=True)
+    population = models.PositiveIntegerField(
+        _("population"),
+        null=True,
+        blank=True,
+        help_text=_("Residents, from the latest census: the open city shows participation per thousand."),
+    )
 
     class Meta:
         ordering = ["number"]

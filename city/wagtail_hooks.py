@@ -72,7 +72,7 @@ class DistrictViewSet(SnippetViewSet):
     model = District
     icon = "site"
     menu_label = _("Districts")
-    list_display = ["number", "name_fa", "name_en"]
+    list_display = ["number", "name_fa", "name_en", "population"]
 
 
 class HolidayViewSet(SnippetViewSet):

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from campaigns.models import OpenCallPage, Shift, SignUp
-from city.models import Department, Service
+from city.models import Department, District, Service
 from rewards import services
 from rewards.models import EarningRule, LedgerEntry, Reward
 from verification.models import Completion, Verification
@@ -26,6 +26,12 @@ DEMO_CONTRACTOR_HOUR_COSTS = {
     "street-traffic-information": 1_500_000,
     "libraries-and-reading-halls": 1_000_000,
 }
+# Residents per district for the open city's participation per thousand: illustrative round figures of the
+# demo (a city enters its census figures), kept if staff have set their own.
+DEMO_DISTRICT_POPULATIONS = {
+    1: 95_000, 2: 120_000, 3: 110_000, 4: 160_000, 5: 140_000, 6: 130_000, 7: 150_000, 8: 170_000,
+    9: 100_000, 10: 180_000, 11: 90_000, 12: 150_000, 13: 140_000, 14: 190_000, 15: 165_000,
+}  # fmt: skip
 
 
 @transaction.atomic
@@ -56,6 +62,20 @@ def load() -> dict:
     for slug, rials in DEMO_CONTRACTOR_HOUR_COSTS.items():
         unset = Service.objects.filter(slug=slug, contractor_hour_cost__isnull=True)
         unset.update(contractor_hour_cost=rials)
+    for number, residents in DEMO_DISTRICT_POPULATIONS.items():
+        District.objects.filter(number=number, population__isnull=True).update(population=residents)
+    # A bonus for work in the districts the open city shows as under-served, kept up to date by the hour.
+    EarningRule.objects.get_or_create(
+        kind=EarningRule.Kind.DISTRICT,
+        department=None,
+        service=None,
+        districts_follow_equity=True,
+        defaults={
+            "name": "پاداش کار در منطقه‌های کم‌برخوردار",
+            "name_en": "Bonus for work in under-served districts",
+            "points": 20,
+        },
+    )
     return {"rewards_created": created, "citizen_points": _citizen_points()}
 
 

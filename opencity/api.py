@@ -4,7 +4,7 @@ from enum import StrEnum
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Path, Router, Schema
 
 from . import selectors
 from .open_data import DICTIONARY, flat_row, licence
@@ -12,6 +12,7 @@ from .open_data import DICTIONARY, flat_row, licence
 public_router = Router(tags=["Open city"])
 
 Dataset = StrEnum("Dataset", [(name.upper(), name) for name in selectors.DATASETS])
+MonthlyDataset = StrEnum("MonthlyDataset", [(name.upper(), name) for name in selectors.MONTHLY_DATASETS])
 
 
 class DatasetOut(Schema):
@@ -33,4 +34,32 @@ def get_dataset(request: HttpRequest, dataset: Dataset):
         "licence": licence(),
         "fields": {field: str(meaning) for field, meaning in DICTIONARY[dataset.value].items()},
         "rows": [flat_row(row) for row in selectors.dataset(dataset.value)],
+    }
+
+
+class MonthOut(DatasetOut):
+    year: int
+    month: int
+
+
+@public_router.get(
+    "/open-city/{dataset}/{year}/{month}",
+    response=MonthOut,
+    summary="One Jalali month of an open city dataset",
+    auth=None,
+)
+def get_dataset_month(
+    request: HttpRequest,
+    dataset: MonthlyDataset,
+    year: int = Path(..., ge=1300, le=1500, description="Jalali year, e.g. 1405"),
+    month: int = Path(..., ge=1, le=12, description="Jalali month, 1–12"),
+):
+    """A stable address for each month's figures (the monthly datasets: all but `equity`)."""
+    return {
+        "dataset": dataset.value,
+        "year": year,
+        "month": month,
+        "licence": licence(),
+        "fields": {field: str(meaning) for field, meaning in DICTIONARY[dataset.value].items()},
+        "rows": [flat_row(row) for row in selectors.dataset_month(dataset.value, year, month)],
     }

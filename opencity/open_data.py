@@ -55,6 +55,33 @@ DICTIONARY = {
         "reopen_rate": _("share of answered items their authors reopened"),
         "average_rating": _("average rating of the answers, 1 to 5"),
     },
+    "districts": {
+        "year": _("Jalali year of the shifts"),
+        "month": _("Jalali month of the shifts (1–12)"),
+        "district_number": _("the municipal district's number"),
+        "population": _("the district's residents, where set"),
+        "suppressed": _("true when fewer than five people did this work: its numbers are not shown"),
+        "hours": _("hours of work approved by the department's staff"),
+        "people": _("different people whose work was approved"),
+        "shifts": _("different shifts worked"),
+        "people_per_thousand": _("those people per thousand residents of the district"),
+    },
+    "equity": {
+        "kind": _("district or service"),
+        "key": _("the district's number or the service's slug"),
+        "population": _("the district's residents, where set"),
+        "suppressed": _("true when fewer than five people worked in the district: its numbers are not shown"),
+        "people": _("different people whose work in the district was approved in the last 90 days"),
+        "people_per_thousand": _("those people per thousand residents"),
+        "places_offered": _("places on the service's shifts of the last 90 days"),
+        "places_taken": _("of those, places taken"),
+        "share_taken": _("places taken as a share of places offered"),
+        "relative_to_city": _("the figure against the whole city's (1 = the same)"),
+        "under_served": _(
+            "true when below half of the city's figure, where the city's figure would have meant at least "
+            "five people or places"
+        ),
+    },
     "savings": {
         "year": _("Jalali year of the shifts"),
         "month": _("Jalali month of the shifts (1–12)"),
@@ -74,12 +101,10 @@ def licence() -> str:
 
 
 def flat_row(row: dict) -> dict:
-    """A row for download: names in both languages as their own columns."""
+    """A row for download: names in both languages as their own columns (department_fa, service_en…)."""
     flat = {key: value for key, value in row.items() if not isinstance(value, dict)}
-    flat["department_fa"], flat["department_en"] = row["department"]["name_fa"], row["department"]["name_en"]
-    if "service_name" in row:
-        flat["service_fa"], flat["service_en"] = (
-            row["service_name"]["name_fa"],
-            row["service_name"]["name_en"],
-        )
+    for key, names in row.items():
+        if isinstance(names, dict):
+            prefix = key.removesuffix("_name")
+            flat[f"{prefix}_fa"], flat[f"{prefix}_en"] = names["name_fa"], names["name_en"]
     return flat

@@ -14,9 +14,11 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Min
+from django.db.models import Min, Sum
+from django.utils import timezone
 
-from city.models import Department, Service
+from campaigns.models import Shift
+from city.models import Department, District, Service
 from core.localization import jalali_month_of
 from rewards.models import Voucher
 from verification.models import Completion, Verification
@@ -24,7 +26,13 @@ from voice.selectors import monitoring
 
 MIN_PEOPLE = 5
 KEPT_SECONDS = 600
-DATASETS = ("work_by_department", "work", "verification", "rewards", "voice", "savings")
+# Datasets by month: each also has a stable address per Jalali month.
+MONTHLY_DATASETS = ("work_by_department", "work", "districts", "verification", "rewards", "voice", "savings")
+DATASETS = (*MONTHLY_DATASETS, "equity")
+# Equity looks at the last EQUITY_DAYS; a district or service whose participation is below EQUITY_SHARE of
+# the city's is under-served.
+EQUITY_DAYS = 90
+EQUITY_SHARE = 0.5
 
 
 def _percentile(values: list[float], share: float) -> float | None:
@@ -84,6 +92,122 @@ def work_by_department_rows() -> list[dict]:
         for (year, month, department_id), group in _work_by(departments_of.__getitem__).items()
     ]
     return sorted(rows, key=lambda row: (-row["year"], -row["month"], row["department_id"]))
+
+
+def district_rows() -> list[dict]:
+    """Verified work per Jalali month and district of the call, and people per thousand residents where the
+    district's population is set. Suppressed for fewer than MIN_PEOPLE people."""
+    districts = {district.pk: district for district in District.objects.all()}
+    groups: dict[tuple, dict] = defaultdict(lambda: {"hours": Decimal(0), "people": set(), "shifts": set()})
+    work = Completion.objects.filter(status=Completion.Status.APPROVED).values_list(
+        "approved_hours", "signup__volunteer_id", "signup__shift_id", "signup__shift__starts_at",
+        "signup__shift__call__district_id",
+    )  # fmt: skip
+    for hours, person_id, shift_id, starts_at, district_id in work:
+        group = groups[(*jalali_month_of(starts_at), district_id)]
+        group["hours"] += hours or Decimal(0)
+        group["people"].add(person_id)
+        group["shifts"].add(shift_id)
+    rows = []
+    for (year, month, district_id), group in groups.items():
+        district = districts[district_id]
+        figures = _work_figures(group)
+        rows.append(
+            {
+                "year": year,
+                "month": month,
+                "district_number": district.number,
+                "district": _names(district),
+                "population": district.population,
+                **figures,
+                "people_per_thousand": _per_thousand(figures["people"], district.population),
+            }
+        )
+    return sorted(rows, key=lambda row: (-row["year"], -row["month"], row["district_number"]))
+
+
+def _per_thousand(count: int | None, population: int | None) -> float | None:
+    return None if count is None or not population else round(count * 1000 / population, 3)
+
+
+def equity_rows(now=None) -> list[dict]:
+    """Who the work reaches over the last EQUITY_DAYS, against the rest of the city.
+
+    Districts: different people whose work there was approved, per thousand residents, beside the rate of
+    every district whose population is set; below EQUITY_SHARE of it, the district is under-served.
+    Services: the share of the places offered on their shifts that were taken, against the city's share.
+    A district's people are suppressed under MIN_PEOPLE, though whether it is under-served is still said;
+    a district is called under-served only where the city's rate would have reached MIN_PEOPLE people, and
+    a service only where MIN_PEOPLE places would have been taken at the city's share."""
+    since = (now or timezone.now()) - datetime.timedelta(days=EQUITY_DAYS)
+    until = now or timezone.now()
+    people: dict[int, set] = defaultdict(set)
+    work = Completion.objects.filter(
+        status=Completion.Status.APPROVED,
+        signup__shift__starts_at__gte=since,
+        signup__shift__starts_at__lt=until,
+    ).values_list("signup__volunteer_id", "signup__shift__call__district_id")
+    for person_id, district_id in work:
+        people[district_id].add(person_id)
+    districts = list(District.objects.all())
+    counted = [district for district in districts if district.population]
+    city_people = sum(len(people[district.pk]) for district in counted)
+    city_rate = city_people * 1000 / sum(d.population for d in counted) if counted else None
+    rows = []
+    for district in districts:
+        reached = len(people[district.pk])
+        rate = reached * 1000 / district.population if district.population else None
+        relative = rate / city_rate if rate is not None and city_rate else None
+        shown = reached >= MIN_PEOPLE
+        # Only said where the city's rate would have reached MIN_PEOPLE there: below that, a gap is chance.
+        expected = city_rate * district.population / 1000 if rate is not None and city_rate else 0
+        rows.append(
+            {
+                "kind": "district",
+                "key": str(district.number),
+                "district": _names(district),
+                "population": district.population,
+                "suppressed": not shown,
+                "people": reached if shown else None,
+                "people_per_thousand": _rounded(rate, 3) if shown else None,
+                "relative_to_city": _rounded(relative, 2) if shown else None,
+                "under_served": expected >= MIN_PEOPLE and relative < EQUITY_SHARE,
+            }
+        )
+    places = (
+        Shift.objects.filter(starts_at__gte=since, starts_at__lt=until)
+        .values("call__service_id")
+        .annotate(offered=Sum("capacity"), taken=Sum("confirmed_count"))
+    )
+    by_service = {row["call__service_id"]: (row["offered"] or 0, row["taken"] or 0) for row in places}
+    offered_all = sum(offered for offered, _taken in by_service.values())
+    city_fill = sum(taken for _offered, taken in by_service.values()) / offered_all if offered_all else None
+    for service in Service.objects.select_related("department").order_by("department_id", "pk"):
+        if service.pk not in by_service:
+            continue
+        offered, taken = by_service[service.pk]
+        fill = taken / offered if offered else None
+        relative = fill / city_fill if fill is not None and city_fill else None
+        expected = city_fill * offered if city_fill else 0
+        rows.append(
+            {
+                "kind": "service",
+                "key": service.slug,
+                "service_name": {"name_fa": service.short_name_fa, "name_en": service.short_name_en},
+                "places_offered": offered,
+                "places_taken": taken,
+                "share_taken": _rounded(fill, 3),
+                "relative_to_city": _rounded(relative, 2),
+                "under_served": expected >= MIN_PEOPLE and relative < EQUITY_SHARE,
+            }
+        )
+    return rows
+
+
+def under_served_district_ids(now=None) -> list[int]:
+    rows = equity_rows(now)
+    numbers = [int(row["key"]) for row in rows if row["kind"] == "district" and row["under_served"]]
+    return list(District.objects.filter(number__in=numbers).values_list("pk", flat=True))
 
 
 def savings_rows() -> list[dict]:
@@ -253,9 +377,16 @@ _COMPUTE = {
     "rewards": rewards_rows,
     "voice": voice_rows,
     "savings": savings_rows,
+    "districts": district_rows,
+    "equity": equity_rows,
 }
 
 
 def dataset(name: str) -> list[dict]:
     """A dataset's rows, kept for KEPT_SECONDS."""
     return cache.get_or_set(f"opencity:{name}:v1", _COMPUTE[name], KEPT_SECONDS)
+
+
+def dataset_month(name: str, year: int, month: int) -> list[dict]:
+    """A monthly dataset's rows of one Jalali month: what its stable address serves."""
+    return [row for row in dataset(name) if row["year"] == year and row["month"] == month]

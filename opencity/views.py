@@ -28,11 +28,35 @@ def _readable(rows: list[dict], limit_months: int | None = None) -> list[dict]:
             {
                 **row,
                 "month_label": format_jalali_month(row["year"], row["month"]),
-                "department_name": row["department"][language_key],
+                "department_name": row["department"][language_key] if "department" in row else "",
+                "district_name": row["district"][language_key] if "district" in row else "",
                 "service_label": row.get("service_name", {}).get(language_key, ""),
             }
         )
     return readable
+
+
+def _equity_readable(rows: list[dict]) -> dict:
+    """The equity rows split into districts and services, named in the reader's language, and a shade
+    (0–4) for each district's tile on the map by its participation against the city's."""
+    language_key = "name_fa" if is_persian() else "name_en"
+    districts, services = [], []
+    for row in rows:
+        if row["kind"] == "district":
+            relative = row["relative_to_city"]
+            shade = None if relative is None else min(4, int(relative * 2))
+            districts.append({**row, "name": row["district"][language_key], "shade": shade})
+        else:
+            services.append({**row, "name": row["service_name"][language_key]})
+    return {"districts": districts, "services": services}
+
+
+def _months(rows: list[dict]) -> list[dict]:
+    """The months that have figures, for their stable download addresses."""
+    months = list(dict.fromkeys((row["year"], row["month"]) for row in rows))
+    return [
+        {"year": year, "month": month, "label": format_jalali_month(year, month)} for year, month in months
+    ]
 
 
 def open_city(request):
@@ -46,6 +70,10 @@ def open_city(request):
             "rewards": _readable(selectors.dataset("rewards"), MONTHS_ON_THE_PAGE),
             "voice": _readable(selectors.dataset("voice"), MONTHS_ON_THE_PAGE),
             "savings": _readable(selectors.dataset("savings"), MONTHS_ON_THE_PAGE),
+            "equity": _equity_readable(selectors.dataset("equity")),
+            "equity_days": selectors.EQUITY_DAYS,
+            "monthly_datasets": selectors.MONTHLY_DATASETS,
+            "months": _months(selectors.dataset("work_by_department")),
             "dictionary": {name: list(fields.items()) for name, fields in DICTIONARY.items()},
             "licence": licence(),
             "min_people": selectors.MIN_PEOPLE,
@@ -56,20 +84,35 @@ def open_city(request):
 def dataset_download(request, name: str, extension: str):
     if name not in selectors.DATASETS or extension not in ("csv", "json"):
         raise Http404
-    rows = [flat_row(row) for row in selectors.dataset(name)]
+    return _download(name, extension, selectors.dataset(name), filename=f"hamyar-{name}")
+
+
+def dataset_month_download(request, name: str, year: int, month: int, extension: str):
+    """One Jalali month of a monthly dataset, at an address that stays the same: 1405-09 is always Azar
+    1405 (its figures change only if a decision about that month's work does)."""
+    if name not in selectors.MONTHLY_DATASETS or extension not in ("csv", "json") or not 1 <= month <= 12:
+        raise Http404
+    rows = selectors.dataset_month(name, year, month)
+    return _download(name, extension, rows, filename=f"hamyar-{name}-{year}-{month:02d}", month=(year, month))
+
+
+def _download(name: str, extension: str, rows: list[dict], *, filename: str, month=None):
+    rows = [flat_row(row) for row in rows]
     dictionary = {field: str(meaning) for field, meaning in DICTIONARY[name].items()}
     if extension == "json":
-        response = JsonResponse(
-            {"dataset": name, "licence": licence(), "fields": dictionary, "rows": rows},
-            json_dumps_params={"ensure_ascii": False},
-        )
+        body = {"dataset": name, "licence": licence(), "fields": dictionary, "rows": rows}
+        if month is not None:
+            body = {"dataset": name, "year": month[0], "month": month[1], **body}
+        response = JsonResponse(body, json_dumps_params={"ensure_ascii": False})
     else:
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response.write("\ufeff")
-        writer = csv.DictWriter(response, fieldnames=list(rows[0]) if rows else list(dictionary))
+        # every column any row has (an equity row is a district's or a service's), in order of appearance
+        columns = list(dict.fromkeys(column for row in rows for column in row)) or list(dictionary)
+        writer = csv.DictWriter(response, fieldnames=columns)
         writer.writeheader()
         writer.writerows(rows)
-    response["Content-Disposition"] = f'inline; filename="hamyar-{name}.{extension}"'
+    response["Content-Disposition"] = f'inline; filename="{filename}.{extension}"'
     response["X-Licence"] = licence()
     return response
 

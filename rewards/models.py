@@ -103,6 +103,14 @@ class EarningRule(models.Model):
         verbose_name=_("under-served districts"),
         help_text=_("For a district bonus: work in these districts earns it."),
     )
+    districts_follow_equity = models.BooleanField(
+        _("districts follow the open city's equity figures"),
+        default=False,
+        help_text=_(
+            "For a district bonus: every hour, the districts become those the open city shows as "
+            "under-served (participation per thousand residents below half the city's)."
+        ),
+    )
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
 

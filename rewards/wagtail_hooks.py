@@ -188,6 +188,7 @@ class EarningRuleViewSet(ModelViewSet):
             FieldPanel("points"),
             FieldPanel("streak_weeks"),
             FieldPanel("districts"),
+            FieldPanel("districts_follow_equity"),
             FieldPanel("is_active"),
         ],
         base_form_class=EarningRuleForm,

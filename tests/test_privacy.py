@@ -33,7 +33,7 @@ from campaigns.services import department_staff_group_ensure
 from campaigns.tests.factories import PersonFactory, add_shift, publish_call
 from city.models import Department
 from config.api import api
-from core.localization import persian_digits
+from core.localization import jalali_month_of, persian_digits
 from volunteers.models import Invitation, Organisation, OrganisationMembership, Skill, Team
 from volunteers.selectors import contact_visible_to, personal_data_visible_to
 from volunteers.services import api_token_create
@@ -41,7 +41,12 @@ from volunteers.services import api_token_create
 pytestmark = pytest.mark.django_db
 
 # Path parameters that name no model: the values to try.
-PATH_VALUE_HINTS = {"kind": ["individuals", "teams", "districts"]}
+PATH_VALUE_HINTS = {
+    "kind": ["individuals", "teams", "districts"],
+    # the open city's months: this one, whose figures the test's own rows make
+    "year": [jalali_month_of(timezone.now())[0]],
+    "month": [jalali_month_of(timezone.now())[1]],
+}
 # Path parameter names that differ from their model's name.
 MODEL_ALIASES = {
     "call": "opencallpage",

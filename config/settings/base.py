@@ -200,6 +200,12 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": 300.0,
         "options": {"expires": 240},
     },
+    # The under-served district bonus, where staff let it follow the open city's equity figures.
+    "refresh-equity-bonus": {
+        "task": "opencity.tasks.equity_bonus_refresh_task",
+        "schedule": 3600.0,
+        "options": {"expires": 3000},
+    },
     "prune-outbox": {
         "task": "core.tasks.prune_outbox_task",
         "schedule": 3600.0,

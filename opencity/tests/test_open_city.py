@@ -9,12 +9,14 @@ from decimal import Decimal
 import pytest
 from django.core.cache import cache
 from django.test import Client
-from django.utils import translation
+from django.utils import timezone, translation
 
+from campaigns.models import Shift
 from campaigns.tests.factories import PersonFactory, publish_call
-from city.models import Service
+from city.models import District, Service
 from core.localization import jalali_month_of
-from opencity import selectors
+from opencity import selectors, services
+from rewards.models import EarningRule
 from rewards.tests.factories import approval_create
 from verification.models import Completion, Verification
 
@@ -145,3 +147,102 @@ def test_savings_are_verified_hours_at_the_contractors_cost_beside_the_rewards_g
 
     assert row["saved_rials"] == 10 * 1_000_000
     assert Decimal(row["hours_without_cost"]) == 3 and row["rewards_rials"] == 0
+
+
+def work_in(district_number: int, people: int, *, hours: str = "2"):
+    call = publish_call(district=District.objects.get(number=district_number))
+    return [approval_create(volunteer=PersonFactory(), call=call, hours=hours) for _ in range(people)]
+
+
+def test_districts_count_people_per_thousand_residents_where_the_population_is_set():
+    District.objects.filter(number=1).update(population=2000)
+    work_in(1, 6)
+    work_in(2, 5)
+    work_in(3, 2)
+
+    rows = {row["district_number"]: row for row in selectors.district_rows()}
+
+    one = rows[1]
+    assert (one["people"], one["population"], one["people_per_thousand"]) == (6, 2000, 3.0)
+    assert Decimal(one["hours"]) == 12
+    assert rows[2]["people"] == 5 and rows[2]["people_per_thousand"] is None  # no population set
+    assert rows[3]["suppressed"] is True and rows[3]["people_per_thousand"] is None
+
+
+def test_equity_names_the_districts_and_services_below_half_the_citys_figure():
+    # districts 1 and 2 have the same residents; 6 people worked in 1, 2 people in 2
+    District.objects.filter(number__in=(1, 2)).update(population=10_000)
+    work_in(1, 6)
+    work_in(2, 2)
+    long_ago = timezone.now() - datetime.timedelta(days=selectors.EQUITY_DAYS + 5)
+    for _ in range(10):  # outside the window: does not count
+        approval_create(volunteer=PersonFactory(), call=publish_call(district=District.objects.get(number=2)),
+                        worked_at=long_ago)  # fmt: skip
+
+    rows = selectors.equity_rows()
+
+    districts = {row["key"]: row for row in rows if row["kind"] == "district"}
+    # the city: 8 people per 20,000 residents, 0.4 a thousand; district 1: 0.6 (1.5×), district 2: 0.2 (0.5×)
+    assert districts["1"]["people_per_thousand"] == 0.6 and districts["1"]["relative_to_city"] == 1.5
+    assert districts["1"]["under_served"] is False
+    assert districts["2"]["suppressed"] is True and districts["2"]["people"] is None
+    assert districts["2"]["under_served"] is False  # 0.5× is not below half
+    assert districts["3"]["population"] is None and districts["3"]["under_served"] is False
+    District.objects.filter(number=2).update(population=20_000)  # now 0.1 against 8/30,000
+    # nobody in district 3, but at the city's rate fewer than five people would have been: not said
+    District.objects.filter(number=3).update(population=1_000)
+    cache.clear()
+    assert selectors.under_served_district_ids() == [District.objects.get(number=2).pk]
+
+    by_service = {row["key"]: row for row in rows if row["kind"] == "service"}
+    street = by_service["street-sweeping-and-cleaning"]
+    since = timezone.now() - datetime.timedelta(days=selectors.EQUITY_DAYS)
+    shifts = Shift.objects.filter(starts_at__gte=since)
+    assert street["places_offered"] == sum(shift.capacity for shift in shifts)
+    assert street["places_taken"] == sum(shift.confirmed_count for shift in shifts)
+
+
+def test_a_district_bonus_that_follows_equity_takes_the_under_served_districts():
+    District.objects.filter(number__in=(1, 2)).update(population=10_000)
+    work_in(1, 9)
+    work_in(2, 1)
+    following = EarningRule.objects.create(name="محله‌های کم‌برخوردار", kind="district", points=20,
+                                           districts_follow_equity=True)  # fmt: skip
+    following.districts.set([District.objects.get(number=1)])
+    by_hand = EarningRule.objects.create(name="دستی", kind="district", points=20)
+    by_hand.districts.set([District.objects.get(number=1)])
+
+    assert services.equity_bonus_refresh() == 1
+    assert services.equity_bonus_refresh() == 0  # nothing changed since
+
+    assert list(following.districts.values_list("number", flat=True)) == [2]
+    assert list(by_hand.districts.values_list("number", flat=True)) == [1]
+
+
+def test_each_month_has_a_stable_address_on_the_site_and_in_the_api():
+    street_work(5, hours="3")
+    (row,) = selectors.work_rows()
+    year, month = row["year"], row["month"]
+    client = Client()
+
+    by_month = client.get(f"/open-city/data/work/{year}-{month:02d}.json").json()
+    assert (by_month["year"], by_month["month"], by_month["rows"][0]["hours"]) == (year, month, row["hours"])
+    assert client.get(f"/open-city/data/work/{year - 1}-{month:02d}.json").json()["rows"] == []
+    assert client.get(f"/open-city/data/work/{year}-13.json").status_code == 404
+    assert client.get(f"/open-city/data/equity/{year}-{month:02d}.json").status_code == 404  # not monthly
+    api = client.get(f"/api/v1/open-city/work/{year}/{month}").json()
+    assert api["rows"] == by_month["rows"]
+    assert client.get(f"/api/v1/open-city/work/{year}/13").status_code == 422
+    assert client.get(f"/api/v1/open-city/equity/{year}/{month}").status_code == 422
+    csv_text = client.get(f"/open-city/data/work/{year}-{month:02d}.csv").content.decode("utf-8-sig")
+    assert next(csv.DictReader(io.StringIO(csv_text)))["hours"] == row["hours"]
+
+
+def test_equity_downloads_have_every_column_of_districts_and_services():
+    work_in(1, 5)
+
+    text = Client().get("/open-city/data/equity.csv").content.decode("utf-8-sig")
+
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert {"district_fa", "service_en", "places_offered", "people_per_thousand"} <= set(rows[0])
+    assert {row["kind"] for row in rows} == {"district", "service"}

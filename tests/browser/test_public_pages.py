@@ -79,9 +79,10 @@ def test_the_same_pages_read_left_to_right_in_english(live_server, phone, calls)
 
 
 @pytest.mark.parametrize("language", ["fa", "en"])
-def test_the_open_city_and_citizen_voices_figures_read_well_on_a_phone(live_server, phone, language):
-    """The public's figures, with something in every table: work of five people (shown) and a citizen's
-    item answered and rated, on a phone and a desk, in the reader's language and digits, axe clean."""
+def test_the_open_city_and_citizen_voices_figures_read_well_on_a_phone(live_server, phone, desk, language):
+    """The public's figures, with something in every table: work of ten people (shown), districts with
+    their residents (one under-served) and a citizen's item answered and rated, on a phone and a desk, in
+    the reader's language and digits, axe clean."""
     from campaigns.tests.factories import PersonFactory
     from rewards.tests.factories import approval_create
     from tests.browser.journeys import expect_reads_in, site_url
@@ -90,9 +91,11 @@ def test_the_open_city_and_citizen_voices_figures_read_well_on_a_phone(live_serv
     from voice.tests.factories import limits_cleared, received
 
     limits_cleared()
+    District.objects.filter(number=1).update(population=10_000)
+    District.objects.filter(number=2).update(population=40_000)
     call = publish_call(service_slug="street-sweeping-and-cleaning")
-    for _ in range(5):
-        approval_create(volunteer=PersonFactory(), call=call, hours=2)
+    for _ in range(10):
+        approval_create(volunteer=PersonFactory(), call=call, hours=1)
     item = received(public_allowed=True)
     staff = staff_of("urban_services")
     services.item_publish(item_id=item.pk, by=staff, public_title="", public_body="")
@@ -106,3 +109,15 @@ def test_the_open_city_and_citizen_voices_figures_read_well_on_a_phone(live_serv
         assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), path
     phone.goto(site_url(live_server, "/open-city/", language))
     expect(phone.locator(".opencity-table").first).to_contain_text("۱۰٫۰" if language == "fa" else "10.0")
+    # District 1: 10 people per 10,000 residents; district 2, four times as big, nobody: under-served.
+    tiles = phone.locator(".district-tile")
+    expect(tiles.first).to_contain_text("۱٫۰" if language == "fa" else "1.0")
+    expect(phone.locator(".district-tile--under-served")).to_have_count(1)
+    expect(tiles.nth(1)).to_have_class(re.compile("district-tile--under-served"))
+    desk.goto(site_url(live_server, "/open-city/", language))
+    expect_reads_in(desk, language)
+    assert blocking_accessibility_violations(desk) == []
+    desk.locator("#months-heading").scroll_into_view_if_needed()
+    desk.locator(".opencity-months summary").first.click()
+    month_json = desk.locator(".opencity-months a[href$='.json']").first.get_attribute("href")
+    assert desk.request.get(live_server.url + month_json).json()["rows"]

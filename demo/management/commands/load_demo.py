@@ -14,6 +14,7 @@ from demo.people import DEMO_PASSWORD, demo_people_load
 from demo.reports import load as demo_reports_load
 from demo.rewards import load as demo_rewards_load
 from demo.voice import demo_voice_load
+from opencity.services import equity_bonus_refresh
 
 
 @contextmanager
@@ -62,6 +63,8 @@ class Command(BaseCommand):
             history = demo_history_load()
             delphi_study = demo_delphi_load()
             voice_items = demo_voice_load()
+            # the under-served district bonus follows the districts the demo's history left behind
+            equity_bonus_refresh()
         self.stdout.write(
             f"Demo open calls: {len(calls.created)} created, {calls.existing} already there"
             + (f" ({calls.shifts_moved} shifts moved to today's dates)." if calls.shifts_moved else ".")

@@ -1,0 +1,8 @@
+from celery import shared_task
+
+from . import services
+
+
+@shared_task(acks_late=True)
+def equity_bonus_refresh_task() -> int:
+    return services.equity_bonus_refresh()
