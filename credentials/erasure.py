@@ -17,6 +17,7 @@ from achievements.services import leaderboard_visibility_sync
 from campaigns.models import CalendarFeed, SignUp
 from campaigns.services import signup_cancel
 from core.errors import DomainError
+from verification.services import completion_photos_public_withdraw_all
 from voice.models import Item as VoiceItem
 from volunteers.models import (
     ApiToken,
@@ -109,6 +110,8 @@ def account_erase(*, person) -> None:
         voice_items = VoiceItem.objects.filter(Q(author=person) | Q(mobile=person.phone))
         OneTimeCode.objects.filter(phone=person.phone).delete()
     voice_items.update(author=None, mobile="", name="")
+    # Their photos leave the open city page: the consent was theirs.
+    completion_photos_public_withdraw_all(person=person)
     leaderboard_visibility_sync(user_id=person.pk, visibility=User.LeaderboardVisibility.HIDDEN)
     person.skills.clear()
     person.username = f"deleted-{person.pk}-{secrets.token_hex(4)}"

@@ -21,7 +21,7 @@ from campaigns.models import Shift
 from city.models import Department, District, Service
 from core.localization import jalali_month_of
 from rewards.models import Voucher
-from verification.models import Completion, Verification
+from verification.models import Completion, CompletionPhoto, Verification
 from voice.selectors import monitoring
 
 MIN_PEOPLE = 5
@@ -364,6 +364,62 @@ def voice_rows() -> list[dict]:
         }
         for row in monitoring()
     ]
+
+
+PUBLIC_PHOTO_REPORTS = 12
+PHOTOS_KEY = "opencity:photos:v1"
+
+
+def _public_photo_reports():
+    return Completion.objects.filter(
+        status=Completion.Status.APPROVED, photos_public=True, photos_withheld_at__isnull=True
+    )
+
+
+def public_photos() -> list[dict]:
+    """The latest approved work whose reporter allowed its photos to be public and staff did not keep them
+    off: service, district and month, and the photos' ids, before and after; never who did it. Kept until
+    a report's publicity changes (opencity.apps)."""
+
+    def compute() -> list[dict]:
+        reports = (
+            _public_photo_reports()
+            .filter(photos__kind=CompletionPhoto.Kind.AFTER)
+            .distinct()
+            .select_related("signup__shift__call__service", "signup__shift__call__district")
+            .prefetch_related("photos")
+            .order_by("-signup__shift__starts_at", "-pk")[:PUBLIC_PHOTO_REPORTS]
+        )
+        rows = []
+        for report in reports:
+            call = report.signup.shift.call
+            year, month = jalali_month_of(report.signup.shift.starts_at)
+            photos = list(report.photos.all())
+            rows.append(
+                {
+                    "year": year,
+                    "month": month,
+                    "service_name": {
+                        "name_fa": call.service.short_name_fa,
+                        "name_en": call.service.short_name_en,
+                    },
+                    "district": _names(call.district),
+                    "before": [photo.pk for photo in photos if photo.kind == CompletionPhoto.Kind.BEFORE],
+                    "after": [photo.pk for photo in photos if photo.kind == CompletionPhoto.Kind.AFTER],
+                }
+            )
+        return rows
+
+    return cache.get_or_set(PHOTOS_KEY, compute, KEPT_SECONDS)
+
+
+def public_photo_get(photo_id: int) -> CompletionPhoto | None:
+    """A photo the public may see now: checked on every request, so a consent taken back holds at once."""
+    return CompletionPhoto.objects.filter(pk=photo_id, completion__in=_public_photo_reports()).first()
+
+
+def public_photos_forget(**_payload) -> None:
+    cache.delete(PHOTOS_KEY)
 
 
 def _rounded(value, places: int = 1):

@@ -6,6 +6,7 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.template.response import TemplateResponse
 
 from core.localization import format_jalali_month, is_persian
+from verification.photos import photo_file_response
 
 from . import selectors
 from .open_data import DICTIONARY, flat_row, licence
@@ -51,6 +52,19 @@ def _equity_readable(rows: list[dict]) -> dict:
     return {"districts": districts, "services": services}
 
 
+def _readable_photos(rows: list[dict]) -> list[dict]:
+    language_key = "name_fa" if is_persian() else "name_en"
+    return [
+        {
+            **row,
+            "month_label": format_jalali_month(row["year"], row["month"]),
+            "service": row["service_name"][language_key] or row["service_name"]["name_fa"],
+            "district_name": row["district"][language_key],
+        }
+        for row in rows
+    ]
+
+
 def _months(rows: list[dict]) -> list[dict]:
     """The months that have figures, for their stable download addresses."""
     months = list(dict.fromkeys((row["year"], row["month"]) for row in rows))
@@ -73,12 +87,23 @@ def open_city(request):
             "equity": _equity_readable(selectors.dataset("equity")),
             "equity_days": selectors.EQUITY_DAYS,
             "monthly_datasets": selectors.MONTHLY_DATASETS,
+            "photos": _readable_photos(selectors.public_photos()),
             "months": _months(selectors.dataset("work_by_department")),
             "dictionary": {name: list(fields.items()) for name, fields in DICTIONARY.items()},
             "licence": licence(),
             "min_people": selectors.MIN_PEOPLE,
         },
     )
+
+
+def public_photo(request, photo_id: int):
+    """A photo of approved work its reporter allowed to be public, checked on every request."""
+    photo = selectors.public_photo_get(photo_id)
+    if photo is None:
+        raise Http404
+    response = photo_file_response(photo)
+    response["Cache-Control"] = "public, max-age=600"
+    return response
 
 
 def dataset_download(request, name: str, extension: str):

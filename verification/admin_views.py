@@ -108,6 +108,24 @@ def completion_detail(request, completion_id: int):
 
 
 @require_POST
+def photos_withhold(request, completion_id: int):
+    """Keep a report's photos off the open city page whatever the volunteer allowed, or let them back."""
+    completion = _staff_only(
+        lambda: selectors.completion_get_for_staff(completion_id=completion_id, user=request.user)
+    )
+    withheld = bool(request.POST.get("withheld"))
+    try:
+        services.completion_photos_withhold(completion=completion, actor=request.user, withheld=withheld)
+    except DomainError as error:
+        raise PermissionDenied(error.message) from None
+    if withheld:
+        messages.success(request, _("The photos are kept off the public page."))
+    else:
+        messages.success(request, _("The photos may be on the public page again."))
+    return redirect("verification_admin:completion", completion.pk)
+
+
+@require_POST
 def completion_decide(request, completion_id: int):
     """Approve (with corrected hours), reject or revoke, from the queue or a report's page."""
     completion = _staff_only(

@@ -19,6 +19,7 @@ from .schemas import (
     CompletionIn,
     CompletionOut,
     DecisionResultOut,
+    PhotosPublicIn,
     QueueFilter,
     QueueItemOut,
     RevokeIn,
@@ -40,6 +41,7 @@ _MULTIPART_SCHEMA = {
             "description": "“After” photos: JPEG, PNG or WebP, at most 5 MB each; four photos in all.",
         },
         "before_photos": {"type": "array", "items": {"type": "string", "format": "binary"}},
+        "photos_public": {"type": "boolean", "description": "Show the photos on the open city page."},
     },
 }
 
@@ -52,7 +54,9 @@ def _report_input(request: HttpRequest) -> tuple[CompletionIn, list]:
     """
     photos: list = []
     if request.content_type in ("multipart/form-data", "application/x-www-form-urlencoded"):
-        raw = {key: request.POST.get(key) for key in ("hours", "note") if key in request.POST}
+        raw = {
+            key: request.POST.get(key) for key in ("hours", "note", "photos_public") if key in request.POST
+        }
         for key, kind in (
             ("before_photos", CompletionPhoto.Kind.BEFORE),
             ("photos", CompletionPhoto.Kind.AFTER),
@@ -100,7 +104,12 @@ def report_completion(request: HttpRequest, signup_id: int):
     data, photos = _report_input(request)
     signup = selectors.signup_get_for_reporter(signup_id=signup_id, user=request.auth)
     completion = services.completion_report(
-        signup=signup, actor=request.auth, hours=data.hours, note=data.note, photos=photos
+        signup=signup,
+        actor=request.auth,
+        hours=data.hours,
+        note=data.note,
+        photos=photos,
+        photos_public=data.photos_public,
     )
     return Status(201, selectors.completion_get_for_reporter(completion_id=completion.pk, user=request.auth))
 
@@ -125,6 +134,20 @@ def list_my_completions(request: HttpRequest):
 )
 def get_completion(request: HttpRequest, completion_id: int):
     """A report on my shift, or one I made for a member of my team; 404 for anyone else's."""
+    return selectors.completion_get_for_reporter(completion_id=completion_id, user=request.auth)
+
+
+@router.put(
+    "/completions/{completion_id}/photos-public",
+    response=CompletionOut,
+    tags=["Completion reports"],
+    summary="Show a report's photos on the open city page, or not",
+)
+def set_photos_public(request: HttpRequest, completion_id: int, payload: PhotosPublicIn):
+    """For whoever reported it or the volunteer whose work it is; the photos show, without names, once the
+    work is approved and unless staff keep them off. 404 for anyone else."""
+    completion = selectors.completion_get_for_reporter(completion_id=completion_id, user=request.auth)
+    services.completion_photos_public_set(completion=completion, actor=request.auth, public=payload.public)
     return selectors.completion_get_for_reporter(completion_id=completion_id, user=request.auth)
 
 

@@ -48,6 +48,14 @@ class CompletionReportForm(forms.Form):
     )
     before_photos = MultiplePhotoField(label=_("Photos before the work"))
     after_photos = MultiplePhotoField(label=_("Photos after the work"))
+    photos_public = forms.BooleanField(
+        label=_("Show these photos on the open city page"),
+        required=False,
+        help_text=_(
+            "Without your name, once staff approve the work; only if no one in them minds. You can take this "
+            "back at any time."
+        ),
+    )
 
     def photos(self) -> list[tuple[str, object]]:
         return [("before", upload) for upload in self.cleaned_data.get("before_photos", [])] + [

@@ -48,6 +48,10 @@ class Completion(models.Model):
     # Staff entered the hours for the person (who could not check in or report): why. The report then goes
     # through verification like any other, by someone else (is_own_work: its reporter may not decide).
     on_behalf_reason = models.CharField(_("entered for the person because"), max_length=300, blank=True)
+    # Its before and after photos on the open city page, without names: only when whoever reported it
+    # allowed it (and may take it back), the work was approved, and staff have not kept them off.
+    photos_public = models.BooleanField(_("photos may be shown publicly"), default=False)
+    photos_withheld_at = models.DateTimeField(_("photos kept off the public page at"), null=True, blank=True)
 
     class Meta:
         ordering = ["created_at", "pk"]

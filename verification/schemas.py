@@ -14,6 +14,13 @@ class CompletionIn(Schema):
 
     hours: Decimal = Field(..., gt=0, description="Hours worked, at most the shift's length.")
     note: str = Field("", max_length=2000)
+    photos_public: bool = Field(
+        False, description="The photos may be shown on the open city page, without names, once approved."
+    )
+
+
+class PhotosPublicIn(Schema):
+    public: bool = Field(..., description="Show the report's photos on the open city page, or not.")
 
 
 class PhotoOut(Schema):
@@ -64,7 +71,13 @@ class CompletionOut(Schema):
     can_resubmit: bool
     created_at: datetime.datetime
     photos: list[PhotoOut]
+    photos_public: bool = Field(description="The reporter allows its photos on the open city page.")
+    photos_withheld: bool = Field(description="Staff keep its photos off the public page.")
     decisions: list[DecisionOut]
+
+    @staticmethod
+    def resolve_photos_withheld(completion: Completion) -> bool:
+        return completion.photos_withheld_at is not None
 
     @staticmethod
     def resolve_shift_id(completion: Completion) -> int:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -123,7 +123,7 @@ def _report_check(signup: SignUp, *, now) -> None:
 
 
 def completion_report(
-    *, signup: SignUp, actor, hours, note: str = "", photos=(), now=None
+    *, signup: SignUp, actor, hours, note: str = "", photos=(), photos_public: bool = False, now=None
 ) -> Completion:
     """Reports the sign-up's shift as done: the hours worked, a note and up to four photos, each a
     (kind, uploaded file) pair. A report that staff rejected may be corrected and sent again once;
@@ -150,7 +150,13 @@ def completion_report(
     ]
     try:
         return _completion_save(
-            signup_id=signup.pk, reported_by=actor, hours=value, note=note, photos=cleaned, now=now
+            signup_id=signup.pk,
+            reported_by=actor,
+            hours=value,
+            note=note,
+            photos=cleaned,
+            photos_public=photos_public,
+            now=now,
         )
     except IntegrityError:
         # Two first reports of one sign-up at once: the one-to-one kept one; this is the other.
@@ -213,13 +219,20 @@ def completion_report_on_behalf(
 
 
 @transaction.atomic
-def _completion_save(*, signup_id: int, reported_by, hours: Decimal, note: str, photos, now) -> Completion:
+def _completion_save(
+    *, signup_id: int, reported_by, hours: Decimal, note: str, photos, now, photos_public: bool = False
+) -> Completion:
     signup = SignUp.objects.select_related("shift__call").get(pk=signup_id)
     _report_check(signup, now=now)  # again, now that nothing can change it: a no-show, a cancellation
     completion = Completion.objects.select_for_update().filter(signup_id=signup_id).first()
     if completion is None:
         completion = Completion.objects.create(
-            signup=signup, reported_by=reported_by, hours=hours, note=note, created_at=now
+            signup=signup,
+            reported_by=reported_by,
+            hours=hours,
+            note=note,
+            created_at=now,
+            photos_public=photos_public,
         )
     else:
         if completion.status != Completion.Status.REJECTED:
@@ -240,6 +253,7 @@ def _completion_save(*, signup_id: int, reported_by, hours: Decimal, note: str, 
         completion.approved_hours = None
         completion.submission_count += 1
         completion.resubmitted_at = now
+        completion.photos_public = photos_public
         completion.save()
         if photos:
             old = list(completion.photos.all())
@@ -525,3 +539,39 @@ def shift_approve_all(*, shift, actor) -> RosterApproval:
 
 
 # --- Telling the volunteer ---------------------------------------------------------------------------
+
+
+# --- Photos on the open city page ---------------------------------------------------------------------
+
+
+def completion_photos_public_set(*, completion: Completion, actor, public: bool) -> None:
+    """The volunteer (or whoever reported for them) allows the report's photos on the open city page,
+    without names, or takes that back; taken back, they leave the page at once."""
+    if actor.pk not in (completion.reported_by_id, completion.signup.volunteer_id):
+        raise SignUpNotFound(completion.signup_id)
+    Completion.objects.filter(pk=completion.pk).update(photos_public=public)
+    events.completion_photos_publicity_changed.send(completion_id=completion.pk)
+
+
+def completion_photos_withhold(*, completion: Completion, actor, withheld: bool) -> None:
+    """Staff of the call's department keep a report's photos off the public page (a face, a home, a child),
+    whatever the volunteer allowed, or let them back."""
+    department_id = completion.signup.shift.call.service.department_id
+    if not departments_for_staff(user=actor).filter(pk=department_id).exists():
+        raise SignUpNotFound(completion.signup_id)
+    withheld_at = timezone.now() if withheld else None
+    Completion.objects.filter(pk=completion.pk).update(photos_withheld_at=withheld_at)
+    events.completion_photos_publicity_changed.send(completion_id=completion.pk)
+
+
+def completion_photos_public_withdraw_all(*, person) -> int:
+    """Every report of the person's work, or that they made, leaves the public page (the account is being
+    deleted: the consent was theirs)."""
+    reports = Completion.objects.filter(
+        models.Q(signup__volunteer=person) | models.Q(reported_by=person), photos_public=True
+    )
+    ids = list(reports.values_list("pk", flat=True))
+    Completion.objects.filter(pk__in=ids).update(photos_public=False)
+    for completion_id in ids:
+        events.completion_photos_publicity_changed.send(completion_id=completion_id)
+    return len(ids)

@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.errors import DomainError
 
@@ -41,6 +41,7 @@ def report(request, signup_id: int):
                     hours=form.cleaned_data["hours"],
                     note=form.cleaned_data["note"],
                     photos=form.photos(),
+                    photos_public=form.cleaned_data["photos_public"],
                 )
             except DomainError as error:
                 form.add_error(None, error.message)
@@ -49,7 +50,11 @@ def report(request, signup_id: int):
                 return redirect("verification:detail", completion.pk)
         status = 400
     elif completion is not None:
-        form.initial = {"hours": completion.hours, "note": completion.note}
+        form.initial = {
+            "hours": completion.hours,
+            "note": completion.note,
+            "photos_public": completion.photos_public,
+        }
     return render(
         request,
         "verification/report.html",
@@ -87,6 +92,24 @@ def detail(request, completion_id: int):
             "can_resubmit": selectors.can_resubmit(completion),
         },
     )
+
+
+@require_POST
+@login_required
+def photos_public(request, completion_id: int):
+    """The volunteer allows the report's photos on the open city page, or takes that back."""
+    try:
+        completion = selectors.completion_get_for_reporter(completion_id=completion_id, user=request.user)
+        services.completion_photos_public_set(
+            completion=completion, actor=request.user, public=bool(request.POST.get("public"))
+        )
+    except (CompletionNotFound, SignUpNotFound) as error:
+        raise Http404(error.message) from None
+    if request.POST.get("public"):
+        messages.success(request, _("Your photos will be on the open city page, without your name."))
+    else:
+        messages.success(request, _("Your photos are off the public page."))
+    return redirect("verification:detail", completion.pk)
 
 
 @require_GET

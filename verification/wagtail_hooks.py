@@ -11,6 +11,7 @@ admin_urlpatterns = [
     path("", admin_views.queue, name="queue"),
     path("<int:completion_id>/", admin_views.completion_detail, name="completion"),
     path("<int:completion_id>/decide/", admin_views.completion_decide, name="decide"),
+    path("<int:completion_id>/photos-withhold/", admin_views.photos_withhold, name="photos_withhold"),
     path("shifts/<int:shift_id>/approve-all/", admin_views.shift_approve_all, name="approve_all"),
     path("signups/<int:signup_id>/on-behalf/", admin_views.on_behalf, name="on_behalf"),
 ]

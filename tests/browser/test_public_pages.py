@@ -79,17 +79,21 @@ def test_the_same_pages_read_left_to_right_in_english(live_server, phone, calls)
 
 
 @pytest.mark.parametrize("language", ["fa", "en"])
-def test_the_open_city_and_citizen_voices_figures_read_well_on_a_phone(live_server, phone, desk, language):
+def test_the_open_city_and_citizen_voices_figures_read_well_on_a_phone(
+    live_server, phone, desk, language, settings, tmp_path
+):
     """The public's figures, with something in every table: work of ten people (shown), districts with
     their residents (one under-served) and a citizen's item answered and rated, on a phone and a desk, in
     the reader's language and digits, axe clean."""
     from campaigns.tests.factories import PersonFactory
     from rewards.tests.factories import approval_create
     from tests.browser.journeys import expect_reads_in, site_url
-    from verification.tests.factories import staff_of
+    from verification import services as verification
+    from verification.tests.factories import ended_signup, image_bytes, staff_of, upload
     from voice import services
     from voice.tests.factories import limits_cleared, received
 
+    settings.MEDIA_ROOT = tmp_path
     limits_cleared()
     District.objects.filter(number=1).update(population=10_000)
     District.objects.filter(number=2).update(population=40_000)
@@ -101,6 +105,14 @@ def test_the_open_city_and_citizen_voices_figures_read_well_on_a_phone(live_serv
     services.item_publish(item_id=item.pk, by=staff, public_title="", public_body="")
     services.item_answer(item_id=item.pk, by=staff, text="انجام شد")
 
+    signup = ended_signup(call=call)
+    photos = [("before", upload(image_bytes("PNG", size=(80, 60)), "b.png", "image/png")),
+              ("after", upload(image_bytes(size=(80, 60))))]  # fmt: skip
+    report = verification.completion_report(
+        signup=signup, actor=signup.volunteer, hours="1", photos=photos, photos_public=True
+    )
+    verification.completion_approve(completion=report, actor=staff)
+
     for path in ("/open-city/", "/voice/monitoring/", "/voice/"):
         phone.goto(site_url(live_server, path, language))
         expect(phone.locator("h1")).to_be_visible()
@@ -108,12 +120,18 @@ def test_the_open_city_and_citizen_voices_figures_read_well_on_a_phone(live_serv
         assert blocking_accessibility_violations(phone) == [], path
         assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), path
     phone.goto(site_url(live_server, "/open-city/", language))
-    expect(phone.locator(".opencity-table").first).to_contain_text("۱۰٫۰" if language == "fa" else "10.0")
-    # District 1: 10 people per 10,000 residents; district 2, four times as big, nobody: under-served.
+    expect(phone.locator(".opencity-table").first).to_contain_text("۱۱٫۰" if language == "fa" else "11.0")
+    # District 1: 11 people per 10,000 residents; district 2, four times as big, nobody: under-served.
     tiles = phone.locator(".district-tile")
-    expect(tiles.first).to_contain_text("۱٫۰" if language == "fa" else "1.0")
+    expect(tiles.first).to_contain_text("۱٫۱" if language == "fa" else "1.1")
     expect(phone.locator(".district-tile--under-served")).to_have_count(1)
     expect(tiles.nth(1)).to_have_class(re.compile("district-tile--under-served"))
+    # The before and after photos the volunteer allowed, loaded from their public address.
+    pair = phone.locator(".opencity-photos__item img")
+    expect(pair).to_have_count(2)
+    pair.first.scroll_into_view_if_needed()
+    loaded = "[...document.querySelectorAll('.opencity-photos img')].every(i => i.complete && i.naturalWidth)"
+    phone.wait_for_function(loaded)
     desk.goto(site_url(live_server, "/open-city/", language))
     expect_reads_in(desk, language)
     assert blocking_accessibility_violations(desk) == []

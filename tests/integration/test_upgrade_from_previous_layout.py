@@ -46,6 +46,7 @@ ADDED_COLUMNS = {
     "city_service": ("contractor_hour_cost",),
     "city_district": ("population",),
     "rewards_earningrule": ("districts_follow_equity",),
+    "verification_completion": ("photos_public", "photos_withheld_at"),
 }
 
 
