@@ -21,13 +21,15 @@ from campaigns.models import Shift
 from city.models import Department, District, Service
 from core.localization import jalali_month_of
 from rewards.models import Voucher
-from verification.models import Completion, CompletionPhoto, Verification
+from verification.models import Completion, CompletionPhoto, ImpactFigure, ImpactMeasure, Verification
 from voice.selectors import monitoring
 
 MIN_PEOPLE = 5
 KEPT_SECONDS = 600
 # Datasets by month: each also has a stable address per Jalali month.
-MONTHLY_DATASETS = ("work_by_department", "work", "districts", "verification", "rewards", "voice", "savings")
+MONTHLY_DATASETS = (
+    "work_by_department", "work", "impact", "districts", "verification", "rewards", "voice", "savings",
+)  # fmt: skip
 DATASETS = (*MONTHLY_DATASETS, "equity")
 # Equity looks at the last EQUITY_DAYS; a district or service whose participation is below EQUITY_SHARE of
 # the city's is under-served.
@@ -92,6 +94,53 @@ def work_by_department_rows() -> list[dict]:
         for (year, month, department_id), group in _work_by(departments_of.__getitem__).items()
     ]
     return sorted(rows, key=lambda row: (-row["year"], -row["month"], row["department_id"]))
+
+
+def impact_rows() -> list[dict]:
+    """What the work achieved per Jalali month (of the shift), service and measure: the figures staff
+    approved with the hours (a checklist item: how many reports observed it, of how many). Suppressed for
+    fewer than MIN_PEOPLE people."""
+    groups: dict[tuple, dict] = defaultdict(lambda: {"total": Decimal(0), "reports": 0, "people": set()})
+    figures = ImpactFigure.objects.filter(
+        completion__status=Completion.Status.APPROVED, approved_value__isnull=False
+    ).values_list(
+        "measure_id", "approved_value", "completion__signup__volunteer_id",
+        "completion__signup__shift__starts_at",
+    )  # fmt: skip
+    for measure_id, value, person_id, starts_at in figures:
+        group = groups[(*jalali_month_of(starts_at), measure_id)]
+        group["total"] += value
+        group["reports"] += 1
+        group["people"].add(person_id)
+    measures = {
+        measure.pk: measure
+        for measure in ImpactMeasure.objects.filter(pk__in={key[2] for key in groups}).select_related(
+            "service__department"
+        )
+    }
+    rows = []
+    for (year, month, measure_id), group in groups.items():
+        measure = measures[measure_id]
+        service = measure.service
+        shown = len(group["people"]) >= MIN_PEOPLE
+        rows.append(
+            {
+                "year": year,
+                "month": month,
+                "department_id": service.department_id,
+                "department": _names(service.department),
+                "service": service.slug,
+                "service_name": {"name_fa": service.short_name_fa, "name_en": service.short_name_en},
+                "measure": measure.key,
+                "measure_kind": measure.kind,
+                "measure_name": {"name_fa": measure.name_fa, "name_en": measure.name_en or measure.name_fa},
+                "unit": {"name_fa": measure.unit_fa, "name_en": measure.unit_en or measure.unit_fa},
+                "suppressed": not shown,
+                "total": str(group["total"].normalize()) if shown else None,
+                "reports": group["reports"] if shown else None,
+            }
+        )
+    return sorted(rows, key=lambda row: (-row["year"], -row["month"], row["department_id"], row["service"]))
 
 
 def district_rows() -> list[dict]:
@@ -434,6 +483,7 @@ _COMPUTE = {
     "voice": voice_rows,
     "savings": savings_rows,
     "districts": district_rows,
+    "impact": impact_rows,
     "equity": equity_rows,
 }
 

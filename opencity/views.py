@@ -1,6 +1,7 @@
 """The open city page and its open data: every dataset as CSV and JSON, with what each field means."""
 
 import csv
+from decimal import Decimal
 
 from django.http import Http404, HttpResponse, JsonResponse
 from django.template.response import TemplateResponse
@@ -32,6 +33,10 @@ def _readable(rows: list[dict], limit_months: int | None = None) -> list[dict]:
                 "department_name": row["department"][language_key] if "department" in row else "",
                 "district_name": row["district"][language_key] if "district" in row else "",
                 "service_label": row.get("service_name", {}).get(language_key, ""),
+                "measure_label": row.get("measure_name", {}).get(language_key, ""),
+                "unit_label": row.get("unit", {}).get(language_key, ""),
+                # figures kept as exact text in the data, numbers to print on the page
+                "total_number": Decimal(row["total"]) if row.get("total") is not None else None,
             }
         )
     return readable
@@ -81,6 +86,7 @@ def open_city(request):
         {
             "work": _readable(selectors.dataset("work_by_department"), MONTHS_ON_THE_PAGE),
             "verification": _readable(selectors.dataset("verification"), MONTHS_ON_THE_PAGE),
+            "impact": _readable(selectors.dataset("impact"), MONTHS_ON_THE_PAGE),
             "rewards": _readable(selectors.dataset("rewards"), MONTHS_ON_THE_PAGE),
             "voice": _readable(selectors.dataset("voice"), MONTHS_ON_THE_PAGE),
             "savings": _readable(selectors.dataset("savings"), MONTHS_ON_THE_PAGE),

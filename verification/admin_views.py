@@ -157,6 +157,11 @@ def completion_decide(request, completion_id: int):
                 hours=data["hours"] or None,
                 reason=data["reason"],
                 expected_status=data["expected_status"] or None,
+                figures={
+                    key.removeprefix("figure_"): value
+                    for key, value in request.POST.items()
+                    if key.startswith("figure_") and value.strip()
+                },
             )
             if verification.is_final_approval:
                 messages.success(

@@ -4,11 +4,13 @@ import json
 
 import pydantic
 from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext
 from ninja import Query, Router, Status
 from ninja.errors import ValidationError
 from ninja.pagination import paginate
 
+from city.models import Service
 from core.pagination import PageNumberPagination
 from volunteers.auth import api_auth
 
@@ -19,6 +21,7 @@ from .schemas import (
     CompletionIn,
     CompletionOut,
     DecisionResultOut,
+    ImpactMeasureOut,
     PhotosPublicIn,
     QueueFilter,
     QueueItemOut,
@@ -42,6 +45,10 @@ _MULTIPART_SCHEMA = {
         },
         "before_photos": {"type": "array", "items": {"type": "string", "format": "binary"}},
         "photos_public": {"type": "boolean", "description": "Show the photos on the open city page."},
+        "measures": {
+            "type": "string",
+            "description": 'The impact figures as a JSON object, e.g. {"waste-bags": 4}.',
+        },
     },
 }
 
@@ -55,8 +62,16 @@ def _report_input(request: HttpRequest) -> tuple[CompletionIn, list]:
     photos: list = []
     if request.content_type in ("multipart/form-data", "application/x-www-form-urlencoded"):
         raw = {
-            key: request.POST.get(key) for key in ("hours", "note", "photos_public") if key in request.POST
+            key: request.POST.get(key)
+            for key in ("hours", "note", "photos_public", "measures")
+            if key in request.POST
         }
+        if "measures" in raw:
+            try:
+                raw["measures"] = json.loads(raw["measures"] or "{}")
+            except ValueError:
+                message = gettext("The measures are not valid JSON.")
+                raise ValidationError([{"loc": ("body", "measures"), "msg": message}]) from None
         for key, kind in (
             ("before_photos", CompletionPhoto.Kind.BEFORE),
             ("photos", CompletionPhoto.Kind.AFTER),
@@ -100,7 +115,8 @@ def report_completion(request: HttpRequest, signup_id: int):
     team you manage gave one of its members. Hours above 0, at most the shift's length and the time
     between check-in and check-out. A rejected report may be sent again once. 404 `signup_not_found`;
     400 `signup_not_confirmed`, `shift_not_over`, `hours_invalid`, `hours_above_limit`, `too_many_photos`,
-    `photo_too_large`, `photo_invalid`; 409 `already_reported`, `resubmissions_used`."""
+    `photo_too_large`, `photo_invalid`, `measure_unknown`, `measure_invalid` (the impact figures, by the
+    keys `GET /services/{slug}/impact-measures` lists); 409 `already_reported`, `resubmissions_used`."""
     data, photos = _report_input(request)
     signup = selectors.signup_get_for_reporter(signup_id=signup_id, user=request.auth)
     completion = services.completion_report(
@@ -110,8 +126,23 @@ def report_completion(request: HttpRequest, signup_id: int):
         note=data.note,
         photos=photos,
         photos_public=data.photos_public,
+        measures=data.measures,
     )
     return Status(201, selectors.completion_get_for_reporter(completion_id=completion.pk, user=request.auth))
+
+
+@router.get(
+    "/services/{slug}/impact-measures",
+    response=list[ImpactMeasureOut],
+    tags=["Completion reports"],
+    summary="What a report on the service's shifts measures",
+    auth=None,
+)
+def list_impact_measures(request: HttpRequest, slug: str):
+    """The figures a completion report of the service can carry (`measures` by `key`): numbers up to
+    `max_per_report`, or checklist items (`check`: true or false). 404 for an unknown service."""
+    service = get_object_or_404(Service, slug=slug)
+    return selectors.impact_measures_of(service_id=service.pk)
 
 
 @router.get(
@@ -202,7 +233,8 @@ def verify_completion(request: HttpRequest, completion_id: int, payload: VerifyI
     """`approve` (with corrected `hours` if needed) or `reject` (with a `reason`). An award above the
     second-approver threshold waits for a second, different approver. 403 `not_verification_staff`,
     `self_verification`, `second_approver_must_differ`; 404 for another department's report; 400
-    `reason_required`, `hours_above_limit`; 409 `already_decided` when someone decided first."""
+    `reason_required`, `hours_above_limit`, `measure_invalid`; 409 `already_decided` when someone decided
+    first."""
     completion = selectors.completion_get_for_staff(completion_id=completion_id, user=request.auth)
     verification = services.completion_decide(
         completion=completion,
@@ -211,6 +243,7 @@ def verify_completion(request: HttpRequest, completion_id: int, payload: VerifyI
         hours=payload.hours,
         reason=payload.reason,
         expected_status=payload.expected_status,
+        figures=payload.figures,
     )
     return _decision_result(request, verification)
 

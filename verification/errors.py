@@ -18,6 +18,8 @@ class VerificationErrorCode(StrEnum):
     TOO_MANY_PHOTOS = "too_many_photos"
     PHOTO_TOO_LARGE = "photo_too_large"
     PHOTO_INVALID = "photo_invalid"
+    MEASURE_UNKNOWN = "measure_unknown"
+    MEASURE_INVALID = "measure_invalid"
     # Verifying
     COMPLETION_NOT_FOUND = "completion_not_found"
     SHIFT_NOT_FOUND = "shift_not_found"

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.localization import ascii_digits
 
+from .models import ImpactMeasure
 from .photos import MAX_PHOTO_BYTES, MAX_PHOTOS
 
 
@@ -29,6 +30,9 @@ class MultiplePhotoField(forms.FileField):
         if isinstance(data, (list, tuple)):
             return [upload for upload in data if upload]
         return [data] if data else []
+
+
+NUMBER_ATTRS = {"inputmode": "decimal", "autocomplete": "off", "dir": "ltr"}
 
 
 class CompletionReportForm(forms.Form):
@@ -56,6 +60,35 @@ class CompletionReportForm(forms.Form):
             "back at any time."
         ),
     )
+
+    def __init__(self, *args, measures=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.measures = list(measures)
+        for measure in self.measures:
+            if measure.kind == ImpactMeasure.Kind.CHECK:
+                field = forms.BooleanField(label=measure.name, required=False)
+            else:
+                field = forms.CharField(
+                    label=f"{measure.name} ({measure.unit})" if measure.unit else measure.name,
+                    required=False,
+                    max_length=12,
+                    widget=forms.TextInput(attrs=NUMBER_ATTRS),
+                )
+            self.fields[f"measure_{measure.key}"] = field
+
+    def measure_fields(self):
+        return [self[f"measure_{measure.key}"] for measure in self.measures]
+
+    def figures(self) -> dict:
+        """{measure key: value} of the figures given; every checklist item is an answer (unticked: no)."""
+        figures = {}
+        for measure in self.measures:
+            value = self.cleaned_data.get(f"measure_{measure.key}")
+            if measure.kind == ImpactMeasure.Kind.CHECK:
+                figures[measure.key] = bool(value)
+            elif value not in (None, ""):
+                figures[measure.key] = value
+        return figures
 
     def photos(self) -> list[tuple[str, object]]:
         return [("before", upload) for upload in self.cleaned_data.get("before_photos", [])] + [

@@ -6,6 +6,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.localization import localized
+
 
 class Completion(models.Model):
     """A volunteer's report that they did their shift, waiting for staff of the call's department to verify.
@@ -170,3 +172,88 @@ class Verification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.completion_id} · {self.decision} by {self.decided_by_id}"
+
+
+class ImpactMeasure(models.Model):
+    """What a completed shift of a service measures (bags of waste, metres of culvert cleared, visitors
+    guided), or one item of an observation checklist (traffic information, market hygiene). Volunteers fill
+    them in with the report; staff verify them with the hours; only approved figures count."""
+
+    class Kind(models.TextChoices):
+        NUMBER = "number", _("a number")
+        CHECK = "check", _("a checklist item (observed or not)")
+
+    service = models.ForeignKey(
+        "city.Service", on_delete=models.PROTECT, related_name="impact_measures", verbose_name=_("service")
+    )
+    key = models.SlugField(
+        _("key"), max_length=40, help_text=_("The measure's name in the open data, e.g. waste-bags.")
+    )
+    kind = models.CharField(_("kind"), max_length=6, choices=Kind.choices, default=Kind.NUMBER)
+    name_fa = models.CharField(_("name (Persian)"), max_length=120)
+    name_en = models.CharField(_("name (English)"), max_length=120, blank=True)
+    unit_fa = models.CharField(_("unit (Persian)"), max_length=40, blank=True)
+    unit_en = models.CharField(_("unit (English)"), max_length=40, blank=True)
+    max_per_report = models.DecimalField(
+        _("most in one report"),
+        max_digits=10,
+        decimal_places=2,
+        default=1000,
+        validators=[MinValueValidator(0)],
+        help_text=_("A figure above this in one shift's report is refused as a typing mistake."),
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["service", "order", "pk"]
+        verbose_name = _("impact measure")
+        verbose_name_plural = _("impact measures")
+        constraints = [
+            models.UniqueConstraint(fields=["service", "key"], name="impact_measure_key_unique_per_service")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.service} · {self.name}"
+
+    @property
+    def name(self) -> str:
+        return localized(self, "name")
+
+    @property
+    def unit(self) -> str:
+        return localized(self, "unit")
+
+
+class ImpactFigure(models.Model):
+    """One measure's figure in a completion report: as reported, and as staff approved it."""
+
+    completion = models.ForeignKey(
+        Completion, on_delete=models.CASCADE, related_name="impact_figures", verbose_name=_("report")
+    )
+    measure = models.ForeignKey(
+        ImpactMeasure, on_delete=models.PROTECT, related_name="figures", verbose_name=_("measure")
+    )
+    value = models.DecimalField(
+        _("reported"), max_digits=10, decimal_places=2, validators=[MinValueValidator(0)]
+    )
+    approved_value = models.DecimalField(
+        _("approved"),
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+
+    class Meta:
+        ordering = ["measure__order", "measure_id"]
+        verbose_name = _("impact figure")
+        verbose_name_plural = _("impact figures")
+        constraints = [
+            models.UniqueConstraint(fields=["completion", "measure"], name="impact_figure_once_per_report"),
+            models.CheckConstraint(condition=models.Q(value__gte=0), name="impact_figure_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.completion_id} · {self.measure.key} = {self.value}"

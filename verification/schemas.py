@@ -17,6 +17,10 @@ class CompletionIn(Schema):
     photos_public: bool = Field(
         False, description="The photos may be shown on the open city page, without names, once approved."
     )
+    measures: dict[str, Decimal | bool] = Field(
+        default_factory=dict,
+        description="Impact figures by measure key: a number, or true/false for a checklist item.",
+    )
 
 
 class PhotosPublicIn(Schema):
@@ -32,6 +36,41 @@ class PhotoOut(Schema):
     def resolve_url(photo: CompletionPhoto, context) -> str:
         url = reverse("api-v1:completion_photo", kwargs={"photo_id": photo.pk})
         return context["request"].build_absolute_uri(url)
+
+
+class ImpactMeasureOut(Schema):
+    key: str
+    kind: str
+    name: str
+    name_fa: str
+    name_en: str
+    unit: str
+    max_per_report: Decimal
+
+
+class ImpactFigureOut(Schema):
+    key: str
+    kind: str
+    name: str
+    unit: str
+    value: Decimal
+    approved_value: Decimal | None
+
+    @staticmethod
+    def resolve_key(figure) -> str:
+        return figure.measure.key
+
+    @staticmethod
+    def resolve_kind(figure) -> str:
+        return figure.measure.kind
+
+    @staticmethod
+    def resolve_name(figure) -> str:
+        return figure.measure.name
+
+    @staticmethod
+    def resolve_unit(figure) -> str:
+        return figure.measure.unit
 
 
 class DecisionOut(Schema):
@@ -71,9 +110,14 @@ class CompletionOut(Schema):
     can_resubmit: bool
     created_at: datetime.datetime
     photos: list[PhotoOut]
+    impact: list[ImpactFigureOut] = Field(description="What the work achieved, as reported and approved.")
     photos_public: bool = Field(description="The reporter allows its photos on the open city page.")
     photos_withheld: bool = Field(description="Staff keep its photos off the public page.")
     decisions: list[DecisionOut]
+
+    @staticmethod
+    def resolve_impact(completion: Completion) -> list:
+        return list(completion.impact_figures.all())
 
     @staticmethod
     def resolve_photos_withheld(completion: Completion) -> bool:
@@ -178,6 +222,9 @@ class QueueFilter(Schema):
 class VerifyIn(Schema):
     decision: Literal["approve", "reject"]
     hours: Decimal | None = Field(None, description="Corrected hours; the reported ones when left out.")
+    figures: dict[str, Decimal | bool] | None = Field(
+        None, description="Corrected impact figures by measure key; the reported ones when left out."
+    )
     reason: str = Field("", max_length=1000, description="Required to reject.")
     expected_status: Literal["pending", "second"] | None = Field(
         None, description="The status you saw: a report that moved on meanwhile answers 409."

@@ -14,7 +14,7 @@ from city.permissions import departments_for_staff
 from volunteers.ngos.selectors import teams_managed_by
 
 from .errors import CompletionNotFound, NotVerificationStaff, ShiftNotFound, SignUpNotFound
-from .models import Completion, CompletionPhoto, Verification
+from .models import Completion, CompletionPhoto, ImpactFigure, ImpactMeasure, Verification
 
 OPEN_STATUSES = (Completion.Status.PENDING, Completion.Status.AWAITING_SECOND_APPROVAL)
 # A rejected report may be corrected and sent once more; after that staff's answer stands.
@@ -114,6 +114,7 @@ def _with_details(completions: QuerySet[Completion]) -> QuerySet[Completion]:
         "reported_by",
     ).prefetch_related(
         "photos",
+        Prefetch("impact_figures", queryset=ImpactFigure.objects.select_related("measure")),
         Prefetch(
             "verifications",
             queryset=Verification.objects.select_related("decided_by").order_by("created_at", "pk"),
@@ -255,3 +256,8 @@ def latest_decision(completion: Completion) -> Verification | None:
     """The last decision, from prefetched rows when there are any."""
     decisions = list(completion.verifications.all())
     return decisions[-1] if decisions else None
+
+
+def impact_measures_of(*, service_id: int):
+    """What a report on the service's shifts measures, in order."""
+    return ImpactMeasure.objects.filter(service_id=service_id, is_active=True).order_by("order", "pk")

@@ -36,7 +36,7 @@ from .errors import (
     SignUpNotFound,
     VerificationErrorCode,
 )
-from .models import Completion, CompletionPhoto, Verification
+from .models import Completion, CompletionPhoto, ImpactFigure, ImpactMeasure, Verification
 from .photos import photo_clean, photos_check_count
 
 logger = logging.getLogger(__name__)
@@ -100,6 +100,78 @@ def _hours_checked(signup: SignUp, hours) -> Decimal:
     return value
 
 
+def impact_figures_checked(
+    *, service_id: int, measures: dict | None
+) -> list[tuple[ImpactMeasure, Decimal]]:
+    """The report's figures ({measure key: value}) against the service's active measures: a number of two
+    places between 0 and the measure's most in one report (Persian digits welcome), or for a checklist
+    item yes or no (1 or 0). A key the service does not measure is refused, so nothing is silently lost."""
+    if not measures:
+        return []
+    active = ImpactMeasure.objects.filter(service_id=service_id, is_active=True)
+    known = {measure.key: measure for measure in active}
+    checked = []
+    for key, raw in measures.items():
+        measure = known.get(key)
+        if measure is None:
+            raise ReportRefused(
+                VerificationErrorCode.MEASURE_UNKNOWN,
+                _("This service does not measure “%(key)s”.") % {"key": key},
+                details={"measure": key},
+            )
+        if measure.kind == ImpactMeasure.Kind.CHECK:
+            value = Decimal(1) if raw in (True, 1, "1", "true", "on", "yes") else Decimal(0)
+        else:
+            value = _figure_value(measure, raw)
+        checked.append((measure, value))
+    return checked
+
+
+def _figure_value(measure: ImpactMeasure, raw) -> Decimal:
+    refused = ReportRefused(
+        VerificationErrorCode.MEASURE_INVALID,
+        _("%(measure)s: give a number from 0 to %(most)s.")
+        % {"measure": measure.name, "most": format_number(measure.max_per_report)},
+        details={"measure": measure.key, "most": str(measure.max_per_report)},
+    )
+    if isinstance(raw, bool) or raw is None:
+        raise refused
+    try:
+        text = ascii_digits(str(raw)).strip().replace("٫", ".").replace(",", ".")
+        value = Decimal(text).quantize(Decimal("0.01"))
+    except (InvalidOperation, ValueError):
+        raise refused from None
+    if not value.is_finite() or value < 0 or value > measure.max_per_report:
+        raise refused
+    return value
+
+
+def _figures_save(completion: Completion, figures: list[tuple[ImpactMeasure, Decimal]]) -> None:
+    """The report's figures, replacing any it had (a corrected report sends them all again)."""
+    ImpactFigure.objects.filter(completion=completion).delete()
+    ImpactFigure.objects.bulk_create(
+        ImpactFigure(completion=completion, measure=measure, value=value) for measure, value in figures
+    )
+
+
+def _figures_decide(completion: Completion, corrections: dict | None) -> None:
+    """With an approval, each figure is approved as reported or as staff corrected it."""
+    corrections = corrections or {}
+    for figure in ImpactFigure.objects.filter(completion=completion).select_related("measure"):
+        if figure.measure.key in corrections and corrections[figure.measure.key] not in (None, ""):
+            raw = corrections[figure.measure.key]
+            figure.approved_value = (
+                (Decimal(1) if raw in (True, 1, "1", "true", "on", "yes") else Decimal(0))
+                if figure.measure.kind == ImpactMeasure.Kind.CHECK
+                else _figure_value(figure.measure, raw)
+            )
+        elif figure.approved_value is None:
+            figure.approved_value = figure.value
+        else:
+            continue
+        figure.save(update_fields=["approved_value"])
+
+
 def _may_report(signup: SignUp, user) -> bool:
     if signup.volunteer_id == user.pk:
         return True
@@ -123,7 +195,15 @@ def _report_check(signup: SignUp, *, now) -> None:
 
 
 def completion_report(
-    *, signup: SignUp, actor, hours, note: str = "", photos=(), photos_public: bool = False, now=None
+    *,
+    signup: SignUp,
+    actor,
+    hours,
+    note: str = "",
+    photos=(),
+    photos_public: bool = False,
+    measures: dict | None = None,
+    now=None,
 ) -> Completion:
     """Reports the sign-up's shift as done: the hours worked, a note and up to four photos, each a
     (kind, uploaded file) pair. A report that staff rejected may be corrected and sent again once;
@@ -142,6 +222,7 @@ def completion_report(
     photos_check_count(len(photos))
     _report_check(signup, now=now)
     value = _hours_checked(signup, hours)
+    figures = impact_figures_checked(service_id=signup.shift.call.service_id, measures=measures)
     # Photos are decoded and re-encoded before any row is locked: it is the slow part.
     kinds = CompletionPhoto.Kind.values
     cleaned = [
@@ -156,6 +237,7 @@ def completion_report(
             note=note,
             photos=cleaned,
             photos_public=photos_public,
+            figures=figures,
             now=now,
         )
     except IntegrityError:
@@ -220,7 +302,15 @@ def completion_report_on_behalf(
 
 @transaction.atomic
 def _completion_save(
-    *, signup_id: int, reported_by, hours: Decimal, note: str, photos, now, photos_public: bool = False
+    *,
+    signup_id: int,
+    reported_by,
+    hours: Decimal,
+    note: str,
+    photos,
+    now,
+    photos_public: bool = False,
+    figures=(),
 ) -> Completion:
     signup = SignUp.objects.select_related("shift__call").get(pk=signup_id)
     _report_check(signup, now=now)  # again, now that nothing can change it: a no-show, a cancellation
@@ -263,6 +353,7 @@ def _completion_save(
         photo = CompletionPhoto(completion=completion, kind=kind, uploaded_at=now)
         photo.image.save(content.name, content, save=False)
         photo.save()
+    _figures_save(completion, figures)
     return completion
 
 
@@ -368,9 +459,11 @@ def completion_approve(
     hours=None,
     reason: str = "",
     expected_status: str | None = None,
+    figures: dict | None = None,
     now=None,
 ) -> Verification:
-    """Approves the report, with the hours it reported or corrected ones. An award above
+    """Approves the report, with the hours it reported or corrected ones, and its impact figures as
+    reported or as corrected in `figures` ({measure key: value}). An award above
     VERIFICATION_SECOND_APPROVER_ABOVE_POINTS first waits for a second approver, who must be someone
     else; their approval is the final one."""
     now = now or timezone.now()
@@ -379,6 +472,7 @@ def completion_approve(
     _require_not_own(completion, actor)
     _require_status(completion, expected_status, selectors.OPEN_STATUSES)
     reason = (reason or "").strip()[:REASON_MAX_LENGTH]
+    _figures_decide(completion, figures)
 
     if completion.status == Completion.Status.PENDING:
         hours = _decided_hours(completion, hours, default=completion.hours)
@@ -478,9 +572,17 @@ def completion_revoke(*, completion: Completion, actor, reason: str, now=None) -
 
 
 def completion_decide(
-    *, completion: Completion, actor, decision: str, hours=None, reason: str = "", expected_status=None
+    *,
+    completion: Completion,
+    actor,
+    decision: str,
+    hours=None,
+    reason: str = "",
+    expected_status=None,
+    figures: dict | None = None,
 ) -> Verification:
-    """The API's one verb: "approve" (optionally with corrected hours) or "reject" (with a reason)."""
+    """The API's one verb: "approve" (optionally with corrected hours and figures) or "reject" (with a
+    reason)."""
     if decision == "approve":
         return completion_approve(
             completion=completion,
@@ -488,6 +590,7 @@ def completion_decide(
             hours=hours,
             reason=reason,
             expected_status=expected_status,
+            figures=figures,
         )
     if decision == "reject":
         return completion_reject(

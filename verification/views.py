@@ -30,7 +30,8 @@ def report(request, signup_id: int):
     if completion is not None and not selectors.can_resubmit(completion):
         return redirect("verification:detail", completion.pk)
 
-    form = CompletionReportForm(request.POST or None, request.FILES or None)
+    measures = selectors.impact_measures_of(service_id=signup.shift.call.service_id)
+    form = CompletionReportForm(request.POST or None, request.FILES or None, measures=measures)
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -42,6 +43,7 @@ def report(request, signup_id: int):
                     note=form.cleaned_data["note"],
                     photos=form.photos(),
                     photos_public=form.cleaned_data["photos_public"],
+                    measures=form.figures(),
                 )
             except DomainError as error:
                 form.add_error(None, error.message)
@@ -54,6 +56,7 @@ def report(request, signup_id: int):
             "hours": completion.hours,
             "note": completion.note,
             "photos_public": completion.photos_public,
+            **{f"measure_{figure.measure.key}": figure.value for figure in completion.impact_figures.all()},
         }
     return render(
         request,

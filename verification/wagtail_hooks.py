@@ -2,10 +2,14 @@ from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.panels import FieldPanel, FieldRowPanel
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet
 
 from city.permissions import departments_for_staff
 
 from . import admin_views, dashboard_panel
+from .models import ImpactMeasure
 
 admin_urlpatterns = [
     path("", admin_views.queue, name="queue"),
@@ -41,3 +45,28 @@ def add_verification_dashboard_panel(request, panels):
     panel = dashboard_panel.panel_for(request.user)
     if panel is not None:
         panels.append(panel)
+
+
+class ImpactMeasureViewSet(SnippetViewSet):
+    """What each service's reports measure: staff add, correct or retire measures (a retired one keeps its
+    figures; a measure with figures cannot be deleted)."""
+
+    model = ImpactMeasure
+    icon = "pick"
+    menu_label = _("Impact measures")
+    menu_name = "impact_measures"
+    menu_order = 230
+    add_to_admin_menu = True
+    list_display = ["service", "name_fa", "name_en", "kind", "unit_fa", "is_active"]
+    list_filter = ["service__department", "kind", "is_active"]
+    panels = [
+        FieldPanel("service"),
+        FieldRowPanel([FieldPanel("key"), FieldPanel("kind")]),
+        FieldRowPanel([FieldPanel("name_fa"), FieldPanel("name_en")]),
+        FieldRowPanel([FieldPanel("unit_fa"), FieldPanel("unit_en")]),
+        FieldRowPanel([FieldPanel("max_per_report"), FieldPanel("order")]),
+        FieldPanel("is_active"),
+    ]
+
+
+register_snippet(ImpactMeasureViewSet)

@@ -246,3 +246,30 @@ def test_equity_downloads_have_every_column_of_districts_and_services():
     rows = list(csv.DictReader(io.StringIO(text)))
     assert {"district_fa", "service_en", "places_offered", "people_per_thousand"} <= set(rows[0])
     assert {row["kind"] for row in rows} == {"district", "service"}
+
+
+def test_impact_is_the_sum_of_what_staff_approved_and_small_groups_are_suppressed():
+    from verification.models import ImpactFigure, ImpactMeasure
+
+    bags = ImpactMeasure.objects.get(service__slug="street-sweeping-and-cleaning", key="waste-bags")
+    approvals = street_work(6)
+    for number, approval in enumerate(approvals):
+        ImpactFigure.objects.create(completion=approval.completion, measure=bags, value=number + 10,
+                                    approved_value=number + 1)  # fmt: skip
+    revoked = approvals[0].completion
+    revoked.status = Completion.Status.REVOKED
+    revoked.save()
+    pending = street_work(1)[0].completion
+    Completion.objects.filter(pk=pending.pk).update(status=Completion.Status.PENDING)
+    ImpactFigure.objects.create(completion=pending, measure=bags, value=50)
+
+    (row,) = selectors.impact_rows()
+
+    counted = ImpactFigure.objects.filter(completion__status=Completion.Status.APPROVED)
+    assert Decimal(row["total"]) == sum(figure.approved_value for figure in counted) == 2 + 3 + 4 + 5 + 6
+    assert (row["reports"], row["measure"], row["unit"]["name_en"]) == (5, "waste-bags", "bags")
+    assert row["suppressed"] is False
+    page = Client().get("/en/open-city/").content.decode()
+    assert "20 bags" in page
+    Completion.objects.filter(pk=approvals[1].completion.pk).update(status=Completion.Status.REVOKED)
+    assert selectors.impact_rows()[0]["suppressed"] is True  # four people left

@@ -76,6 +76,8 @@ ADDED_MODELS = {
     ("credentials", "dataexport"),
     ("credentials", "accountdeletion"),
     ("credentials", "badgecredential"),
+    ("verification", "impactmeasure"),
+    ("verification", "impactfigure"),
     ("campaigns", "waiveracceptance"),
     ("volunteers", "qualificationkind"),
     ("volunteers", "qualification"),
