@@ -10,6 +10,7 @@ from demo.calls import demo_calls_load, demo_team_reservation_load
 from demo.delphi import demo_delphi_load
 from demo.history import load as demo_history_load
 from demo.home import demo_home_page_load
+from demo.open_city import load as demo_open_city_load
 from demo.people import DEMO_PASSWORD, demo_people_load
 from demo.reports import load as demo_reports_load
 from demo.rewards import load as demo_rewards_load
@@ -63,6 +64,7 @@ class Command(BaseCommand):
             history = demo_history_load()
             delphi_study = demo_delphi_load()
             voice_items = demo_voice_load()
+            neighbours_work = demo_open_city_load()
             # the under-served district bonus follows the districts the demo's history left behind
             equity_bonus_refresh()
         self.stdout.write(
@@ -73,7 +75,8 @@ class Command(BaseCommand):
             f"Demo rewards: {rewards['rewards_created']} created; reports waiting for verification: "
             f"{reports} created; verified work for the leaderboards: {history} pieces added; a Delphi study "
             + ("created" if delphi_study else "already there")
-            + f"; citizens' items: {voice_items} created."
+            + f"; citizens' items: {voice_items} created; the open city's neighbours: {neighbours_work}"
+            " pieces of work added."
         )
         self.stdout.write(
             self.style.SUCCESS(
