@@ -78,8 +78,9 @@ def test_migrate_and_demo_load_on_a_fresh_database_and_again(tmp_path):
     assert "Demo open calls: 0 created, 23 already there." in second
     assert "Demo rewards: 3 created; reports waiting for verification: 4 created" in first
     assert "Demo rewards: 0 created; reports waiting for verification: 0 created" in second
-    assert "leaderboards: 0 pieces added; a Delphi study already there; citizens' items: 0 created." in second
-    assert "citizens' items: 32 created." in first
+    assert "leaderboards: 0 pieces added; a Delphi study already there; citizens' items: 0 created;" in second
+    assert "the open city's neighbours: 0 pieces of work added." in second
+    assert "citizens' items: 32 created;" in first and "neighbours: 36 pieces of work added." in first
     # Everything after the counts (the accounts to log in with) is the same both times.
     assert first.split("Demo data is loaded.")[1] == second.split("Demo data is loaded.")[1]
     counts = run(
