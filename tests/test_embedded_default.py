@@ -94,5 +94,6 @@ def test_migrate_and_demo_load_on_a_fresh_database_and_again(tmp_path):
         ],
         environment,
     ).stdout.split()
-    # 21 services; the leaderboards' 6 demo volunteers without a password; 12 accounts to log in with
-    assert counts[-3:] == ["21", "6", "12"]
+    # 21 services; the leaderboards' 6 demo volunteers and the open city's 36 neighbours without a password;
+    # 12 accounts to log in with
+    assert counts[-3:] == ["21", "42", "12"]
