@@ -43,7 +43,7 @@ from .stack import (
 )
 from .stats import markdown_table, table
 
-SCENARIOS = ("signup", "listing", "leaderboards", "verification")
+SCENARIOS = ("signup", "listing", "leaderboards", "verification", "opencity")
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
 
 
@@ -299,7 +299,15 @@ def main(argv: list[str] | None = None) -> int:  # noqa: PLR0915
 
         sampler = RssSampler(gunicorn_master=gunicorn.pid, celery_main=celery.pid)
         sampler.start()
-        from .scenarios import Bench, leaderboards, listing, memory, signup_burst, verification_to_points
+        from .scenarios import (
+            Bench,
+            leaderboards,
+            listing,
+            memory,
+            open_city,
+            signup_burst,
+            verification_to_points,
+        )
 
         bench = Bench(
             base_url=f"http://127.0.0.1:{port}",
@@ -321,6 +329,8 @@ def main(argv: list[str] | None = None) -> int:  # noqa: PLR0915
             leaderboards(bench)
         if "verification" in scenarios:
             verification_to_points(bench)
+        if "opencity" in scenarios:
+            open_city(bench)
         sampler.stop()
         sampler.sample()
         memory(bench)

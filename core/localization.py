@@ -5,6 +5,7 @@ field of the active language, falling back to Persian (the city's language) when
 """
 
 import datetime
+import functools
 from decimal import Decimal
 
 import jdatetime
@@ -123,7 +124,13 @@ def jalali_month_of(value: datetime.datetime) -> tuple[int, int]:
     """The (year, month) of the Jalali calendar a moment falls in, in the site's time zone."""
     if timezone.is_aware(value):
         value = timezone.localtime(value)
-    jalali = jdatetime.date.fromgregorian(date=value.date())
+    return _jalali_month_of_day(value.date())
+
+
+@functools.lru_cache(maxsize=4096)
+def _jalali_month_of_day(day: datetime.date) -> tuple[int, int]:
+    # figures over many rows ask for few days: the conversion is done once a day
+    jalali = jdatetime.date.fromgregorian(date=day)
     return jalali.year, jalali.month
 
 

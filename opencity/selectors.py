@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import math
+import time
 from collections import defaultdict
 from decimal import Decimal
 
@@ -25,7 +26,9 @@ from verification.models import Completion, CompletionPhoto, ImpactFigure, Impac
 from voice.selectors import monitoring
 
 MIN_PEOPLE = 5
-KEPT_SECONDS = 600
+# The datasets are computed by a beat task every few minutes (datasets_refresh) and kept longer than that,
+# so no reader waits for them; a reader computes one only when it is missing (the first after a start).
+KEPT_SECONDS = 3600
 # Datasets by month: each also has a stable address per Jalali month.
 MONTHLY_DATASETS = (
     "work_by_department", "work", "impact", "districts", "verification", "rewards", "voice", "savings",
@@ -469,6 +472,22 @@ def public_photo_get(photo_id: int) -> CompletionPhoto | None:
 
 def public_photos_forget(**_payload) -> None:
     cache.delete(PHOTOS_KEY)
+    version_bump()
+
+
+VERSION_KEY = "opencity:version"
+
+
+def version() -> int:
+    """Changes whenever the figures or the public photos do: rendered parts of the page are kept under it."""
+    return cache.get_or_set(VERSION_KEY, 1, None)
+
+
+def version_bump() -> None:
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:  # not there (a cache emptied): any new number will do
+        cache.set(VERSION_KEY, int(time.time()), None)
 
 
 def _rounded(value, places: int = 1):
@@ -488,9 +507,26 @@ _COMPUTE = {
 }
 
 
+def _dataset_key(name: str) -> str:
+    return f"opencity:{name}:v1"
+
+
 def dataset(name: str) -> list[dict]:
-    """A dataset's rows, kept for KEPT_SECONDS."""
-    return cache.get_or_set(f"opencity:{name}:v1", _COMPUTE[name], KEPT_SECONDS)
+    """A dataset's rows as last computed (datasets_refresh); computed now only when missing."""
+    return cache.get_or_set(_dataset_key(name), _COMPUTE[name], KEPT_SECONDS)
+
+
+def datasets_refresh() -> dict[str, float]:
+    """Computes every dataset afresh and keeps it: what the beat task does every few minutes. Returns the
+    seconds each took."""
+    took = {}
+    for name, compute in _COMPUTE.items():
+        start = time.perf_counter()
+        cache.set(_dataset_key(name), compute(), KEPT_SECONDS)
+        took[name] = time.perf_counter() - start
+    cache.delete(PHOTOS_KEY)  # newly approved work with public photos joins at the same pace
+    version_bump()
+    return took
 
 
 def dataset_month(name: str, year: int, month: int) -> list[dict]:

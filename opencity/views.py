@@ -79,23 +79,28 @@ def _months(rows: list[dict]) -> list[dict]:
 
 
 def open_city(request):
-    """What citizens did and how each department answers: the latest months, every figure downloadable."""
+    """What citizens did and how each department answers: the latest months, every figure downloadable.
+
+    The figures are the same for every reader of a language until the next refresh (selectors.version), so
+    the page's content is rendered once per language and version and kept (the template's cache tag): the
+    context's values are functions, called only when the content is rendered again."""
     return TemplateResponse(
         request,
         "opencity/open_city.html",
         {
-            "work": _readable(selectors.dataset("work_by_department"), MONTHS_ON_THE_PAGE),
-            "verification": _readable(selectors.dataset("verification"), MONTHS_ON_THE_PAGE),
-            "impact": _readable(selectors.dataset("impact"), MONTHS_ON_THE_PAGE),
-            "rewards": _readable(selectors.dataset("rewards"), MONTHS_ON_THE_PAGE),
-            "voice": _readable(selectors.dataset("voice"), MONTHS_ON_THE_PAGE),
-            "savings": _readable(selectors.dataset("savings"), MONTHS_ON_THE_PAGE),
-            "equity": _equity_readable(selectors.dataset("equity")),
+            "version": selectors.version(),
+            "work": lambda: _readable(selectors.dataset("work_by_department"), MONTHS_ON_THE_PAGE),
+            "verification": lambda: _readable(selectors.dataset("verification"), MONTHS_ON_THE_PAGE),
+            "impact": lambda: _readable(selectors.dataset("impact"), MONTHS_ON_THE_PAGE),
+            "rewards": lambda: _readable(selectors.dataset("rewards"), MONTHS_ON_THE_PAGE),
+            "voice": lambda: _readable(selectors.dataset("voice"), MONTHS_ON_THE_PAGE),
+            "savings": lambda: _readable(selectors.dataset("savings"), MONTHS_ON_THE_PAGE),
+            "equity": lambda: _equity_readable(selectors.dataset("equity")),
             "equity_days": selectors.EQUITY_DAYS,
             "monthly_datasets": selectors.MONTHLY_DATASETS,
-            "photos": _readable_photos(selectors.public_photos()),
-            "months": _months(selectors.dataset("work_by_department")),
-            "dictionary": {name: list(fields.items()) for name, fields in DICTIONARY.items()},
+            "photos": lambda: _readable_photos(selectors.public_photos()),
+            "months": lambda: _months(selectors.dataset("work_by_department")),
+            "dictionary": lambda: {name: list(fields.items()) for name, fields in DICTIONARY.items()},
             "licence": licence(),
             "min_people": selectors.MIN_PEOPLE,
         },

@@ -200,6 +200,12 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": 300.0,
         "options": {"expires": 240},
     },
+    # The open city's figures, computed for readers in advance.
+    "refresh-open-city": {
+        "task": "opencity.tasks.open_city_refresh_task",
+        "schedule": 300.0,
+        "options": {"expires": 280},
+    },
     # The under-served district bonus, where staff let it follow the open city's equity figures.
     "refresh-equity-bonus": {
         "task": "opencity.tasks.equity_bonus_refresh_task",

@@ -273,3 +273,30 @@ def test_impact_is_the_sum_of_what_staff_approved_and_small_groups_are_suppresse
     assert "20 bags" in page
     Completion.objects.filter(pk=approvals[1].completion.pk).update(status=Completion.Status.REVOKED)
     assert selectors.impact_rows()[0]["suppressed"] is True  # four people left
+
+
+def test_the_beat_refresh_computes_every_dataset_and_the_page_reads_what_it_kept():
+    street_work(5)
+    took = selectors.datasets_refresh()
+    assert set(took) == set(selectors.DATASETS)
+
+    street_work(5)  # after the refresh: the page shows the kept figures until the next one
+    (row,) = Client().get("/api/v1/open-city/work").json()["rows"]
+    assert row["people"] == 5
+    selectors.datasets_refresh()
+    (row,) = Client().get("/api/v1/open-city/work").json()["rows"]
+    assert row["people"] == 10
+
+
+def test_the_page_is_rendered_once_per_refresh_and_language():
+    street_work(5, hours="3")
+    client = Client()
+    first = client.get("/en/open-city/").content.decode()
+    assert "15.0" in first
+
+    street_work(5, hours="1")
+    selectors.dataset("work_by_department")  # still the kept figures
+    assert client.get("/en/open-city/").content.decode() == first
+    selectors.datasets_refresh()
+    assert "20.0" in client.get("/en/open-city/").content.decode()
+    assert "۲۰٫۰" in client.get("/open-city/").content.decode()

@@ -211,13 +211,21 @@ def test_a_citizen_volunteers_earns_points_and_redeems_a_voucher(
     expect(page.locator("textarea[name=note]")).to_have_value(note)
     expect_reads_in(page, language)
     page.locator("input[name=hours]").fill("۲" if language == "fa" else "2")
+    # What the work achieved, by the library service's measure, in the reader's digits; and the photo may
+    # be shown on the open city page.
+    page.locator("input[name='measure_visitors-helped']").fill("۱۲" if language == "fa" else "12")
     page.locator("input[name=after_photos]").set_input_files(small_jpeg(tmp_path))
+    page.locator("input[name=photos_public]").check()
     page.locator("form.form button[type=submit]").click()
     page.wait_for_url(lambda url: "/completions/" in url and "/report/" not in url)
     completion = Completion.objects.get(signup=signup)
     assert completion.status == Completion.Status.PENDING
-    assert completion.photos.count() == 1
+    assert completion.photos.count() == 1 and completion.photos_public
+    figures = [(figure.measure.key, int(figure.value)) for figure in completion.impact_figures.all()]
+    assert figures == [("visitors-helped", 12)]
+    expect(page.locator(".completion-figures")).to_contain_text("۱۲" if language == "fa" else "12")
     expect_reads_in(page, language)
+    expect_accessible(page)
 
     # Staff of the Cultural Deputy verify it.
     verification_services.completion_approve(completion=completion, actor=city["staff"])
