@@ -549,16 +549,16 @@ def verification_to_points(bench: Bench) -> None:
 def open_city(bench: Bench) -> None:
     """The public page and its data as the public reads them (from the figures the beat task keeps), after
     one refresh of every dataset timed in-process: what the beat task costs every five minutes."""
-    from opencity import selectors
+    from opencity import services
 
     dataset = bench.dataset
     section = f"6 open city ({dataset.volumes.people:,} people, {dataset.volumes.ledger_entries:,} entries)"
-    status, _body = bench.get("/open-city/")
+    status, _body = bench.get("/open-city/")  # with no figures yet, this asks the worker for them
     if status != 200:
         bench.skip(section, f"GET /open-city/ answered {status}")
         return
     bench.sampler.phase = "opencity"
-    took = selectors.datasets_refresh()  # the orchestrator shares the site's Redis: this is what it reads
+    took = services.figures_refresh()  # the beat's work, in-process: the site reads what it wrote
     bench.results["opencity"] = {"refresh_seconds": took, "http": {}}
     slowest = max(took, key=took.get)
     bench.rows.append(

@@ -6,7 +6,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Path, Router, Schema
 
-from . import selectors
+from . import selectors, services
 from .open_data import DICTIONARY, flat_row, licence
 
 public_router = Router(tags=["Open city"])
@@ -29,6 +29,7 @@ def get_dataset(request: HttpRequest, dataset: Dataset):
     """`work` (hours, people and shifts per month, department and service), `verification` (time from a
     report to its decision), `rewards` (points spent per department) or `voice` (citizen voice answered
     per department). Groups of fewer than five people are `suppressed` without their numbers."""
+    services.figures_refresh_if_stale()
     return {
         "dataset": dataset.value,
         "licence": licence(),
@@ -55,6 +56,7 @@ def get_dataset_month(
     month: int = Path(..., ge=1, le=12, description="Jalali month, 1–12"),
 ):
     """A stable address for each month's figures (the monthly datasets: all but `equity`)."""
+    services.figures_refresh_if_stale()
     return {
         "dataset": dataset.value,
         "year": year,

@@ -25,9 +25,11 @@ from rewards.models import Voucher
 from verification.models import Completion, CompletionPhoto, ImpactFigure, ImpactMeasure, Verification
 from voice.selectors import monitoring
 
+from .models import FiguresSnapshot
+
 MIN_PEOPLE = 5
-# The datasets are computed by a beat task every few minutes (datasets_refresh) and kept longer than that,
-# so no reader waits for them; a reader computes one only when it is missing (the first after a start).
+# The datasets are computed by a beat task every few minutes (services.figures_refresh) and kept in the
+# database and the cache, so no reader waits for them.
 KEPT_SECONDS = 3600
 # Datasets by month: each also has a stable address per Jalali month.
 MONTHLY_DATASETS = (
@@ -478,9 +480,11 @@ def public_photos_forget(**_payload) -> None:
 VERSION_KEY = "opencity:version"
 
 
-def version() -> int:
+def version() -> str:
     """Changes whenever the figures or the public photos do: rendered parts of the page are kept under it."""
-    return cache.get_or_set(VERSION_KEY, 1, None)
+    found = snapshot()
+    computed = found.computed_at.timestamp() if found is not None and found.computed_at else 0
+    return f"{computed}-{cache.get_or_set(VERSION_KEY, 1, None)}"
 
 
 def version_bump() -> None:
@@ -507,26 +511,42 @@ _COMPUTE = {
 }
 
 
-def _dataset_key(name: str) -> str:
-    return f"opencity:{name}:v1"
+SNAPSHOT_KEY = "opencity:snapshot:v1"
+# The beat refreshes the figures every REFRESH_SECONDS; older than twice that, a reader asks for a refresh.
+REFRESH_SECONDS = 300
+
+
+def datasets_compute() -> tuple[dict[str, list[dict]], dict[str, float]]:
+    """Every dataset computed from the records now, and the seconds each took."""
+    rows, took = {}, {}
+    for name, compute in _COMPUTE.items():
+        start = time.perf_counter()
+        rows[name] = compute()
+        took[name] = time.perf_counter() - start
+    return rows, took
+
+
+def snapshot() -> FiguresSnapshot | None:
+    """The figures as last computed: from the cache, else from the database (and kept again)."""
+    kept = cache.get(SNAPSHOT_KEY)
+    if kept is not None:
+        return kept
+    found = FiguresSnapshot.objects.filter(pk=1).first()
+    if found is not None and found.computed_at is not None:
+        cache.set(SNAPSHOT_KEY, found, KEPT_SECONDS)
+    return found
+
+
+def snapshot_is_stale(found: FiguresSnapshot | None, now=None) -> bool:
+    if found is None or found.computed_at is None:
+        return True
+    return (now or timezone.now()) - found.computed_at > datetime.timedelta(seconds=2 * REFRESH_SECONDS)
 
 
 def dataset(name: str) -> list[dict]:
-    """A dataset's rows as last computed (datasets_refresh); computed now only when missing."""
-    return cache.get_or_set(_dataset_key(name), _COMPUTE[name], KEPT_SECONDS)
-
-
-def datasets_refresh() -> dict[str, float]:
-    """Computes every dataset afresh and keeps it: what the beat task does every few minutes. Returns the
-    seconds each took."""
-    took = {}
-    for name, compute in _COMPUTE.items():
-        start = time.perf_counter()
-        cache.set(_dataset_key(name), compute(), KEPT_SECONDS)
-        took[name] = time.perf_counter() - start
-    cache.delete(PHOTOS_KEY)  # newly approved work with public photos joins at the same pace
-    version_bump()
-    return took
+    """A dataset's rows as last computed (an empty list before the first computation)."""
+    found = snapshot()
+    return found.datasets.get(name, []) if found is not None else []
 
 
 def dataset_month(name: str, year: int, month: int) -> list[dict]:

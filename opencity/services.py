@@ -1,10 +1,15 @@
-"""What the open city's figures drive: the under-served district bonus follows the equity figures."""
+"""The open city's figures kept for readers, and what they drive: the under-served district bonus."""
 
-from django.db import transaction
+import datetime
+
+from django.core.cache import cache
+from django.db import models, transaction
+from django.utils import timezone
 
 from rewards.models import EarningRule
 
 from . import selectors
+from .models import FiguresSnapshot
 
 
 @transaction.atomic
@@ -23,3 +28,36 @@ def equity_bonus_refresh(now=None) -> int:
             rule.districts.set(under_served)
             changed += 1
     return changed
+
+
+def figures_refresh() -> dict[str, float]:
+    """Computes every dataset afresh and keeps it for readers (the database row, then the cache): what the
+    beat task does every REFRESH_SECONDS. Returns the seconds each dataset took."""
+    rows, took = selectors.datasets_compute()
+    now = timezone.now()
+    found, _created = FiguresSnapshot.objects.get_or_create(pk=1)
+    found.datasets, found.computed_at, found.refresh_asked_at = rows, now, None
+    found.save()
+    cache.set(selectors.SNAPSHOT_KEY, found, selectors.KEPT_SECONDS)
+    cache.delete(selectors.PHOTOS_KEY)  # newly approved work with public photos joins at the same pace
+    selectors.version_bump()
+    return took
+
+
+def figures_refresh_if_stale(now=None) -> bool:
+    """A reader found the figures missing or older than twice the beat's interval (the beat stopped, a
+    fresh install): the refresh is asked for once, in the background, however many readers come; they are
+    answered meanwhile with the figures there are. Returns whether this reader asked."""
+    from .tasks import open_city_refresh_task
+
+    now = now or timezone.now()
+    if not selectors.snapshot_is_stale(selectors.snapshot(), now):
+        return False
+    FiguresSnapshot.objects.get_or_create(pk=1)
+    asked = FiguresSnapshot.objects.filter(pk=1).filter(
+        models.Q(refresh_asked_at__isnull=True)
+        | models.Q(refresh_asked_at__lt=now - datetime.timedelta(seconds=selectors.REFRESH_SECONDS))
+    ).update(refresh_asked_at=now)
+    if asked:
+        transaction.on_commit(open_city_refresh_task.delay, robust=True)
+    return bool(asked)

@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from . import selectors, services
+from . import services
 
 
 @shared_task(acks_late=True)
@@ -10,4 +10,4 @@ def equity_bonus_refresh_task() -> int:
 
 @shared_task
 def open_city_refresh_task() -> dict:
-    return selectors.datasets_refresh()
+    return services.figures_refresh()

@@ -9,7 +9,7 @@ from django.template.response import TemplateResponse
 from core.localization import format_jalali_month, is_persian
 from verification.photos import photo_file_response
 
-from . import selectors
+from . import selectors, services
 from .open_data import DICTIONARY, flat_row, licence
 
 MONTHS_ON_THE_PAGE = 6
@@ -84,6 +84,7 @@ def open_city(request):
     The figures are the same for every reader of a language until the next refresh (selectors.version), so
     the page's content is rendered once per language and version and kept (the template's cache tag): the
     context's values are functions, called only when the content is rendered again."""
+    services.figures_refresh_if_stale()
     return TemplateResponse(
         request,
         "opencity/open_city.html",
@@ -120,6 +121,7 @@ def public_photo(request, photo_id: int):
 def dataset_download(request, name: str, extension: str):
     if name not in selectors.DATASETS or extension not in ("csv", "json"):
         raise Http404
+    services.figures_refresh_if_stale()
     return _download(name, extension, selectors.dataset(name), filename=f"hamyar-{name}")
 
 
@@ -128,6 +130,7 @@ def dataset_month_download(request, name: str, year: int, month: int, extension:
     1405 (its figures change only if a decision about that month's work does)."""
     if name not in selectors.MONTHLY_DATASETS or extension not in ("csv", "json") or not 1 <= month <= 12:
         raise Http404
+    services.figures_refresh_if_stale()
     rows = selectors.dataset_month(name, year, month)
     return _download(name, extension, rows, filename=f"hamyar-{name}-{year}-{month:02d}", month=(year, month))
 

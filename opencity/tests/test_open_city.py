@@ -80,6 +80,7 @@ def test_verification_turnaround_is_from_report_to_first_decision():
 
 def test_the_page_downloads_and_api_say_the_same_in_both_languages():
     street_work(5, hours="3")
+    services.figures_refresh()  # as the beat does
     client = Client()
 
     page = client.get("/open-city/")
@@ -106,6 +107,7 @@ def test_no_name_or_contact_is_ever_in_the_open_data():
     call = publish_call()
     for person in people:
         approval_create(volunteer=person, call=call)
+    services.figures_refresh()  # as the beat does
     client = Client()
     everything = (
         "".join(client.get(f"/open-city/data/{name}.json").content.decode() for name in selectors.DATASETS)
@@ -223,6 +225,7 @@ def test_each_month_has_a_stable_address_on_the_site_and_in_the_api():
     street_work(5, hours="3")
     (row,) = selectors.work_rows()
     year, month = row["year"], row["month"]
+    services.figures_refresh()  # as the beat does
     client = Client()
 
     by_month = client.get(f"/open-city/data/work/{year}-{month:02d}.json").json()
@@ -241,6 +244,7 @@ def test_each_month_has_a_stable_address_on_the_site_and_in_the_api():
 def test_equity_downloads_have_every_column_of_districts_and_services():
     work_in(1, 5)
 
+    services.figures_refresh()  # as the beat does
     text = Client().get("/open-city/data/equity.csv").content.decode("utf-8-sig")
 
     rows = list(csv.DictReader(io.StringIO(text)))
@@ -269,6 +273,7 @@ def test_impact_is_the_sum_of_what_staff_approved_and_small_groups_are_suppresse
     assert Decimal(row["total"]) == sum(figure.approved_value for figure in counted) == 2 + 3 + 4 + 5 + 6
     assert (row["reports"], row["measure"], row["unit"]["name_en"]) == (5, "waste-bags", "bags")
     assert row["suppressed"] is False
+    services.figures_refresh()  # as the beat does
     page = Client().get("/en/open-city/").content.decode()
     assert "20 bags" in page
     Completion.objects.filter(pk=approvals[1].completion.pk).update(status=Completion.Status.REVOKED)
@@ -277,19 +282,20 @@ def test_impact_is_the_sum_of_what_staff_approved_and_small_groups_are_suppresse
 
 def test_the_beat_refresh_computes_every_dataset_and_the_page_reads_what_it_kept():
     street_work(5)
-    took = selectors.datasets_refresh()
+    took = services.figures_refresh()
     assert set(took) == set(selectors.DATASETS)
 
     street_work(5)  # after the refresh: the page shows the kept figures until the next one
     (row,) = Client().get("/api/v1/open-city/work").json()["rows"]
     assert row["people"] == 5
-    selectors.datasets_refresh()
+    services.figures_refresh()
     (row,) = Client().get("/api/v1/open-city/work").json()["rows"]
     assert row["people"] == 10
 
 
 def test_the_page_is_rendered_once_per_refresh_and_language():
     street_work(5, hours="3")
+    services.figures_refresh()  # as the beat does
     client = Client()
     first = client.get("/en/open-city/").content.decode()
     assert "15.0" in first
@@ -297,6 +303,37 @@ def test_the_page_is_rendered_once_per_refresh_and_language():
     street_work(5, hours="1")
     selectors.dataset("work_by_department")  # still the kept figures
     assert client.get("/en/open-city/").content.decode() == first
-    selectors.datasets_refresh()
+    services.figures_refresh()
     assert "20.0" in client.get("/en/open-city/").content.decode()
     assert "۲۰٫۰" in client.get("/open-city/").content.decode()
+
+
+def test_readers_ask_for_a_refresh_once_when_the_figures_are_missing_or_old(
+    django_capture_on_commit_callbacks,
+):
+    from opencity.models import FiguresSnapshot
+
+    street_work(5, hours="3")
+    client = Client()
+
+    with django_capture_on_commit_callbacks() as asked:
+        first = client.get("/en/open-city/")
+        client.get("/api/v1/open-city/work")  # a second reader meanwhile: no second refresh
+    assert first.status_code == 200 and "No approved work yet." in first.content.decode()
+    assert len(asked) == 1
+    asked[0]()  # the worker runs it
+    assert "15.0" in client.get("/en/open-city/").content.decode()
+
+    # The cache emptied (or Redis down): the figures come from the database, nothing is computed again.
+    cache.clear()
+    assert client.get("/api/v1/open-city/work").json()["rows"][0]["hours"] == "15.00"
+    snapshot = FiguresSnapshot.objects.get()
+    assert snapshot.refresh_asked_at is None
+
+    # Old figures (the beat stopped): the next reader asks again, once.
+    FiguresSnapshot.objects.update(computed_at=timezone.now() - datetime.timedelta(hours=1))
+    cache.clear()
+    with django_capture_on_commit_callbacks() as asked_again:
+        client.get("/open-city/")
+        client.get("/open-city/")
+    assert len(asked_again) == 1

@@ -8,6 +8,7 @@ from django.test import Client
 
 from campaigns.tests.factories import PersonFactory
 from opencity import selectors
+from opencity import services as services_of_the_open_city
 from verification import services
 from verification.models import Completion
 from verification.tests.factories import ended_signup, image_bytes, staff_of, upload
@@ -54,6 +55,7 @@ def test_only_approved_work_whose_reporter_allowed_it_shows_its_photos(django_ca
     assert "Parisa" not in str(row) and "Karimi" not in str(row)
     assert all(client.get(url).status_code == 200 for url in photo_urls(shown))
     assert all(client.get(url).status_code == 404 for url in photo_urls(private) + photo_urls(pending))
+    services_of_the_open_city.figures_refresh()  # as the beat does
     page = client.get("/en/open-city/").content.decode()
     assert photo_urls(shown)[1] in page and "Parisa" not in page and photo_urls(private)[1] not in page
 

@@ -78,6 +78,7 @@ ADDED_MODELS = {
     ("credentials", "badgecredential"),
     ("verification", "impactmeasure"),
     ("verification", "impactfigure"),
+    ("opencity", "figuressnapshot"),
     ("campaigns", "waiveracceptance"),
     ("volunteers", "qualificationkind"),
     ("volunteers", "qualification"),

@@ -15,7 +15,7 @@ from demo.people import DEMO_PASSWORD, demo_people_load
 from demo.reports import load as demo_reports_load
 from demo.rewards import load as demo_rewards_load
 from demo.voice import demo_voice_load
-from opencity.services import equity_bonus_refresh
+from opencity.services import equity_bonus_refresh, figures_refresh
 
 
 @contextmanager
@@ -67,6 +67,8 @@ class Command(BaseCommand):
             neighbours_work = demo_open_city_load()
             # the under-served district bonus follows the districts the demo's history left behind
             equity_bonus_refresh()
+            # and the open city shows the demo's figures from the first visit, as the beat would
+            figures_refresh()
         self.stdout.write(
             f"Demo open calls: {len(calls.created)} created, {calls.existing} already there"
             + (f" ({calls.shifts_moved} shifts moved to today's dates)." if calls.shifts_moved else ".")
