@@ -28,6 +28,8 @@ from voice.selectors import monitoring
 from .models import FiguresSnapshot
 
 MIN_PEOPLE = 5
+# Rows read at a time from the big tables: the refresh's memory stays flat whatever their size.
+CHUNK = 10_000
 # The datasets are computed by a beat task every few minutes (services.figures_refresh) and kept in the
 # database and the cache, so no reader waits for them.
 KEPT_SECONDS = 3600
@@ -64,7 +66,7 @@ def _approved_work():
 def _work_by(group_of) -> dict[tuple, dict]:
     """Approved work summed by (Jalali year, month, group_of(service id)): hours, people and shifts."""
     groups: dict[tuple, dict] = defaultdict(lambda: {"hours": Decimal(0), "people": set(), "shifts": set()})
-    for hours, person_id, shift_id, starts_at, service_id in _approved_work():
+    for hours, person_id, shift_id, starts_at, service_id in _approved_work().iterator(chunk_size=CHUNK):
         group = groups[(*jalali_month_of(starts_at), group_of(service_id))]
         group["hours"] += hours or Decimal(0)
         group["people"].add(person_id)
@@ -112,7 +114,7 @@ def impact_rows() -> list[dict]:
         "measure_id", "approved_value", "completion__signup__volunteer_id",
         "completion__signup__shift__starts_at",
     )  # fmt: skip
-    for measure_id, value, person_id, starts_at in figures:
+    for measure_id, value, person_id, starts_at in figures.iterator(chunk_size=CHUNK):
         group = groups[(*jalali_month_of(starts_at), measure_id)]
         group["total"] += value
         group["reports"] += 1
@@ -157,7 +159,7 @@ def district_rows() -> list[dict]:
         "approved_hours", "signup__volunteer_id", "signup__shift_id", "signup__shift__starts_at",
         "signup__shift__call__district_id",
     )  # fmt: skip
-    for hours, person_id, shift_id, starts_at, district_id in work:
+    for hours, person_id, shift_id, starts_at, district_id in work.iterator(chunk_size=CHUNK):
         group = groups[(*jalali_month_of(starts_at), district_id)]
         group["hours"] += hours or Decimal(0)
         group["people"].add(person_id)
@@ -201,7 +203,7 @@ def equity_rows(now=None) -> list[dict]:
         signup__shift__starts_at__gte=since,
         signup__shift__starts_at__lt=until,
     ).values_list("signup__volunteer_id", "signup__shift__call__district_id")
-    for person_id, district_id in work:
+    for person_id, district_id in work.iterator(chunk_size=CHUNK):
         people[district_id].add(person_id)
     districts = list(District.objects.all())
     counted = [district for district in districts if district.population]
@@ -272,7 +274,7 @@ def savings_rows() -> list[dict]:
         lambda: {"saved": 0, "hours_costed": Decimal(0), "hours_uncosted": Decimal(0), "people": set()}
     )
     services = {service.pk: service for service in Service.objects.all()}
-    for hours, person_id, _shift_id, starts_at, service_id in _approved_work():
+    for hours, person_id, _shift_id, starts_at, service_id in _approved_work().iterator(chunk_size=CHUNK):
         service = services[service_id]
         year, month = jalali_month_of(starts_at)
         group = groups[(year, month, service.department_id)]
@@ -341,7 +343,7 @@ def verification_rows() -> list[dict]:
     reports = Completion.objects.values_list(
         "pk", "created_at", "signup__shift__call__service__department_id"
     )
-    for completion_id, reported_at, department_id in reports:
+    for completion_id, reported_at, department_id in reports.iterator(chunk_size=CHUNK):
         year, month = jalali_month_of(reported_at)
         group = groups[(year, month, department_id)]
         group["reports"] += 1
@@ -482,9 +484,8 @@ VERSION_KEY = "opencity:version"
 
 def version() -> str:
     """Changes whenever the figures or the public photos do: rendered parts of the page are kept under it."""
-    found = snapshot()
-    computed = found.computed_at.timestamp() if found is not None and found.computed_at else 0
-    return f"{computed}-{cache.get_or_set(VERSION_KEY, 1, None)}"
+    at = computed_at()
+    return f"{at.timestamp() if at else 0}-{cache.get_or_set(VERSION_KEY, 1, None)}"
 
 
 def version_bump() -> None:
@@ -537,10 +538,22 @@ def snapshot() -> FiguresSnapshot | None:
     return found
 
 
-def snapshot_is_stale(found: FiguresSnapshot | None, now=None) -> bool:
-    if found is None or found.computed_at is None:
-        return True
-    return (now or timezone.now()) - found.computed_at > datetime.timedelta(seconds=2 * REFRESH_SECONDS)
+COMPUTED_AT_KEY = "opencity:computed-at:v1"
+
+
+def computed_at() -> datetime.datetime | None:
+    """When the kept figures were computed: a small key of its own, so that a reader whose page part is
+    kept never loads the figures themselves."""
+    kept = cache.get(COMPUTED_AT_KEY)
+    if kept is None:
+        kept = FiguresSnapshot.objects.filter(pk=1).values_list("computed_at", flat=True).first() or ""
+        cache.set(COMPUTED_AT_KEY, kept, KEPT_SECONDS)
+    return kept or None
+
+
+def figures_are_stale(now=None) -> bool:
+    at = computed_at()
+    return at is None or (now or timezone.now()) - at > datetime.timedelta(seconds=2 * REFRESH_SECONDS)
 
 
 def dataset(name: str) -> list[dict]:

@@ -39,6 +39,7 @@ def figures_refresh() -> dict[str, float]:
     found.datasets, found.computed_at, found.refresh_asked_at = rows, now, None
     found.save()
     cache.set(selectors.SNAPSHOT_KEY, found, selectors.KEPT_SECONDS)
+    cache.set(selectors.COMPUTED_AT_KEY, now, selectors.KEPT_SECONDS)
     cache.delete(selectors.PHOTOS_KEY)  # newly approved work with public photos joins at the same pace
     selectors.version_bump()
     return took
@@ -51,7 +52,7 @@ def figures_refresh_if_stale(now=None) -> bool:
     from .tasks import open_city_refresh_task
 
     now = now or timezone.now()
-    if not selectors.snapshot_is_stale(selectors.snapshot(), now):
+    if not selectors.figures_are_stale(now):
         return False
     FiguresSnapshot.objects.get_or_create(pk=1)
     asked = FiguresSnapshot.objects.filter(pk=1).filter(
