@@ -9,7 +9,7 @@ class CredentialsConfig(AppConfig):
     def ready(self):
         from verification import events as verification_events
 
-        from . import services
+        from . import checks, services  # noqa: F401 - checks registers itself
 
         # A revoked approval revokes the certificates that counted it, in the revocation's transaction.
         verification_events.completion_revoked.subscribe(services.certificates_revoke_for_revocation)

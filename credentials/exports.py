@@ -13,9 +13,8 @@ import zipfile
 from decimal import Decimal
 
 from celery import shared_task
-from django.conf import settings
 from django.core.files.base import ContentFile
-from django.core.files.storage import FileSystemStorage
+from django.core.files.storage import Storage
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -23,6 +22,7 @@ from django.utils import timezone
 from achievements.models import BadgeAward, LevelAttainment
 from campaigns.models import ShiftMessageDelivery, SignUp
 from core.outbox import send_after_commit
+from core.storage import private_storage
 from rewards.models import LedgerEntry, Voucher
 from verification.models import Completion, CompletionPhoto, Verification
 from voice.models import Item as VoiceItem
@@ -42,8 +42,8 @@ PROFILE_FIELDS = (
 )  # fmt: skip
 
 
-def export_storage() -> FileSystemStorage:
-    return FileSystemStorage(location=settings.PRIVATE_MEDIA_ROOT)
+def export_storage() -> Storage:
+    return private_storage()
 
 
 def _tables(person) -> dict[str, list[dict]]:

@@ -4,7 +4,8 @@ signed by the city as VC-JWT (OB 3.0 §8.2: a JWS whose payload is the credentia
 Revocation is published as a W3C Bitstring Status List, itself a signed credential.
 
 The key comes from settings.OPEN_BADGES_SIGNING_KEY (a private JWK); without one it is made once and kept
-in PRIVATE_MEDIA_ROOT/keys/, never served. JOSE is joserfc's (maintained, by Authlib's author).
+in the private storage (PRIVATE_MEDIA_ROOT/keys/, or the bucket's private/keys/), never served. JOSE is
+joserfc's (maintained, by Authlib's author).
 """
 
 from __future__ import annotations
@@ -19,10 +20,14 @@ import secrets
 from pathlib import Path
 
 from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import FileSystemStorage
 from django.urls import reverse
 from django.utils import timezone, translation
 from joserfc import jws
 from joserfc.jwk import RSAKey
+
+from core.storage import private_storage
 
 CONTEXTS = [
     "https://www.w3.org/ns/credentials/v2",
@@ -37,26 +42,36 @@ class CredentialInvalid(Exception):
     """The token is not one the city signed, or was changed since."""
 
 
-def _key_file() -> Path:
-    return Path(settings.PRIVATE_MEDIA_ROOT) / "keys" / "open-badges-rsa.json"
+KEY_NAME = "keys/open-badges-rsa.json"
+
+
+def _key_place() -> str:
+    """Where the generated key lives, as a name for the per-process memo (a test's own folder is another)."""
+    storage = private_storage()
+    return getattr(storage, "bucket_name", None) or str(getattr(storage, "location", ""))
 
 
 @functools.cache
-def _signing_key_for(configured: str, key_file: str) -> RSAKey:
+def _signing_key_for(configured: str, place: str) -> RSAKey:
     if configured:
         return RSAKey.import_key(json.loads(configured))
-    path = Path(key_file)
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
+    storage = private_storage()
+    if not storage.exists(KEY_NAME):
+        # Made once, in the private storage every machine shares. Two machines making it at the very same
+        # moment would each keep their own (a site of several machines sets OPEN_BADGES_SIGNING_KEY: the
+        # deployment check says so).
         key = RSAKey.generate_key(2048, private=True)
-        # Written once, readable by this user only; a second process racing here writes an equal file.
-        path.write_text(json.dumps(key.as_dict(private=True)))
-        path.chmod(0o600)
-    return RSAKey.import_key(json.loads(path.read_text()))
+        saved = storage.save(KEY_NAME, ContentFile(json.dumps(key.as_dict(private=True)).encode()))
+        if saved != KEY_NAME:  # another process saved it first: theirs is the key
+            storage.delete(saved)
+        if isinstance(storage, FileSystemStorage):
+            Path(storage.path(KEY_NAME)).chmod(0o600)  # readable by this user only
+    with storage.open(KEY_NAME, "rb") as kept:
+        return RSAKey.import_key(json.loads(kept.read()))
 
 
 def signing_key() -> RSAKey:
-    return _signing_key_for(settings.OPEN_BADGES_SIGNING_KEY, str(_key_file()))
+    return _signing_key_for(settings.OPEN_BADGES_SIGNING_KEY, _key_place())
 
 
 def public_jwk() -> dict:

@@ -314,6 +314,21 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
+# Several web machines share nothing local: uploaded files and private files go to an S3-compatible
+# bucket (AWS S3, MinIO, Ceph, Arvan…) when one is named; without it they stay in the folders above.
+OBJECT_STORAGE_BUCKET = env.str("OBJECT_STORAGE_BUCKET", default="")
+if OBJECT_STORAGE_BUCKET:
+    from core.storage import object_storages
+
+    STORAGES.update(
+        object_storages(
+            bucket=OBJECT_STORAGE_BUCKET,
+            endpoint_url=env.str("OBJECT_STORAGE_ENDPOINT_URL", default=""),
+            access_key=env.str("OBJECT_STORAGE_ACCESS_KEY", default=""),
+            secret_key=env.str("OBJECT_STORAGE_SECRET_KEY", default=""),
+            region=env.str("OBJECT_STORAGE_REGION", default=""),
+        )
+    )
 
 # --- E-mail and SMS ------------------------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
