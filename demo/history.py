@@ -119,27 +119,36 @@ def _work_once(*, person, service_slug: str, hours: int, days_ago: int, team: Te
         TeamReservation.objects.filter(pk=reservation.pk).update(
             assigned_count=reservation.assigned_count + 1
         )
+    approved_and_credited(signup=signup, hours=hours, note=note, now=now)
+    return True
+
+
+def approved_and_credited(*, signup: SignUp, hours: int, note: str, now, before_approval=None) -> Completion:
+    """The sign-up's work reported, approved six hours after the shift and credited as of then, as the
+    services would have left it; `before_approval(completion)` adds what the report carried."""
+    shift = signup.shift
     completion = Completion.objects.create(
         signup=signup,
-        reported_by=person,
+        reported_by=signup.volunteer,
         hours=Decimal(hours),
         note=note,
         status=Completion.Status.APPROVED,
         approved_hours=Decimal(hours),
         created_at=shift.ends_at,
     )
+    if before_approval is not None:
+        before_approval(completion)
     approval = Verification.objects.create(
         completion=completion,
-        decided_by=_approver_for(call),
+        decided_by=_approver_for(shift.call),
         decision=Verification.Decision.APPROVE,
         hours=Decimal(hours),
         is_final_approval=True,
         created_at=min(shift.ends_at + datetime.timedelta(hours=6), now),
     )
-
     # Credited as of the approval, so that the work lands in its own month on the boards.
     verification_points_credit(verification_id=approval.pk, now=approval.created_at)
-    return True
+    return completion
 
 
 def load(*, now: datetime.datetime | None = None) -> int:

@@ -12,10 +12,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from campaigns.models import OpenCallPage, Shift, SignUp
-from rewards.services import verification_points_credit
-from verification.models import Completion, ImpactFigure, ImpactMeasure, Verification
+from verification.models import Completion, ImpactFigure, ImpactMeasure
 
-from .history import _approver_for
+from .history import approved_and_credited
 
 User = get_user_model()
 
@@ -75,16 +74,19 @@ def _work_once(*, person, call: OpenCallPage, days_ago: int, hours: int, rank: i
         checked_out_at=shift.ends_at,
     )
     Shift.objects.filter(pk=shift.pk).update(confirmed_count=shift.confirmed_count + 1)
-    completion = Completion.objects.create(
+    approved_and_credited(
         signup=signup,
-        reported_by=person,
-        hours=Decimal(hours),
+        hours=hours,
         note=note,
-        status=Completion.Status.APPROVED,
-        approved_hours=Decimal(hours),
-        created_at=shift.ends_at,
+        now=now,
+        before_approval=lambda completion: _figures(completion, service_id=call.service_id, rank=rank),
     )
-    for measure in ImpactMeasure.objects.filter(service_id=call.service_id, is_active=True):
+    return True
+
+
+def _figures(completion: Completion, *, service_id: int, rank: int) -> None:
+    """What the work achieved by each of the service's measures, approved as reported."""
+    for measure in ImpactMeasure.objects.filter(service_id=service_id, is_active=True):
         if measure.kind == ImpactMeasure.Kind.CHECK:
             value = Decimal(rank % 2)
         else:
@@ -92,16 +94,6 @@ def _work_once(*, person, call: OpenCallPage, days_ago: int, hours: int, rank: i
             scale = max(1, int(measure.max_per_report) // 100)
             value = min(measure.max_per_report, Decimal((rank + 3) * scale))
         ImpactFigure.objects.create(completion=completion, measure=measure, value=value, approved_value=value)
-    approval = Verification.objects.create(
-        completion=completion,
-        decided_by=_approver_for(call),
-        decision=Verification.Decision.APPROVE,
-        hours=Decimal(hours),
-        is_final_approval=True,
-        created_at=min(shift.ends_at + datetime.timedelta(hours=6), now),
-    )
-    verification_points_credit(verification_id=approval.pk, now=approval.created_at)
-    return True
 
 
 def load(*, now: datetime.datetime | None = None) -> int:

@@ -21,6 +21,7 @@ def equity_bonus_refresh(now=None) -> int:
     rules = (
         EarningRule.objects.select_for_update()
         .filter(kind=EarningRule.Kind.DISTRICT, districts_follow_equity=True, is_active=True)
+        .order_by("pk")  # the model's order joins the department (nullable), which FOR UPDATE refuses
         .prefetch_related("districts")
     )
     for rule in rules:

@@ -183,8 +183,9 @@ class ImpactMeasure(models.Model):
         NUMBER = "number", _("a number")
         CHECK = "check", _("a checklist item (observed or not)")
 
+    # A service's measures go with it (one with reported figures cannot go: the figures protect them).
     service = models.ForeignKey(
-        "city.Service", on_delete=models.PROTECT, related_name="impact_measures", verbose_name=_("service")
+        "city.Service", on_delete=models.CASCADE, related_name="impact_measures", verbose_name=_("service")
     )
     key = models.SlugField(
         _("key"), max_length=40, help_text=_("The measure's name in the open data, e.g. waste-bags.")

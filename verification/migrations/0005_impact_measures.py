@@ -26,7 +26,7 @@ class Migration(migrations.Migration):
                 ('max_per_report', models.DecimalField(decimal_places=2, default=1000, help_text="A figure above this in one shift's report is refused as a typing mistake.", max_digits=10, validators=[django.core.validators.MinValueValidator(0)], verbose_name='most in one report')),
                 ('order', models.PositiveSmallIntegerField(default=0, verbose_name='order')),
                 ('is_active', models.BooleanField(default=True, verbose_name='active')),
-                ('service', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='impact_measures', to='city.service', verbose_name='service')),
+                ('service', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='impact_measures', to='city.service', verbose_name='service')),
             ],
             options={
                 'verbose_name': 'impact measure',
