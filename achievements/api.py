@@ -6,6 +6,7 @@ from ninja.decorators import decorate_view
 from pydantic import Field
 
 from core.cached_answers import cached_answer
+from core.db_routing import replica_reads
 from volunteers.auth import api_auth
 
 from . import selectors
@@ -38,7 +39,7 @@ def _anonymous_board_key(request: HttpRequest) -> str | None:
     auth=[*api_auth, _anyone],
     summary="A leaderboard: individuals, teams (NGOs) or districts",
 )
-@decorate_view(cached_answer(_anonymous_board_key, selectors.BOARD_ANSWER_SECONDS))
+@decorate_view(replica_reads, cached_answer(_anonymous_board_key, selectors.BOARD_ANSWER_SECONDS))
 def get_leaderboard(request: HttpRequest, kind: str, query: Query[LeaderboardQuery]):
     """The top `limit` of `individuals`, `teams` (NGOs, by work on their teams' reserved places) or
     `districts` (by the district of the call the work was for), for `period=month` (this Jalali month) or

@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from core.db_routing import replica_reads
 from core.errors import DomainError
 
 from . import selectors
@@ -16,6 +17,7 @@ CHART_MONTHS = 6
 
 
 @require_GET
+@replica_reads
 def leaderboards(request):
     """/leaderboards/?board=individuals|teams|districts&period=month|all, the top 50 of one board."""
     kind = request.GET.get("board", "individuals")

@@ -8,6 +8,7 @@ from ninja.pagination import paginate
 
 from city.models import Department, District, Service
 from core.cached_answers import cached_answer
+from core.db_routing import replica_reads
 from core.pagination import PageNumberPagination
 from volunteers.auth import api_auth
 
@@ -101,7 +102,7 @@ def _listing_answer_key(request: HttpRequest) -> str | None:
 @public_router.get(
     "/calls", response=list[CallOut], tags=["Open calls"], summary="Open calls, filtered, in pages"
 )
-@decorate_view(cached_answer(_listing_answer_key, selectors.CALL_COUNT_SECONDS))
+@decorate_view(replica_reads, cached_answer(_listing_answer_key, selectors.CALL_COUNT_SECONDS))
 @paginate(OpenCallPagination)
 def list_calls(request: HttpRequest, filters: Query[CallFilter]):
     """Published, public calls with the web listing's filters, soonest next shift first; `count` is the

@@ -14,6 +14,7 @@ from django.utils.safestring import mark_safe
 
 from city.catalogue import catalogue_data
 from core.cached_answers import page_kept_for_readers_without_session
+from core.db_routing import replica_reads
 from core.localization import ascii_digits
 from delphi import selectors as delphi_selectors
 
@@ -116,6 +117,7 @@ def _filter_querystring(query: QueryDict) -> str:
     return kept.urlencode()
 
 
+@replica_reads
 def call_listing(request, *, index_page):
     """The open calls: a filter form, one page of results as cards and their positions on a map.
 

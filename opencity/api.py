@@ -5,6 +5,9 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Path, Router, Schema
+from ninja.decorators import decorate_view
+
+from core.db_routing import replica_reads
 
 from . import selectors, services
 from .open_data import DICTIONARY, flat_row, licence
@@ -25,6 +28,7 @@ class DatasetOut(Schema):
 @public_router.get(
     "/open-city/{dataset}", response=DatasetOut, summary="A dataset of the open city", auth=None
 )
+@decorate_view(replica_reads)
 def get_dataset(request: HttpRequest, dataset: Dataset):
     """`work` (hours, people and shifts per month, department and service), `verification` (time from a
     report to its decision), `rewards` (points spent per department) or `voice` (citizen voice answered
@@ -49,6 +53,7 @@ class MonthOut(DatasetOut):
     summary="One Jalali month of an open city dataset",
     auth=None,
 )
+@decorate_view(replica_reads)
 def get_dataset_month(
     request: HttpRequest,
     dataset: MonthlyDataset,

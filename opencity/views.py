@@ -6,6 +6,7 @@ from decimal import Decimal
 from django.http import Http404, HttpResponse, JsonResponse
 from django.template.response import TemplateResponse
 
+from core.db_routing import replica_reads
 from core.localization import format_jalali_month, is_persian
 from verification.photos import photo_file_response
 
@@ -78,6 +79,7 @@ def _months(rows: list[dict]) -> list[dict]:
     ]
 
 
+@replica_reads
 def open_city(request):
     """What citizens did and how each department answers: the latest months, every figure downloadable.
 
@@ -118,6 +120,7 @@ def public_photo(request, photo_id: int):
     return response
 
 
+@replica_reads
 def dataset_download(request, name: str, extension: str):
     if name not in selectors.DATASETS or extension not in ("csv", "json"):
         raise Http404
@@ -125,6 +128,7 @@ def dataset_download(request, name: str, extension: str):
     return _download(name, extension, selectors.dataset(name), filename=f"hamyar-{name}")
 
 
+@replica_reads
 def dataset_month_download(request, name: str, year: int, month: int, extension: str):
     """One Jalali month of a monthly dataset, at an address that stays the same: 1405-09 is always Azar
     1405 (its figures change only if a decision about that month's work does)."""

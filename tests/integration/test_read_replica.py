@@ -1,0 +1,145 @@
+"""Reads from a PostgreSQL streaming replica: a real standby made with `pg_basebackup` from this session's
+primary, on its own port. The open calls, leaderboards and open city read from it; whoever just wrote reads
+from the primary; writes never go to it; and when it is stopped the pages answer from the primary."""
+
+import os
+import shutil
+import subprocess
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from django.db import connection, connections
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from campaigns.tests.factories import PersonFactory, add_shift, publish_call
+from core import db_routing
+from tests.servers import as_postgres_user, free_tcp_port, postgres_bin_dir
+from volunteers.services import api_token_create
+
+# Real commits (the standby sees only those), the catalogue restored after each test; the replica is a
+# mirror of default for the test machinery, so it is never flushed (a standby cannot be).
+pytestmark = [
+    pytest.mark.integration,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True, databases=["default", "replica"]),
+]
+
+
+class Standby:
+    """A streaming replica of the session's primary, in a temporary directory."""
+
+    def __init__(self, primary_port: int):
+        self.bin_dir = postgres_bin_dir()
+        self.port = free_tcp_port()
+        self.directory = Path(tempfile.mkdtemp(prefix="hamyar-test-replica-"))
+        if os.geteuid() == 0:
+            shutil.chown(self.directory, "postgres", "postgres")
+        self.data_dir = self.directory / "data"
+        self._run("pg_basebackup", "--pgdata", self.data_dir, "--host", "127.0.0.1", "--port", primary_port,
+                  "--username", "postgres", "--write-recovery-conf", "--wal-method=stream",
+                  "--checkpoint=fast", "--no-sync")
+        with open(self.data_dir / "postgresql.auto.conf", "a", encoding="utf-8") as conf:
+            conf.write(f"port = {self.port}\nunix_socket_directories = '{self.directory}'\n")
+        self.start()
+
+    def _run(self, program: str, *arguments) -> None:
+        command = as_postgres_user([str(self.bin_dir / program), *map(str, arguments)])
+        finished = subprocess.run(command, cwd=self.directory, capture_output=True, text=True, timeout=120)
+        assert finished.returncode == 0, finished.stdout + finished.stderr
+
+    def start(self) -> None:
+        self._run("pg_ctl", "start", "--pgdata", self.data_dir, "--log", self.directory / "server.log",
+                  "--wait", "--timeout=30")
+
+    def stop(self) -> None:
+        self._run("pg_ctl", "stop", "--pgdata", self.data_dir, "--mode=immediate", "--wait")
+
+    def remove(self) -> None:
+        if (self.data_dir / "postmaster.pid").exists():
+            self.stop()
+        shutil.rmtree(self.directory, ignore_errors=True)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def replica(on_postgresql, django_db_setup, django_db_blocker) -> Iterator[Standby]:
+    """One standby for the module, as an alias of its own; module-scoped, so it exists before a test's
+    database access is set up."""
+    primary = connection.settings_dict
+    with django_db_blocker.unblock():
+        standby = Standby(int(primary["PORT"]))
+    connections.settings[db_routing.REPLICA] = {
+        **primary,
+        "PORT": str(standby.port),
+        "CONN_MAX_AGE": 0,
+        "TEST": {**primary.get("TEST", {}), "MIRROR": "default"},
+    }
+    db_routing._replica_paused_until = 0.0
+    try:
+        yield standby
+    finally:
+        connections[db_routing.REPLICA].close()
+        del connections[db_routing.REPLICA]
+        del connections.settings[db_routing.REPLICA]
+        standby.remove()
+
+
+def replicated(check, timeout: float = 10.0) -> None:
+    """Waits until the replica has caught up with what `check(cursor)` looks for."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with connections[db_routing.REPLICA].cursor() as cursor:
+            if check(cursor):
+                return
+        time.sleep(0.05)
+    raise AssertionError("the replica did not catch up")
+
+
+def test_the_listing_reads_from_the_replica_and_the_reader_who_just_wrote_reads_from_the_primary(replica):
+    marker = f"replica-{uuid.uuid4().hex[:8]}"
+    call = publish_call(title_en=marker)
+    shift = add_shift(call, capacity=5)
+    with connections[db_routing.REPLICA].cursor() as cursor:
+        cursor.execute("SELECT pg_is_in_recovery()")
+        assert cursor.fetchone()[0] is True  # a real standby, not the primary under another name
+    replicated(lambda cursor: cursor.execute(
+        "SELECT 1 FROM campaigns_opencallpage WHERE title_en = %s", [marker]) or cursor.fetchone())
+
+    # Anyone's reading of the listing: from the replica, the primary untouched.
+    client = Client()
+    with CaptureQueriesContext(connections[db_routing.REPLICA]) as on_replica, \
+            CaptureQueriesContext(connection) as on_primary:  # fmt: skip
+        answer = client.get("/api/v1/calls?page_size=100")
+    assert answer.status_code == 200 and marker in answer.content.decode()
+    assert on_replica.captured_queries and not on_primary.captured_queries
+
+    # A volunteer signs up (a write, on the primary: the standby is read-only) and reads right after it.
+    person = PersonFactory()
+    _token, secret = api_token_create(user=person)
+    headers = {"Authorization": f"Bearer {secret}"}
+    signed_up = client.post(f"/api/v1/shifts/{shift.pk}/signups", headers=headers)
+    assert signed_up.status_code == 201, signed_up.content
+    with CaptureQueriesContext(connections[db_routing.REPLICA]) as on_replica:
+        client.get("/api/v1/calls?page_size=100&has_free_places=true", headers=headers)
+    assert not on_replica.captured_queries  # pinned to the primary for REPLICA_PIN_SECONDS
+
+
+def test_with_the_replica_stopped_the_public_pages_answer_from_the_primary(replica):
+    publish_call()
+    replica.stop()
+    client = Client()
+
+    public = ("/api/v1/calls", "/api/v1/leaderboards/individuals", "/open-city/", "/api/v1/open-city/work")
+    for path in public:
+        assert client.get(path).status_code == 200, path
+    assert db_routing._replica_paused_until > time.monotonic()  # left alone for a while
+
+    # Back again: once the pause is over, reads go to it again.
+    replica.start()
+    db_routing._replica_paused_until = 0.0
+    with CaptureQueriesContext(connections[db_routing.REPLICA]) as on_replica:
+        assert client.get("/api/v1/leaderboards/individuals?period=all").status_code == 200
+    assert on_replica.captured_queries
