@@ -58,6 +58,28 @@ def _equity_readable(rows: list[dict]) -> dict:
     return {"districts": districts, "services": services}
 
 
+def _latest_month_bars(rows: list[dict], field: str, *, of_whole: bool = False) -> dict | None:
+    """The latest month's `field` per department as bars, each as long as its share of the longest (or,
+    `of_whole`, of 1: shares): the chart above a table, for reading at a glance (the table says the same
+    in figures). Suppressed groups have no bar."""
+    if not rows:
+        return None
+    values = [(row, None if row.get(field) is None else float(row[field])) for row in rows]
+    longest = 1 if of_whole else max((value for _row, value in values if value is not None), default=0) or 1
+    return {
+        "month_label": rows[0]["month_label"],
+        "bars": [
+            {
+                "label": row["department_name"],
+                "value": value,
+                "raw": row.get(field),
+                "percent": None if value is None else round(100 * value / longest),
+            }
+            for row, value in values
+        ],
+    }
+
+
 def _readable_photos(rows: list[dict]) -> list[dict]:
     language_key = "name_fa" if is_persian() else "name_en"
     return [
@@ -94,6 +116,12 @@ def open_city(request):
             "version": selectors.version(),
             "work": lambda: _readable(selectors.dataset("work_by_department"), MONTHS_ON_THE_PAGE),
             "verification": lambda: _readable(selectors.dataset("verification"), MONTHS_ON_THE_PAGE),
+            "hours_chart": lambda: _latest_month_bars(
+                _readable(selectors.dataset("work_by_department"), 1), "hours"
+            ),
+            "decided_chart": lambda: _latest_month_bars(
+                _readable(selectors.dataset("verification"), 1), "share_within_target", of_whole=True
+            ),
             "impact": lambda: _readable(selectors.dataset("impact"), MONTHS_ON_THE_PAGE),
             "rewards": lambda: _readable(selectors.dataset("rewards"), MONTHS_ON_THE_PAGE),
             "voice": lambda: _readable(selectors.dataset("voice"), MONTHS_ON_THE_PAGE),

@@ -337,3 +337,17 @@ def test_readers_ask_for_a_refresh_once_when_the_figures_are_missing_or_old(
         client.get("/open-city/")
         client.get("/open-city/")
     assert len(asked_again) == 1
+
+
+def test_the_latest_months_figures_are_drawn_as_bars_beside_the_tables():
+    street_work(6, hours="2")  # 12 hours for the urban services
+    traffic = publish_call(service_slug="street-traffic-information")
+    for _ in range(5):
+        approval_create(volunteer=PersonFactory(), call=traffic, hours="1")  # 5 hours for traffic
+    services.figures_refresh()
+
+    page = Client().get("/en/open-city/").content.decode()
+
+    assert 'style="inline-size: 100%"' in page  # the longest: urban services' 12 hours
+    assert 'style="inline-size: 42%"' in page  # traffic's 5 of 12
+    assert "Hours approved in" in page and "Reports decided within the target in" in page
