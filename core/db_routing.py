@@ -9,7 +9,9 @@ the primary, and so do these reads
 - while the replica does not answer: the request goes to the primary, and the replica is left alone for
   REPLICA_PAUSE_SECONDS.
 
-Replicas lag a little behind the primary; these pages already show what changed within seconds.
+Replicas lag a little behind the primary; these pages already show what changed within seconds. An answer
+they keep (the listing's, the boards') may have been read a few milliseconds behind a change, and is then
+kept for its usual time at most (30 s).
 """
 
 from __future__ import annotations
