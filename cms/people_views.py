@@ -44,6 +44,15 @@ def _staff_only(request) -> None:
         raise PermissionDenied
 
 
+def _person_or_404(request, person_id: int):
+    """The person, for staff who may look them up; 403 for anyone else, 404 for someone they may not see."""
+    _staff_only(request)
+    person = selectors.person_for_staff(viewer=request.user, person_id=person_id)
+    if person is None:
+        raise Http404
+    return person
+
+
 def search(request):
     _staff_only(request)
     query = request.GET.get("q", "")
@@ -53,10 +62,7 @@ def search(request):
 
 def record(request, person_id: int):
     """GET asks why; POST with a reason logs it and shows the record."""
-    _staff_only(request)
-    person = selectors.person_for_staff(viewer=request.user, person_id=person_id)
-    if person is None:
-        raise Http404
+    person = _person_or_404(request, person_id)
     form = RecordReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -80,10 +86,7 @@ class StaffCertificateForm(CertificateForm):
 
 def record_certificate(request, person_id: int):
     """Staff issue a person's certificate for them (logged, with the reason) and download its PDF."""
-    _staff_only(request)
-    person = selectors.person_for_staff(viewer=request.user, person_id=person_id)
-    if person is None:
-        raise Http404
+    person = _person_or_404(request, person_id)
     form = StaffCertificateForm(request.POST or None, initial={"language": person.preferred_language or "fa"})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -118,10 +121,7 @@ class DataReasonForm(forms.Form):
 
 def record_data(request, person_id: int):
     """Staff download a person's whole data archive for them (logged, with the reason)."""
-    _staff_only(request)
-    person = selectors.person_for_staff(viewer=request.user, person_id=person_id)
-    if person is None:
-        raise Http404
+    person = _person_or_404(request, person_id)
     form = DataReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

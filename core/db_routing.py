@@ -63,10 +63,10 @@ def _replica_usable() -> bool:
         return False
     replica = connections[REPLICA]
     try:
+        # Django's once-a-request health check of a kept connection (CONN_HEALTH_CHECKS), done here so that
+        # a replica gone away is found before the view, not by its first query
+        replica.close_if_health_check_failed()
         replica.ensure_connection()
-        if not replica.is_usable():  # a kept connection the server dropped
-            replica.close()
-            replica.ensure_connection()
         return True
     except OperationalError as error:
         logger.warning("The replica does not answer (%r); reads go to the primary for a while", error)

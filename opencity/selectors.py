@@ -56,18 +56,21 @@ def _names(obj) -> dict:
 
 
 def _approved_work():
-    """(hours, person, shift, shift's start, service) of every approved completion."""
+    """(hours, person, shift, shift's start, service, district) of every approved completion."""
     return Completion.objects.filter(status=Completion.Status.APPROVED).values_list(
         "approved_hours", "signup__volunteer_id", "signup__shift_id", "signup__shift__starts_at",
-        "signup__shift__call__service_id",
+        "signup__shift__call__service_id", "signup__shift__call__district_id",
     )  # fmt: skip
 
 
 def _work_by(group_of) -> dict[tuple, dict]:
-    """Approved work summed by (Jalali year, month, group_of(service id)): hours, people and shifts."""
+    """Approved work summed by (Jalali year, month, group_of(service id, district id)): hours, people and
+    shifts."""
     groups: dict[tuple, dict] = defaultdict(lambda: {"hours": Decimal(0), "people": set(), "shifts": set()})
-    for hours, person_id, shift_id, starts_at, service_id in _approved_work().iterator(chunk_size=CHUNK):
-        group = groups[(*jalali_month_of(starts_at), group_of(service_id))]
+    for hours, person_id, shift_id, starts_at, service_id, district_id in _approved_work().iterator(
+        chunk_size=CHUNK
+    ):
+        group = groups[(*jalali_month_of(starts_at), group_of(service_id, district_id))]
         group["hours"] += hours or Decimal(0)
         group["people"].add(person_id)
         group["shifts"].add(shift_id)
@@ -98,7 +101,9 @@ def work_by_department_rows() -> list[dict]:
             "department": _names(departments[department_id]),
             **_work_figures(group),
         }
-        for (year, month, department_id), group in _work_by(departments_of.__getitem__).items()
+        for (year, month, department_id), group in _work_by(
+            lambda service_id, _district_id: departments_of[service_id]
+        ).items()
     ]
     return sorted(rows, key=lambda row: (-row["year"], -row["month"], row["department_id"]))
 
@@ -154,18 +159,8 @@ def district_rows() -> list[dict]:
     """Verified work per Jalali month and district of the call, and people per thousand residents where the
     district's population is set. Suppressed for fewer than MIN_PEOPLE people."""
     districts = {district.pk: district for district in District.objects.all()}
-    groups: dict[tuple, dict] = defaultdict(lambda: {"hours": Decimal(0), "people": set(), "shifts": set()})
-    work = Completion.objects.filter(status=Completion.Status.APPROVED).values_list(
-        "approved_hours", "signup__volunteer_id", "signup__shift_id", "signup__shift__starts_at",
-        "signup__shift__call__district_id",
-    )  # fmt: skip
-    for hours, person_id, shift_id, starts_at, district_id in work.iterator(chunk_size=CHUNK):
-        group = groups[(*jalali_month_of(starts_at), district_id)]
-        group["hours"] += hours or Decimal(0)
-        group["people"].add(person_id)
-        group["shifts"].add(shift_id)
     rows = []
-    for (year, month, district_id), group in groups.items():
+    for (year, month, district_id), group in _work_by(lambda _service_id, district_id: district_id).items():
         district = districts[district_id]
         figures = _work_figures(group)
         rows.append(
@@ -274,7 +269,8 @@ def savings_rows() -> list[dict]:
         lambda: {"saved": 0, "hours_costed": Decimal(0), "hours_uncosted": Decimal(0), "people": set()}
     )
     services = {service.pk: service for service in Service.objects.all()}
-    for hours, person_id, _shift_id, starts_at, service_id in _approved_work().iterator(chunk_size=CHUNK):
+    work = _approved_work().iterator(chunk_size=CHUNK)
+    for hours, person_id, _shift, starts_at, service_id, _district in work:
         service = services[service_id]
         year, month = jalali_month_of(starts_at)
         group = groups[(year, month, service.department_id)]
@@ -314,7 +310,7 @@ def work_rows() -> list[dict]:
     shifts. Rows about fewer than MIN_PEOPLE people are suppressed."""
     services = {service.pk: service for service in Service.objects.select_related("department")}
     rows = []
-    for (year, month, service_id), group in _work_by(lambda service_id: service_id).items():
+    for (year, month, service_id), group in _work_by(lambda service_id, _district_id: service_id).items():
         service = services[service_id]
         rows.append(
             {

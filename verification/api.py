@@ -233,8 +233,8 @@ def verify_completion(request: HttpRequest, completion_id: int, payload: VerifyI
     """`approve` (with corrected `hours` if needed) or `reject` (with a `reason`). An award above the
     second-approver threshold waits for a second, different approver. 403 `not_verification_staff`,
     `self_verification`, `second_approver_must_differ`; 404 for another department's report; 400
-    `reason_required`, `hours_above_limit`, `measure_invalid`; 409 `already_decided` when someone decided
-    first."""
+    `reason_required`, `hours_above_limit`, `measure_unknown`, `measure_invalid` (a corrected figure the
+    report does not have, or out of range); 409 `already_decided` when someone decided first."""
     completion = selectors.completion_get_for_staff(completion_id=completion_id, user=request.auth)
     verification = services.completion_decide(
         completion=completion,

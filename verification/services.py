@@ -114,20 +114,24 @@ def impact_figures_checked(
     for key, raw in measures.items():
         measure = known.get(key)
         if measure is None:
-            raise ReportRefused(
-                VerificationErrorCode.MEASURE_UNKNOWN,
-                _("This service does not measure “%(key)s”.") % {"key": key},
-                details={"measure": key},
-            )
-        if measure.kind == ImpactMeasure.Kind.CHECK:
-            value = Decimal(1) if raw in (True, 1, "1", "true", "on", "yes") else Decimal(0)
-        else:
-            value = _figure_value(measure, raw)
-        checked.append((measure, value))
+            raise _measure_unknown(key)
+        checked.append((measure, _measured_value(measure, raw)))
     return checked
 
 
-def _figure_value(measure: ImpactMeasure, raw) -> Decimal:
+def _measure_unknown(key: str) -> ReportRefused:
+    return ReportRefused(
+        VerificationErrorCode.MEASURE_UNKNOWN,
+        _("This service does not measure “%(key)s”.") % {"key": key},
+        details={"measure": key},
+    )
+
+
+def _measured_value(measure: ImpactMeasure, raw) -> Decimal:
+    """One figure as kept: a checklist item 1 (observed) or 0; a number of two places from 0 to the
+    measure's most in one report, in any digits."""
+    if measure.kind == ImpactMeasure.Kind.CHECK:
+        return Decimal(1) if raw in (True, 1, "1", "true", "on", "yes") else Decimal(0)
     refused = ReportRefused(
         VerificationErrorCode.MEASURE_INVALID,
         _("%(measure)s: give a number from 0 to %(most)s.")
@@ -155,21 +159,18 @@ def _figures_save(completion: Completion, figures: list[tuple[ImpactMeasure, Dec
 
 
 def _figures_decide(completion: Completion, corrections: dict | None) -> None:
-    """With an approval, each figure is approved as reported or as staff corrected it."""
-    corrections = corrections or {}
-    for figure in ImpactFigure.objects.filter(completion=completion).select_related("measure"):
-        if figure.measure.key in corrections and corrections[figure.measure.key] not in (None, ""):
-            raw = corrections[figure.measure.key]
-            figure.approved_value = (
-                (Decimal(1) if raw in (True, 1, "1", "true", "on", "yes") else Decimal(0))
-                if figure.measure.kind == ImpactMeasure.Kind.CHECK
-                else _figure_value(figure.measure, raw)
-            )
+    """With an approval, each figure is approved as reported or as staff corrected it; a correction of a
+    figure the report does not have is refused, not dropped."""
+    corrections = {key: raw for key, raw in (corrections or {}).items() if raw not in (None, "")}
+    figures = list(ImpactFigure.objects.filter(completion=completion).select_related("measure"))
+    if unknown := set(corrections) - {figure.measure.key for figure in figures}:
+        raise _measure_unknown(sorted(unknown)[0])
+    for figure in figures:
+        if figure.measure.key in corrections:
+            figure.approved_value = _measured_value(figure.measure, corrections[figure.measure.key])
         elif figure.approved_value is None:
             figure.approved_value = figure.value
-        else:
-            continue
-        figure.save(update_fields=["approved_value"])
+    ImpactFigure.objects.bulk_update(figures, ["approved_value"])
 
 
 def _may_report(signup: SignUp, user) -> bool:

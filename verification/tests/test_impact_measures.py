@@ -130,3 +130,20 @@ def test_staff_correct_figures_from_the_reports_page(client):
 
     figure = completion.impact_figures.get()
     assert (figure.value, figure.approved_value) == (Decimal(9), Decimal(6))
+
+
+def test_a_correction_of_a_figure_the_report_does_not_have_is_refused_not_dropped():
+    signup = street_signup()
+    completion = services.completion_report(
+        signup=signup, actor=signup.volunteer, hours="2", measures={"waste-bags": 3}
+    )
+
+    with pytest.raises(DomainError) as refused:
+        services.completion_approve(
+            completion=completion, actor=staff_of("urban_services"), figures={"waste-kg": "40"}
+        )
+
+    assert refused.value.code == "measure_unknown"
+    completion.refresh_from_db()
+    assert completion.status == Completion.Status.PENDING
+    assert completion.impact_figures.get().approved_value is None
