@@ -3,7 +3,7 @@ its GIL) with the stack it measures.
 
     python -m bench.loadgen SPEC.json RESULT.json
 
-SPEC: {"base_url", "headers", "concurrency", "requests": [{"method", "path", "token"?, "json"?}],
+SPEC: {"base_url", "headers", "concurrency", "requests": [{"method", "path", "token"?, "cookie"?, "json"?}],
 "warmup": [...], "mode": "requests" | "verification", "items": [...] (verification only), "cpu_of":
 {name: pid}?}. With `cpu_of`, the result's "cpu_s" holds the CPU seconds each of those servers and this
 process used over the timed requests (after the warm-up).
@@ -37,6 +37,8 @@ def _headers(common: dict, request: dict) -> dict:
     headers = dict(common)
     if request.get("token"):
         headers["Authorization"] = f"Bearer {request['token']}"
+    if request.get("cookie"):
+        headers["Cookie"] = request["cookie"]
     return headers
 
 

@@ -43,7 +43,7 @@ from .stack import (
 )
 from .stats import markdown_table, table
 
-SCENARIOS = ("signup", "listing", "leaderboards", "verification", "opencity")
+SCENARIOS = ("signup", "listing", "signedin", "leaderboards", "verification", "opencity")
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
 
 
@@ -100,6 +100,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         default=None,
         help="ledger entries to generate (only the leaderboards and verification read them; fewer make the "
         "data for --scenario signup/listing in a third of the time)",
+    )
+    parser.add_argument(
+        "--profile",
+        type=Path,
+        default=None,
+        help="record gunicorn's workers with py-spy during each sign-up burst into this directory "
+        "(collapsed stacks, and a summary of where the time goes)",
     )
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory (logs, plans)")
     parser.add_argument("--output", type=Path, default=RESULTS_DIR, help="where latest.json/latest.md go")
@@ -305,6 +312,7 @@ def main(argv: list[str] | None = None) -> int:  # noqa: PLR0915
             listing,
             memory,
             open_city,
+            signed_in,
             signup_burst,
             verification_to_points,
         )
@@ -320,11 +328,14 @@ def main(argv: list[str] | None = None) -> int:  # noqa: PLR0915
             log=log,
             gunicorn_pid=gunicorn.pid,
             postgres_pid=postmaster_pid(postgres.data_dir),
+            profile_dir=args.profile,
         )
         if "signup" in scenarios:
             signup_burst(bench, levels)
         if "listing" in scenarios:
             listing(bench)
+        if "signedin" in scenarios:
+            signed_in(bench)
         if "leaderboards" in scenarios:
             leaderboards(bench)
         if "verification" in scenarios:

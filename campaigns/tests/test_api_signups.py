@@ -10,9 +10,10 @@ import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from wagtail.models import PageViewRestriction
 
-from campaigns.models import SignUp
+from campaigns.models import OpenCallPage, SignUp
 from campaigns.services import call_close, signup_create
 from campaigns.tests.factories import PersonFactory, add_shift, publish_call
 from volunteers.services import api_token_create
@@ -149,6 +150,24 @@ def test_shifts_of_unknown_draft_unpublished_and_private_calls_do_not_exist(volu
         assert error_code(response) == "shift_not_found"
     assert unknown.json()["error"]["message"] == "There is no shift number 999999 open to the public."
     assert not SignUp.objects.exists()
+
+
+def test_a_call_past_its_expiry_takes_no_sign_ups_and_one_before_it_does(volunteer_a):
+    # The shift's look-up is composed once per process with stand-in values (core.compiled_queries):
+    # the time of each request must reach it.
+    expired_call = publish_call()
+    expired = add_shift(expired_call)
+    expiring_call = publish_call()
+    expiring = add_shift(expiring_call)
+    now = timezone.now()
+    OpenCallPage.objects.filter(pk=expired_call.pk).update(expire_at=now - datetime.timedelta(minutes=1))
+    OpenCallPage.objects.filter(pk=expiring_call.pk).update(expire_at=now + datetime.timedelta(days=30))
+
+    gone = volunteer_a.sign_up(expired)
+    taken = volunteer_a.sign_up(expiring)
+
+    assert (gone.status_code, error_code(gone)) == (404, "shift_not_found")
+    assert taken.status_code == 201, taken.content
 
 
 def test_someone_not_logged_in_cannot_sign_up(anonymous):

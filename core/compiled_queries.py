@@ -1,0 +1,116 @@
+"""Statements the ORM composes once per process and that run again with new values.
+
+The few statements every request of a hot path runs (a sign-up's shift with its call, say) cost more CPU
+in Django's query compiler than the database takes to answer them. `CompiledQuery` keeps the ORM as the one
+place that says what such a statement is: it compiles the queryset twice with two sets of stand-in values,
+learns from the difference which parameters are the values, and from then on sends the same SQL with the
+new values. Rows come back converted as the ORM would convert them, and `instance` makes model instances
+from their columns.
+"""
+
+from __future__ import annotations
+
+import datetime
+import weakref
+from collections.abc import Callable, Sequence
+
+from django.db import connections
+from django.db.models import Field, Model, QuerySet
+
+
+def _stand_in(kind: type, index: int, which: int):
+    """The `which`-th (0 or 1) stand-in for the `index`-th value of a query: unlike any real value, and
+    within the range of every integer field (Django refuses a lookup out of a field's range)."""
+    if kind is datetime.datetime:
+        return datetime.datetime(
+            1901 + which, 2, 3, 4, 5, 6, 789012, tzinfo=datetime.UTC
+        ) + datetime.timedelta(days=index)
+    if kind is int:
+        return 29_011 + 100 * index + which
+    if kind is str:
+        return f"\u2063stand-in {index}.{which}\u2063"
+    raise TypeError(f"no stand-in for {kind}")
+
+
+class CompiledQuery:
+    """`build(**values)` gives a queryset with `.values_list(*field paths)`; `fields` are the model fields
+    those columns hold, in order; `kinds` the type of each value (`datetime.datetime`, `int` or `str`)."""
+
+    def __init__(self, build: Callable[..., QuerySet], *, fields: Sequence[Field], **kinds: type):
+        self.build = build
+        self.fields = list(fields)
+        self.kinds = kinds
+        self._compiled: dict[str, tuple[str, list, dict[int, str]]] = {}
+        # Per connection object: a converter may be a method of that connection's backend.
+        self._converters: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+    def _compile(self, alias: str) -> tuple[str, list, dict[int, str]]:
+        compiled = self._compiled.get(alias)
+        if compiled is None:
+            first = {name: _stand_in(kind, i, 0) for i, (name, kind) in enumerate(self.kinds.items())}
+            second = {name: _stand_in(kind, i, 1) for i, (name, kind) in enumerate(self.kinds.items())}
+            sql, params = self.build(**first).query.get_compiler(using=alias).as_sql()
+            other_sql, other_params = self.build(**second).query.get_compiler(using=alias).as_sql()
+            if sql != other_sql or len(params) != len(other_params):
+                raise ValueError("the query's SQL depends on its values: it cannot be compiled once")
+            positions = {}
+            for index, (one, two) in enumerate(zip(params, other_params, strict=True)):
+                if one != two:
+                    name = next((n for n, v in first.items() if _same(one, v, alias)), None)
+                    if name is None:
+                        raise ValueError(f"parameter {index} changed but is none of the values")
+                    positions[index] = name
+            if set(positions.values()) != set(self.kinds):
+                raise ValueError("a value does not reach the query's parameters")
+            compiled = self._compiled[alias] = (sql, list(params), positions)
+        return compiled
+
+    def rows(self, *, using: str = "default", **values) -> list[tuple]:
+        sql, params, positions = self._compile(using)
+        connection = connections[using]
+        params = list(params)
+        for index, name in positions.items():
+            params[index] = _adapted(values[name], connection)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        converters = self._converters.get(connection)
+        if converters is None:
+            converters = self._converters[connection] = column_converters(self.fields, connection)
+        return [converted(row, converters, connection) for row in rows]
+
+
+def column_converters(fields: Sequence[Field], connection) -> list[tuple]:
+    """For each field, its column and what the ORM runs on a value read from it: the backend's
+    converters (SQLite's dates and booleans, say), then the field's own (from_db_value)."""
+    converters = []
+    for field in fields:
+        column = field.get_col(field.model._meta.db_table)
+        functions = (*connection.ops.get_db_converters(column), *column.get_db_converters(connection))
+        converters.append((column, functions))
+    return converters
+
+
+def converted(row: Sequence, converters: list[tuple], connection) -> tuple:
+    values = []
+    for value, (column, functions) in zip(row, converters, strict=True):
+        for function in functions:
+            value = function(value, column, connection)
+        values.append(value)
+    return tuple(values)
+
+
+def instance(model: type[Model], values: Sequence, *, using: str = "default") -> Model:
+    """A model instance from the values of all its concrete fields, in their order, as loaded from
+    the database."""
+    return model.from_db(using, [field.attname for field in model._meta.concrete_fields], values)
+
+
+def _adapted(value, connection):
+    if isinstance(value, datetime.datetime):
+        return connection.ops.adapt_datetimefield_value(value)
+    return value
+
+
+def _same(param, stand_in, alias: str) -> bool:
+    return param == stand_in or param == _adapted(stand_in, connections[alias])

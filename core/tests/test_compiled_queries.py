@@ -1,0 +1,81 @@
+"""core.compiled_queries: a statement composed once answers as the ORM would for every new value."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from core.compiled_queries import CompiledQuery, instance
+from core.models import OutboxMessage
+
+pytestmark = pytest.mark.django_db
+
+FIELDS = [OutboxMessage._meta.get_field(name) for name in ("id", "args", "created_at", "attempts")]
+
+
+def _since_by_name(name, since, attempts):
+    return (
+        OutboxMessage.objects.filter(task_name=name, created_at__gte=since, attempts__lte=attempts)
+        .order_by("id")
+        .values_list("id", "args", "created_at", "attempts")
+    )
+
+
+def test_new_values_answer_as_the_orm_does():
+    now = timezone.now()
+    for hours, name, attempts in ((1, "a", 0), (5, "a", 3), (2, "b", 1), (30, "b", 2)):
+        OutboxMessage.objects.create(
+            task_name=name,
+            args=[hours, {"x": name}],
+            created_at=now - datetime.timedelta(hours=hours),
+            attempts=attempts,
+        )
+    query = CompiledQuery(_since_by_name, fields=FIELDS, name=str, since=datetime.datetime, attempts=int)
+
+    for name, hours, attempts in (("a", 2, 0), ("a", 6, 3), ("b", 48, 5), ("b", 48, 1), ("c", 48, 9)):
+        since = now - datetime.timedelta(hours=hours)
+        expected = list(_since_by_name(name, since, attempts))
+        assert query.rows(name=name, since=since, attempts=attempts) == expected
+    assert query.rows(name="a", since=now - datetime.timedelta(hours=6), attempts=3)[1][1] == [5, {"x": "a"}]
+
+
+def test_instances_are_as_loaded_by_the_orm():
+    message = OutboxMessage.objects.create(task_name="t", args=[1])
+    query = CompiledQuery(
+        lambda pk: OutboxMessage.objects.filter(pk=pk).values_list(
+            *(field.attname for field in OutboxMessage._meta.concrete_fields)
+        ),
+        fields=OutboxMessage._meta.concrete_fields,
+        pk=int,
+    )
+
+    (row,) = query.rows(pk=message.pk)
+    loaded = instance(OutboxMessage, row)
+
+    fresh = OutboxMessage.objects.get(pk=message.pk)
+    assert [getattr(loaded, f.attname) for f in OutboxMessage._meta.concrete_fields] == [
+        getattr(fresh, f.attname) for f in OutboxMessage._meta.concrete_fields
+    ]
+    assert not loaded._state.adding
+    assert query.rows(pk=message.pk + 1) == []
+
+
+def test_a_query_whose_sql_depends_on_its_values_is_refused():
+    def by_year(since):
+        messages = OutboxMessage.objects.values_list("id")
+        return messages.filter(created_at__gte=since) if since.year == 1901 else messages
+
+    with pytest.raises(ValueError, match="depends on its values"):
+        CompiledQuery(by_year, fields=FIELDS[:1], since=datetime.datetime).rows(since=timezone.now())
+
+
+def test_a_value_that_never_reaches_the_query_is_refused():
+    query = CompiledQuery(
+        lambda name, since: OutboxMessage.objects.filter(task_name=name).values_list("id"),
+        fields=FIELDS[:1],
+        name=str,
+        since=datetime.datetime,
+    )
+
+    with pytest.raises(ValueError, match="does not reach"):
+        query.rows(name="a", since=timezone.now())
