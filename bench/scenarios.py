@@ -434,13 +434,14 @@ def signed_in(bench: Bench) -> None:
             requests.append({"path": path, "cookie": cookie, "case": case})
     section = "7 signed-in pages"
     bench.log(f"{section}: {len(requests)} requests, {len(pages)} pages, {bench.latency_concurrency} at once")
-    result = bench.loadgen(
-        {
-            "requests": requests,
-            "concurrency": bench.latency_concurrency,
-            "warmup": [{"path": path, "cookie": cookies[0]} for _, path in pages],
-        }
-    )
+    with profiled(bench, "signed-in"):
+        result = bench.loadgen(
+            {
+                "requests": requests,
+                "concurrency": bench.latency_concurrency,
+                "warmup": [{"path": path, "cookie": cookies[0]} for _, path in pages],
+            }
+        )
     summary = _summary(result)
     per_case = {}
     for case, _path in pages:

@@ -13,7 +13,7 @@ from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 
 from city.catalogue import catalogue_data
-from core.cached_answers import page_kept_for_readers_without_session
+from core.cached_answers import page_kept_for_readers
 from core.db_routing import replica_reads
 from core.localization import ascii_digits
 from delphi import selectors as delphi_selectors
@@ -127,14 +127,14 @@ def call_listing(request, *, index_page):
 
     The results (cards, map, pages) are the same for every reader of the same address and language, so
     they are rendered once and kept until the calls or their free places change
-    (selectors.call_list_response_key); the rest of the page, with the reader's own parts, is not. A reader
-    without a session (most visitors) has no parts of their own: the whole page is kept for them.
+    (selectors.call_list_response_key). The whole page is kept as a reader without a session gets it, and
+    a signed-in reader gets it with their own part of the header (core.cached_answers).
     """
-    return page_kept_for_readers_without_session(
+    return page_kept_for_readers(
         request,
         key_for=functools.partial(selectors.page_response_key, surface="listing page"),
         seconds=selectors.CALL_COUNT_SECONDS,
-        render=lambda: _call_listing_page(request, index_page=index_page),
+        render=lambda reader: _call_listing_page(reader, index_page=index_page),
     )
 
 

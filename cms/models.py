@@ -8,7 +8,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 
 from campaigns import selectors as campaign_selectors
-from core.cached_answers import page_kept_for_readers_without_session
+from core.cached_answers import page_kept_for_readers
 from core.localization import localized
 
 from . import selectors
@@ -52,13 +52,14 @@ class HomePage(Page):
         return localized(self, "intro")
 
     def serve(self, request, *args, **kwargs):
-        # The front page shows calls, free places and the catalogue: kept whole for readers without a
-        # session under the listing's versions, which its own edits replace too (cms.signals).
-        return page_kept_for_readers_without_session(
+        # The front page shows calls, free places and the catalogue: kept whole under the listing's
+        # versions, which its own edits replace too (cms.signals), for every reader but staff and those
+        # with messages waiting; signed-in readers get their own part of the header put in.
+        return page_kept_for_readers(
             request,
             key_for=functools.partial(campaign_selectors.page_response_key, surface="home page"),
             seconds=campaign_selectors.CALL_COUNT_SECONDS,
-            render=lambda: super(HomePage, self).serve(request, *args, **kwargs),
+            render=lambda reader: super(HomePage, self).serve(reader, *args, **kwargs),
         )
 
     def get_context(self, request, *args, **kwargs):

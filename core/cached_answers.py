@@ -1,5 +1,6 @@
 """Answers that are the same for every reader, kept in the cache: the API's (`cached_answer`) and whole web
-pages for readers without a session (`page_kept_for_readers_without_session`).
+pages kept as readers without a session get them, with each signed-in reader's own header put in
+(`page_kept_for_readers`).
 
 `decorate_view(cached_answer(key_for, seconds))` on a ninja operation answers from the cache when `key_for`
 gives a key that holds one, and keeps a successful answer under it otherwise. The key carries the version
@@ -8,15 +9,23 @@ past a change; `seconds` bounds what time alone changes. A key of None (a reader
 a transaction in progress, the cache down) answers as usual and keeps nothing.
 """
 
+import copy
 import functools
 from collections.abc import Callable
+from importlib import import_module
 
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.messages.storage import default_storage
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
+from django.template.loader import render_to_string
 from django.template.response import SimpleTemplateResponse
 from django.utils.cache import patch_vary_headers
+
+from core import access, db_routing
 
 
 def cached_answer(key_for: Callable[[HttpRequest], str | None], seconds: int):
@@ -28,8 +37,11 @@ def cached_answer(key_for: Callable[[HttpRequest], str | None], seconds: int):
             if cached is not None:
                 content, content_type = cached
                 return HttpResponse(content, content_type=content_type)
-            response = run(request, *args, **kwargs)
-            if key and response.status_code == 200 and not response.streaming:
+            if key is None:
+                return run(request, *args, **kwargs)
+            with db_routing.reads_for_keeping():  # what is kept must not be a replica's lagging read
+                response = run(request, *args, **kwargs)
+            if response.status_code == 200 and not response.streaming:
                 cache.set(key, (response.content, response["Content-Type"]), seconds)
             return response
 
@@ -38,55 +50,117 @@ def cached_answer(key_for: Callable[[HttpRequest], str | None], seconds: int):
     return decorator
 
 
-def page_kept_for_readers_without_session(
+def page_kept_for_readers(
     request: HttpRequest,
     *,
     key_for: Callable[[HttpRequest], str | None],
     seconds: int,
-    render: Callable[[], HttpResponse],
+    render: Callable[[HttpRequest], HttpResponse],
 ) -> HttpResponse:
-    """The page `render` gives, kept under `key_for(request)` for readers who would all get the same one.
+    """The page `render(request)` gives, kept under `key_for(request)` as a reader without a session gets it,
+    and given to signed-in readers too with their own part of the header put in.
 
-    Those are readers without a session cookie (so anonymous, with no messages waiting in a session) and
-    without a messages cookie, outside a preview, asking with GET. Anyone else gets `render()`, as does
-    everyone when the key is None. A page is kept only if rendering it asked for no CSRF token, set no cookie
-    and wrote nothing to the session: such a page belongs to its reader. The key must carry the versions of
-    everything the page shows (and `request.build_absolute_uri()` and the language); `seconds` bounds what
-    time alone changes.
+    Kept pages are those of readers without a session cookie (so anonymous, with no messages waiting) and
+    without a messages cookie, outside a preview, asking with GET. A signed-in reader with no messages
+    waiting who is not staff (Wagtail's userbar is theirs alone) gets the kept page with the header's
+    reader part (`includes/reader_menu.html`, between its markers) rendered for them; when none is kept yet,
+    the page is rendered once as a reader without a session would get it, and kept. Anyone else gets
+    `render(request)`, as does everyone when the key is None.
+
+    A page is kept only if rendering it asked for no CSRF token, set no cookie and wrote nothing to the
+    session: such a page belongs to its reader. The key must carry the versions of everything the page
+    shows (and `request.build_absolute_uri()` and the language); `seconds` bounds what time alone changes.
     """
-    key = key_for(request) if _reader_without_session(request) else None
-    if key is None:
-        return render()
-    html = cache.get(key)
-    if html is not None:
-        response = HttpResponse(html)
-        patch_vary_headers(response, ["Cookie"])
+    if getattr(request, "is_preview", False) or request.method != "GET":
+        return render(request)
+    if _reader_without_session(request):
+        key = key_for(request)
+        if key is None:
+            return render(request)
+        html = cache.get(key)
+        if html is not None:
+            response = HttpResponse(html)
+            patch_vary_headers(response, ["Cookie"])
+            return response
+        response = _rendered_for_keeping(render, request)
+        _keep(key, request, response, seconds)
         return response
-
-    def keep(rendered: HttpResponse) -> None:
-        session = getattr(request, "session", None)
-        if (
-            rendered.status_code != 200
-            or rendered.streaming
-            or rendered.cookies
-            or request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
-            or (session is not None and session.modified)
-        ):
-            return
-        cache.set(key, rendered.content.decode(rendered.charset), seconds)
-        patch_vary_headers(rendered, ["Cookie"])
-
-    response = render()
-    if isinstance(response, SimpleTemplateResponse) and not response.is_rendered:
-        response.add_post_render_callback(keep)
-    else:
-        keep(response)
+    if not _reader_gets_kept_page(request):
+        return render(request)
+    key = key_for(request)
+    html = cache.get(key) if key else None
+    if html is None and key:
+        anonymous = _as_reader_without_session(request)
+        html = _keep(key, anonymous, _rendered_for_keeping(render, anonymous), seconds)
+    if html is None or READER_MENU_START not in html:
+        return render(request)
+    start = html.index(READER_MENU_START) + len(READER_MENU_START)
+    end = html.index(READER_MENU_END, start)
+    reader_menu = render_to_string("includes/reader_menu.html", request=request)
+    response = HttpResponse(html[:start] + reader_menu + html[end:])
+    patch_vary_headers(response, ["Cookie"])
     return response
 
 
-def _reader_without_session(request: HttpRequest) -> bool:
-    if getattr(request, "is_preview", False) or request.method != "GET":
+# Around the reader's own part of the header (templates/includes/header.html).
+READER_MENU_START = "<!--reader-menu-->"
+READER_MENU_END = "<!--/reader-menu-->"
+
+
+def _rendered_for_keeping(
+    render: Callable[[HttpRequest], HttpResponse], request: HttpRequest
+) -> HttpResponse:
+    """The page as `render` gives it, rendered now: it will be kept, so its reads go to a replica only if it
+    is caught up (core.db_routing.reads_for_keeping)."""
+    with db_routing.reads_for_keeping():
+        response = render(request)
+        if isinstance(response, SimpleTemplateResponse) and not response.is_rendered:
+            response.render()
+    return response
+
+
+def _keep(key: str, request: HttpRequest, rendered: HttpResponse, seconds: int) -> str | None:
+    session = getattr(request, "session", None)
+    if (
+        rendered.status_code != 200
+        or rendered.streaming
+        or rendered.cookies
+        or request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        or (session is not None and session.modified)
+    ):
+        return None
+    html = rendered.content.decode(rendered.charset)
+    cache.set(key, html, seconds)
+    patch_vary_headers(rendered, ["Cookie"])
+    return html
+
+
+def _reader_gets_kept_page(request: HttpRequest) -> bool:
+    """Signed in, not staff, with no messages waiting: the kept page with their header is all theirs."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated or access.may_use_staff_area(user):
         return False
+    return not len(messages.get_messages(request))
+
+
+def _as_reader_without_session(request: HttpRequest) -> HttpRequest:
+    """A copy of the request as someone without a session would send it, for rendering the kept page."""
+    anonymous = copy.copy(request)
+    anonymous.META = {
+        name: value for name, value in request.META.items() if name not in ("HTTP_COOKIE", "CSRF_COOKIE")
+    }
+    anonymous.COOKIES = {
+        name: value
+        for name, value in request.COOKIES.items()
+        if name not in (settings.SESSION_COOKIE_NAME, CookieStorage.cookie_name, settings.CSRF_COOKIE_NAME)
+    }
+    anonymous.user = AnonymousUser()
+    anonymous.session = import_module(settings.SESSION_ENGINE).SessionStore()
+    anonymous._messages = default_storage(anonymous)
+    return anonymous
+
+
+def _reader_without_session(request: HttpRequest) -> bool:
     return (
         settings.SESSION_COOKIE_NAME not in request.COOKIES
         and CookieStorage.cookie_name not in request.COOKIES

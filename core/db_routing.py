@@ -9,9 +9,12 @@ the primary, and so do these reads
 - while the replica does not answer: the request goes to the primary, and the replica is left alone for
   REPLICA_PAUSE_SECONDS.
 
-Replicas lag a little behind the primary; these pages already show what changed within seconds. An answer
-they keep (the listing's, the boards') may have been read a few milliseconds behind a change, and is then
-kept for its usual time at most (30 s).
+Replicas lag a little behind the primary (milliseconds on a healthy pair), which a reader of these pages
+does not notice. An answer that will be kept for everyone (core.cached_answers) is different: read from a
+replica a moment behind the change that replaced the kept one, it would be kept stale under the new
+version, on every node, for its whole time. Such answers are worked out on the replica only when it has
+replayed all the primary had written (two small questions, one to each), otherwise on the primary
+(`reads_for_keeping`).
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ PIN_COOKIE = "hamyar_primary"
 REPLICA_PAUSE_SECONDS = 30.0
 
 _reads_to_replica: ContextVar[bool] = ContextVar("reads_to_replica", default=False)
+_keeping: ContextVar[bool] = ContextVar("keeping", default=False)
 _replica_paused_until = 0.0
 
 
@@ -84,13 +88,50 @@ def reads_from_replica():
         _reads_to_replica.reset(token)
 
 
+@contextmanager
+def reads_for_keeping():
+    """Reads in the block make an answer that will be kept for everyone (core.cached_answers): they go to
+    the replica only if it has replayed everything the primary had written when they began, so that the
+    change that replaced the kept answer is in what they read; otherwise to the primary. Works around
+    `replica_reads` from outside (a kept API answer) or inside (a kept page)."""
+    keeping = _keeping.set(True)
+    routed = None
+    if _reads_to_replica.get() and not _replica_caught_up():
+        routed = _reads_to_replica.set(False)
+    try:
+        yield
+    finally:
+        if routed is not None:
+            _reads_to_replica.reset(routed)
+        _keeping.reset(keeping)
+
+
+def _replica_caught_up() -> bool:
+    try:
+        with connections["default"].cursor() as cursor:
+            # Where the next record will go, so every commit so far is behind it (the written position
+            # can lag behind a commit made without waiting for the disk).
+            cursor.execute("SELECT pg_current_wal_insert_lsn()")
+            (written,) = cursor.fetchone()
+        with connections[REPLICA].cursor() as cursor:
+            cursor.execute("SELECT COALESCE(pg_last_wal_replay_lsn() >= %s::pg_lsn, false)", [written])
+            return bool(cursor.fetchone()[0])
+    except OperationalError:
+        return False
+
+
 def replica_reads(view):
     """Runs the view (a read) with its queries on the replica, unless the reader is pinned to the primary,
     there is no replica, or it is paused; a replica that fails makes the view run again on the primary."""
 
     @functools.wraps(view)
     def routed(request, *args, **kwargs):
-        if not replica_configured() or _pinned(request) or not _replica_usable():
+        if (
+            not replica_configured()
+            or _pinned(request)
+            or not _replica_usable()
+            or (_keeping.get() and not _replica_caught_up())
+        ):
             return view(request, *args, **kwargs)
         with reads_from_replica():
             return view(request, *args, **kwargs)

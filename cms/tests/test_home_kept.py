@@ -94,3 +94,53 @@ def test_a_signed_in_readers_home_page_counts_the_headline_once_and_again_after_
 
     assert counted(first_queries) and not counted(again_queries) and counted(after_queries)
     assert "۳" in figures(again) and "۲" in figures(after)
+
+
+def reader_menu(response) -> set[str]:
+    header = BeautifulSoup(response.content, "html.parser").select_one("header nav")
+    return {link["href"] for link in header.find_all("a")}
+
+
+@committed
+def test_a_signed_in_reader_gets_the_kept_page_with_their_own_header_and_no_one_elses(client):
+    from django.test import Client
+
+    call_index_ensure()
+    add_shift(make_call(title="کارگاه سفالگری"), capacity=3)
+    someone = Client()
+    someone.force_login(PersonFactory())
+    # The page is kept on a signed-in reader's first visit, as a reader without a session gets it.
+    first, _ = home(someone)
+    client.force_login(PersonFactory())
+    again, again_queries = home(client)
+    anonymous, _ = home(Client())
+
+    assert {reverse("volunteer:my_shifts"), reverse("volunteers:account")} <= reader_menu(again)
+    assert reverse("volunteers:login") not in reader_menu(again)
+    assert not any("campaigns_" in query["sql"] for query in again_queries.captured_queries)
+    assert again.content.replace(b"\n", b"") != anonymous.content.replace(b"\n", b"")
+    assert reverse("volunteers:login") in reader_menu(anonymous)
+    assert reverse("volunteer:my_shifts") not in reader_menu(anonymous)
+    assert figures(again) == figures(anonymous) == figures(first)
+
+
+@committed
+def test_a_reader_with_a_message_waiting_or_staff_gets_the_page_rendered_for_them(client, admin_user):
+    from django.contrib.messages.storage.cookie import CookieStorage
+    from django.http import HttpResponse
+    from django.test import Client, RequestFactory
+
+    home(Client())  # kept
+    client.force_login(PersonFactory())
+    storage, carrier = CookieStorage(RequestFactory().get("/")), HttpResponse()
+    storage.add(25, "ثبت شد")
+    storage.update(carrier)
+    client.cookies[CookieStorage.cookie_name] = carrier.cookies[CookieStorage.cookie_name].value
+    with_message, _ = home(client)
+    staff = Client()
+    staff.force_login(admin_user)
+    staff_page, _ = home(staff)
+
+    assert "ثبت شد" in with_message.content.decode()
+    assert "wagtail-userbar" in staff_page.content.decode()
+    assert reverse("wagtailadmin_home") in reader_menu(staff_page)

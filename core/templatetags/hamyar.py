@@ -3,7 +3,7 @@
 from django import template
 from django.utils.html import format_html
 
-from core import localization
+from core import access, localization
 
 register = template.Library()
 
@@ -45,6 +45,15 @@ def jdate(value, arg: str = "") -> str:
         return ""
     options = set(arg.split(",")) if arg else set()
     return localization.format_date(value, with_time="time" in options, with_weekday="weekday" in options)
+
+
+@register.simple_tag(takes_context=True)
+def staff_area(context) -> bool:
+    """`{% staff_area as reader_is_staff %}`: whether the reader may open the staff area (for its link and
+    Wagtail's userbar), from core.access's kept answer."""
+    request = context.get("request")
+    user = getattr(request, "user", None) or context.get("user")
+    return access.may_use_staff_area(user)
 
 
 @register.filter
