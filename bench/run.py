@@ -28,7 +28,7 @@ import time
 import uuid
 from pathlib import Path
 
-from tests.servers import free_tcp_port
+from tests.servers import Standby, free_tcp_port
 
 from .stack import (
     PROJECT_DIR,
@@ -37,6 +37,8 @@ from .stack import (
     StackError,
     celery_process,
     gunicorn_process,
+    moto_process,
+    nginx_process,
     redis_process,
     wait_for_http,
     wait_for_port,
@@ -100,6 +102,14 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         default=None,
         help="ledger entries to generate (only the leaderboards and verification read them; fewer make the "
         "data for --scenario signup/listing in a third of the time)",
+    )
+    parser.add_argument(
+        "--nodes",
+        type=int,
+        choices=(1, 2),
+        default=1,
+        help="2: two gunicorn nodes behind nginx, sharing nothing local, with a PostgreSQL streaming "
+        "replica and an S3-compatible server; adds the cross-node checks (scenario 'nodes')",
     )
     parser.add_argument(
         "--profile",
@@ -187,6 +197,37 @@ def stack_environment(*, database_url: str, redis_url: str, workdir: Path) -> di
     return environment
 
 
+def _made(directory: Path) -> Path:
+    directory.mkdir(parents=True, exist_ok=True)
+    return directory
+
+
+def two_node_environment(environment: dict[str, str], *, replica_port: int, s3_url: str) -> dict[str, str]:
+    """Production's settings for web nodes that share nothing local: reads that may go to the replica,
+    uploaded and private files in one bucket of the S3-compatible server (made here)."""
+    import boto3
+
+    bucket = "hamyar-bench"
+    boto3.resource(
+        "s3",
+        endpoint_url=s3_url,
+        aws_access_key_id="bench",
+        aws_secret_access_key="bench",
+        region_name="us-east-1",
+    ).create_bucket(Bucket=bucket)
+    primary = environment["DATABASE_URL"]
+    host_and_port = primary.split("@", 1)[1].split("/", 1)[0]
+    return {
+        **environment,
+        "DATABASE_REPLICA_URL": primary.replace(host_and_port, f"127.0.0.1:{replica_port}", 1),
+        "OBJECT_STORAGE_BUCKET": bucket,
+        "OBJECT_STORAGE_ENDPOINT_URL": s3_url,
+        "OBJECT_STORAGE_ACCESS_KEY": "bench",
+        "OBJECT_STORAGE_SECRET_KEY": "bench",
+        "OBJECT_STORAGE_REGION": "us-east-1",
+    }
+
+
 def postmaster_pid(data_dir: Path) -> int | None:
     """The PostgreSQL server's main process, whose children are the connections' backends."""
     try:
@@ -236,6 +277,7 @@ def main(argv: list[str] | None = None) -> int:  # noqa: PLR0915
     workdir = Path(tempfile.mkdtemp(prefix="hamyar-bench-"))
     postgres = BenchPostgres(bin_dir=bin_dir, durable=not args.no_fsync)
     redis = gunicorn = celery = sampler = None
+    second_gunicorn = nginx = s3 = standby = None
     info = machine_info()
     try:
         log(
@@ -280,12 +322,55 @@ def main(argv: list[str] | None = None) -> int:  # noqa: PLR0915
 
         port = free_tcp_port()
         workers = args.workers or runpy.run_path(str(PROJECT_DIR / "gunicorn.conf.py"))["workers"]
+        headers = {"X-Forwarded-Proto": "https"}  # as nginx sends it: TLS ends there
+        if args.nodes == 2:
+            # The other machines' parts: a streaming replica, object storage, a second node, nginx.
+            standby = Standby(postgres.port)
+            s3_port = free_tcp_port()
+            s3 = moto_process(port=s3_port, directory=workdir)
+            s3.start()
+            wait_for_port(s3_port, process=s3)
+            environment = two_node_environment(
+                environment, replica_port=standby.port, s3_url=f"http://127.0.0.1:{s3_port}"
+            )
+            workers = max(2, (workers + 1) // 2)
+            log(f"replica on 127.0.0.1:{standby.port}, S3-compatible storage on 127.0.0.1:{s3_port}")
         gunicorn = gunicorn_process(
-            port=port, workers=workers, threads=args.threads, env=environment, log_dir=workdir
+            port=port,
+            workers=workers,
+            threads=args.threads,
+            env={**environment, "MEDIA_ROOT": str(workdir / "node-a-media")},
+            log_dir=workdir,
         )
         gunicorn.start()
-        headers = {"X-Forwarded-Proto": "https"}  # as nginx sends it: TLS ends there
         wait_for_http(f"http://127.0.0.1:{port}/bench/bare", headers=headers, timeout=60, process=gunicorn)
+        node_urls = [f"http://127.0.0.1:{port}"]
+        base_url = node_urls[0]
+        if args.nodes == 2:
+            second_port = free_tcp_port()
+            second_gunicorn = gunicorn_process(
+                port=second_port,
+                workers=workers,
+                threads=args.threads,
+                env={**environment, "MEDIA_ROOT": str(workdir / "node-b-media")},
+                log_dir=_made(workdir / "node-b"),
+            )
+            second_gunicorn.start()
+            wait_for_http(
+                f"http://127.0.0.1:{second_port}/bench/bare",
+                headers=headers,
+                timeout=60,
+                process=second_gunicorn,
+            )
+            node_urls.append(f"http://127.0.0.1:{second_port}")
+            nginx_port = free_tcp_port()
+            nginx = nginx_process(port=nginx_port, upstreams=[port, second_port], directory=workdir / "nginx")
+            nginx.start()
+            wait_for_http(
+                f"http://127.0.0.1:{nginx_port}/bench/bare", headers=headers, timeout=30, process=nginx
+            )
+            base_url = f"http://127.0.0.1:{nginx_port}"
+            log(f"nginx on {base_url} before gunicorn nodes {', '.join(node_urls)} ({workers} workers each)")
         node_name = f"bench-{uuid.uuid4().hex[:8]}@localhost"
         celery_environment = {**environment, "DJANGO_SETTINGS_MODULE": "config.settings.production"}
         celery = celery_process(
@@ -308,6 +393,7 @@ def main(argv: list[str] | None = None) -> int:  # noqa: PLR0915
         sampler.start()
         from .scenarios import (
             Bench,
+            across_nodes,
             leaderboards,
             listing,
             memory,
@@ -318,7 +404,10 @@ def main(argv: list[str] | None = None) -> int:  # noqa: PLR0915
         )
 
         bench = Bench(
-            base_url=f"http://127.0.0.1:{port}",
+            base_url=base_url,
+            node_urls=node_urls,
+            second_gunicorn_pid=second_gunicorn.pid if second_gunicorn else None,
+            replica_port=standby.port if standby else None,
             headers=headers,
             workdir=workdir,
             dataset=dataset,
@@ -342,10 +431,12 @@ def main(argv: list[str] | None = None) -> int:  # noqa: PLR0915
             verification_to_points(bench)
         if "opencity" in scenarios:
             open_city(bench)
+        if args.nodes == 2:
+            across_nodes(bench)
         sampler.stop()
         sampler.sample()
         memory(bench)
-        for process in (gunicorn, celery):
+        for process in (p for p in (gunicorn, second_gunicorn, nginx, celery) if p is not None):
             if not process.running():
                 bench.notes.append(f"{process.name} exited during the run:\n{process.log_tail()}")
 
@@ -355,9 +446,11 @@ def main(argv: list[str] | None = None) -> int:  # noqa: PLR0915
         log("stopping the stack")
         if sampler is not None:
             sampler.stop()
-        for process in (gunicorn, celery, redis):
+        for process in (nginx, gunicorn, second_gunicorn, celery, redis, s3):
             if process is not None:
                 process.stop()
+        if standby is not None:
+            standby.remove()
         if "django" in sys.modules:
             from django.db import connections
 

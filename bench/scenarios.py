@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+import io
 import json
 import random
 import signal
@@ -40,6 +41,9 @@ class Bench:
     results: dict = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     gunicorn_pid: int | None = None
+    second_gunicorn_pid: int | None = None  # --nodes 2
+    node_urls: list[str] = field(default_factory=list)  # --nodes 2: each node, without nginx
+    replica_port: int | None = None  # --nodes 2
     postgres_pid: int | None = None
     profile_dir: Path | None = None
     _runs: int = 0
@@ -48,7 +52,11 @@ class Bench:
         """Runs one load in a new bench.loadgen process and returns its result, with the CPU seconds that
         gunicorn's workers, PostgreSQL's backends and the load generator used over the timed requests."""
         self._runs += 1
-        servers = {"gunicorn": self.gunicorn_pid, "postgres": self.postgres_pid}
+        servers = {
+            "gunicorn": self.gunicorn_pid,
+            "gunicorn_b": self.second_gunicorn_pid,
+            "postgres": self.postgres_pid,
+        }
         spec = {
             "base_url": self.base_url,
             "headers": self.headers,
@@ -99,9 +107,17 @@ def _summary(result: dict, ok_statuses=(200,)) -> dict:
         concurrency=result["concurrency"],
         statuses=_status_counts(records),
         sample_errors=[r["body"] for r in records if r["status"] not in ok_statuses and r.get("body")][:3],
-        cpu_s=result.get("cpu_s", {}),
+        cpu_s=_web_nodes_summed(result.get("cpu_s", {})),
     )
     return summary
+
+
+def _web_nodes_summed(cpu_s: dict) -> dict:
+    """With two web nodes, "gunicorn" is what both used."""
+    summed = {name: seconds for name, seconds in cpu_s.items() if name != "gunicorn_b"}
+    if "gunicorn_b" in cpu_s:
+        summed["gunicorn"] = summed.get("gunicorn", 0.0) + cpu_s["gunicorn_b"]
+    return summed
 
 
 def _status_counts(records: list[dict]) -> dict[str, int]:
@@ -777,3 +793,134 @@ def memory(bench: Bench) -> None:
             bench.rows.append(
                 Row(section, f"one gunicorn worker during {phase}", fmt_mb(values.get("web_worker_max")))
             )
+
+
+# --- 8. Two web nodes (--nodes 2) ---------------------------------------------------------------------------
+
+
+def across_nodes(bench: Bench, changes: int = 20) -> None:
+    """What web nodes that share nothing local must keep (the sign-up burst, run through nginx before this,
+    is the first: 0 oversold across nodes). A place taken through node A shows in the listing read from
+    node B by someone else right after, `changes` times (the listing answers from kept answers in the
+    shared cache and from the replica); and a photo reported through node A is served by node B from the
+    object storage, with nothing written to either node's own disk."""
+    import requests
+    from django.utils import timezone
+
+    from campaigns.models import OpenCallPage, Shift, SignUp
+
+    section = "8 two nodes"
+    dataset = bench.dataset
+    node_a, node_b = bench.node_urls
+    headers = dict(bench.headers)
+    call = OpenCallPage.objects.get(pk=dataset.burst_call_id)
+    starts = timezone.now() + datetime.timedelta(days=20)
+    shift = Shift.objects.create(
+        call=call, starts_at=starts, ends_at=starts + datetime.timedelta(hours=2), capacity=changes + 5
+    )
+    listing_path = f"/api/v1/calls?service={call.service.slug}&page_size=100"
+
+    def free_places_seen_on_b() -> int | None:
+        answer = requests.get(node_b + listing_path, headers=headers, timeout=30)
+        listed = [item for item in answer.json()["items"] if item["id"] == call.pk]
+        return listed[0]["free_places"] if listed else None
+
+    seen_at_once = 0
+    lags_ms = []
+    before = free_places_seen_on_b()
+    for index in range(changes):
+        token = dataset.burst_tokens[-(index + 1)]
+        taken = requests.post(
+            f"{node_a}/api/v1/shifts/{shift.pk}/signups",
+            headers={**headers, "Authorization": f"Bearer {token}"},
+            timeout=30,
+        )
+        started = time.perf_counter()
+        after = free_places_seen_on_b()
+        lags_ms.append((time.perf_counter() - started) * 1000)
+        if taken.status_code == 201 and before is not None and after == before - 1:
+            seen_at_once += 1
+        before = after
+    bench.rows.append(
+        Row(
+            section,
+            "a place taken through node A, in node B's listing on the next read",
+            f"{seen_at_once} of {changes} (that read: p50 {fmt_ms(percentile(lags_ms, 0.5))})",
+            f"{changes} of {changes}",
+            seen_at_once == changes,
+        )
+    )
+
+    # A photo reported through node A, served by node B.
+    ended = timezone.now() - datetime.timedelta(hours=1)
+    past_shift = Shift.objects.create(
+        call=call, starts_at=ended - datetime.timedelta(hours=2), ends_at=ended, capacity=5, confirmed_count=1
+    )
+    reporter = dataset.burst_user_ids[0]
+    signup = SignUp.objects.create(shift=past_shift, volunteer_id=reporter, status=SignUp.Status.CONFIRMED)
+    token_headers = {**headers, "Authorization": f"Bearer {dataset.burst_tokens[0]}"}
+    report = requests.post(
+        f"{node_a}/api/v1/signups/{signup.pk}/completion",
+        headers=token_headers,
+        data={"hours": "1.5"},
+        files={"photos": ("after.jpg", _small_jpeg(), "image/jpeg")},
+        timeout=60,
+    )
+    photo_ok = False
+    detail = f"report answered {report.status_code}"
+    if report.status_code == 201:
+        photo_url = report.json()["photos"][0]["url"]
+        path = "/" + photo_url.split("://", 1)[1].split("/", 1)[1]
+        served = requests.get(node_b + path, headers=token_headers, timeout=30)
+        local_files = [
+            str(found)
+            for node in ("node-a-media", "node-b-media")
+            for found in (bench.workdir / node).rglob("*")
+            if found.is_file()
+        ]
+        photo_ok = served.status_code == 200 and served.content[:2] == b"\xff\xd8" and not local_files
+        detail = (
+            f"node B answered {served.status_code}, {len(served.content):,} bytes of JPEG; "
+            f"files on the nodes' own disks: {len(local_files)}"
+        )
+    bench.rows.append(
+        Row(
+            section,
+            "a photo reported through node A, served by node B",
+            detail,
+            "200, none on disk",
+            photo_ok,
+        )
+    )
+    replica_transactions = _replica_transactions(bench)
+    bench.rows.append(
+        Row(
+            section,
+            "transactions the replica answered (whole run, from its statistics)",
+            f"{replica_transactions:,}",
+        )
+    )
+    bench.results["across_nodes"] = {
+        "seen_at_once": seen_at_once,
+        "changes": changes,
+        "photo_ok": photo_ok,
+        "replica_transactions": replica_transactions,
+    }
+
+
+def _replica_transactions(bench: Bench) -> int:
+    import psycopg
+
+    with psycopg.connect(host="127.0.0.1", port=bench.replica_port, user="postgres", dbname="hamyar") as db:
+        row = db.execute(
+            "SELECT xact_commit + xact_rollback FROM pg_stat_database WHERE datname = 'hamyar'"
+        ).fetchone()
+    return int(row[0]) if row else 0
+
+
+def _small_jpeg() -> bytes:
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 48), (40, 120, 90)).save(buffer, format="JPEG")
+    return buffer.getvalue()

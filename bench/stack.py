@@ -332,3 +332,68 @@ class RssSampler:
         self._stop.set()
         if self._thread is not None:
             self._thread.join(timeout=5)
+
+
+def nginx_process(*, port: int, upstreams: list[int], directory: Path) -> ManagedProcess:
+    """nginx on 127.0.0.1:`port` sharing requests between the gunicorn nodes round-robin, as production's
+    nginx passes them on (docs/scaling.md): the client's address appended to X-Forwarded-For, the scheme
+    the client used (the load generator says https, as TLS would end here) passed through."""
+    binary = shutil.which("nginx") or "/usr/sbin/nginx"
+    if not Path(binary).exists():
+        raise StackError("nginx is not installed; install it with `apt-get install nginx-light`")
+    directory.mkdir(parents=True, exist_ok=True)
+    temp = directory / "temp"
+    temp.mkdir(exist_ok=True)
+    servers = "\n".join(f"        server 127.0.0.1:{upstream};" for upstream in upstreams)
+    (directory / "nginx.conf").write_text(
+        f"""worker_processes 1;
+worker_rlimit_nofile 16384;
+pid {directory}/nginx.pid;
+error_log {directory}/error.log warn;
+daemon off;
+events {{ worker_connections 8192; }}
+http {{
+    access_log off;
+    client_body_temp_path {temp}/body;
+    proxy_temp_path {temp}/proxy;
+    fastcgi_temp_path {temp}/fastcgi;
+    uwsgi_temp_path {temp}/uwsgi;
+    scgi_temp_path {temp}/scgi;
+    client_max_body_size 20m;
+    client_body_buffer_size 1m;
+    upstream hamyar {{
+{servers}
+    }}
+    server {{
+        listen 127.0.0.1:{port} backlog=4096;
+        location / {{
+            proxy_pass http://hamyar;
+            proxy_set_header Host $http_host;
+            proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+            proxy_set_header X-Forwarded-Proto $http_x_forwarded_proto;
+            proxy_read_timeout 120s;
+        }}
+    }}
+}}
+"""
+    )
+    if os.geteuid() == 0:
+        shutil.chown(temp, "nobody")  # nginx's workers run as nobody when it is started as root
+    return ManagedProcess(
+        name="nginx",
+        command=[binary, "-c", str(directory / "nginx.conf"), "-p", str(directory)],
+        env=dict(os.environ),
+        log_file=directory / "nginx.log",
+        stop_signal=signal.SIGQUIT,
+    )
+
+
+def moto_process(*, port: int, directory: Path) -> ManagedProcess:
+    """moto's S3-compatible server (a test dependency) on 127.0.0.1:`port`: the object storage the web
+    nodes share."""
+    return ManagedProcess(
+        name="s3",
+        command=[sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+        env=dict(os.environ),
+        log_file=directory / "s3.log",
+    )

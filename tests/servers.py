@@ -165,6 +165,43 @@ class PostgresCluster:
 
 
 @dataclass
+class Standby:
+    """A streaming replica (`pg_basebackup -R`) of the PostgreSQL server on 127.0.0.1:`primary_port`, in a
+    temporary directory, on a port of its own; for the replica test and the benchmark's two-node stack."""
+
+    def __init__(self, primary_port: int):
+        self.bin_dir = postgres_bin_dir()
+        self.port = free_tcp_port()
+        self.directory = Path(tempfile.mkdtemp(prefix="hamyar-test-replica-"))
+        if os.geteuid() == 0:
+            shutil.chown(self.directory, "postgres", "postgres")
+        self.data_dir = self.directory / "data"
+        self._run("pg_basebackup", "--pgdata", self.data_dir, "--host", "127.0.0.1", "--port", primary_port,
+                  "--username", "postgres", "--write-recovery-conf", "--wal-method=stream",
+                  "--checkpoint=fast", "--no-sync")
+        with open(self.data_dir / "postgresql.auto.conf", "a", encoding="utf-8") as conf:
+            conf.write(f"port = {self.port}\nunix_socket_directories = '{self.directory}'\n")
+        self.start()
+
+    def _run(self, program: str, *arguments) -> None:
+        command = as_postgres_user([str(self.bin_dir / program), *map(str, arguments)])
+        finished = subprocess.run(command, cwd=self.directory, capture_output=True, text=True, timeout=120)
+        if finished.returncode != 0:
+            raise PostgresStartError(finished.stdout + finished.stderr)
+
+    def start(self) -> None:
+        self._run("pg_ctl", "start", "--pgdata", self.data_dir, "--log", self.directory / "server.log",
+                  "--wait", "--timeout=30")
+
+    def stop(self) -> None:
+        self._run("pg_ctl", "stop", "--pgdata", self.data_dir, "--mode=immediate", "--wait")
+
+    def remove(self) -> None:
+        if (self.data_dir / "postmaster.pid").exists():
+            self.stop()
+        shutil.rmtree(self.directory, ignore_errors=True)
+
+
 class CeleryWorker:
     """A real `celery worker` process of this project, consuming from the given Redis."""
 

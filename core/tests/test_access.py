@@ -1,15 +1,17 @@
 """core.access: whether someone may open the staff area is asked on every signed-in page, and kept."""
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from core.access import may_use_staff_area
-from volunteers.models import User
 
 pytestmark = pytest.mark.django_db
+
+User = get_user_model()
 
 
 @pytest.fixture(autouse=True)

@@ -2,14 +2,9 @@
 primary, on its own port. The open calls, leaderboards and open city read from it; whoever just wrote reads
 from the primary; writes never go to it; and when it is stopped the pages answer from the primary."""
 
-import os
-import shutil
-import subprocess
-import tempfile
 import time
 import uuid
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from django.core.cache import cache
@@ -19,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 
 from campaigns.tests.factories import PersonFactory, add_shift, publish_call
 from core import db_routing
-from tests.servers import as_postgres_user, free_tcp_port, postgres_bin_dir
+from tests.servers import Standby
 from volunteers.services import api_token_create
 
 # Real commits (the standby sees only those), the catalogue restored after each test; the replica is a
@@ -28,41 +23,6 @@ pytestmark = [
     pytest.mark.integration,
     pytest.mark.django_db(transaction=True, serialized_rollback=True, databases=["default", "replica"]),
 ]
-
-
-class Standby:
-    """A streaming replica of the session's primary, in a temporary directory."""
-
-    def __init__(self, primary_port: int):
-        self.bin_dir = postgres_bin_dir()
-        self.port = free_tcp_port()
-        self.directory = Path(tempfile.mkdtemp(prefix="hamyar-test-replica-"))
-        if os.geteuid() == 0:
-            shutil.chown(self.directory, "postgres", "postgres")
-        self.data_dir = self.directory / "data"
-        self._run("pg_basebackup", "--pgdata", self.data_dir, "--host", "127.0.0.1", "--port", primary_port,
-                  "--username", "postgres", "--write-recovery-conf", "--wal-method=stream",
-                  "--checkpoint=fast", "--no-sync")
-        with open(self.data_dir / "postgresql.auto.conf", "a", encoding="utf-8") as conf:
-            conf.write(f"port = {self.port}\nunix_socket_directories = '{self.directory}'\n")
-        self.start()
-
-    def _run(self, program: str, *arguments) -> None:
-        command = as_postgres_user([str(self.bin_dir / program), *map(str, arguments)])
-        finished = subprocess.run(command, cwd=self.directory, capture_output=True, text=True, timeout=120)
-        assert finished.returncode == 0, finished.stdout + finished.stderr
-
-    def start(self) -> None:
-        self._run("pg_ctl", "start", "--pgdata", self.data_dir, "--log", self.directory / "server.log",
-                  "--wait", "--timeout=30")
-
-    def stop(self) -> None:
-        self._run("pg_ctl", "stop", "--pgdata", self.data_dir, "--mode=immediate", "--wait")
-
-    def remove(self) -> None:
-        if (self.data_dir / "postmaster.pid").exists():
-            self.stop()
-        shutil.rmtree(self.directory, ignore_errors=True)
 
 
 @pytest.fixture(scope="module", autouse=True)

@@ -1,0 +1,70 @@
+"""Which Wagtail site a request is for, found once per process and change of the sites rather than with a
+query on every page (Wagtail's `Site.find_for_request` asks the database each request).
+
+`KeptSiteMiddleware` puts the site where Wagtail looks for it first (`request._wagtail_site`). The copy is
+kept per host and port under a version in the shared cache that every saved or deleted site replaces once
+its change commits, so no node serves a site from before a change; with the cache down, Wagtail finds the
+site itself as before.
+"""
+
+from django.core.cache import cache
+from django.db import transaction
+from wagtail.models import Site
+
+VERSION_KEY = "core:sites-version"
+
+_kept: dict[str, dict[tuple[str, int], tuple[str, list] | None]] = {}
+
+
+def sites_changed(**kwargs) -> None:
+    """Receiver of Site's post_save and post_delete."""
+    transaction.on_commit(lambda: cache.delete(VERSION_KEY))
+
+
+def _version() -> str | None:
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        import uuid
+
+        cache.add(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+        version = cache.get(VERSION_KEY)
+    return version
+
+
+def site_for_request(request) -> Site | None:
+    if transaction.get_connection().in_atomic_block:
+        return Site._find_for_request(request)
+    version = _version()
+    if version is None:  # the cache is down: Wagtail's own look-up
+        return Site._find_for_request(request)
+    by_host = _kept.get(version)
+    if by_host is None:
+        _kept.clear()
+        by_host = _kept[version] = {}
+    address = (request._get_raw_host(), request.get_port())
+    if address not in by_host:
+        found = Site._find_for_request(request)
+        by_host[address] = None if found is None else _columns(found)
+    kept = by_host[address]
+    # A new instance each time: one kept with its root page loaded would serve that page as it was.
+    return (
+        None
+        if kept is None
+        else Site.from_db(kept[0], [f.attname for f in Site._meta.concrete_fields], kept[1])
+    )
+
+
+def _columns(site: Site) -> tuple[str, list]:
+    return site._state.db, [getattr(site, field.attname) for field in Site._meta.concrete_fields]
+
+
+class KeptSiteMiddleware:
+    """For the site's pages (not the API, static files or the staff area, which find theirs as needed)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not request.path_info.startswith(("/api/", "/static/", "/media/", "/admin/")):
+            request._wagtail_site = site_for_request(request)
+        return self.get_response(request)
