@@ -818,7 +818,9 @@ def across_nodes(bench: Bench, changes: int = 20) -> None:
     shift = Shift.objects.create(
         call=call, starts_at=starts, ends_at=starts + datetime.timedelta(hours=2), capacity=changes + 5
     )
-    listing_path = f"/api/v1/calls?service={call.service.slug}&page_size=100"
+    day = timezone.localtime(starts).date().isoformat()
+    # Narrow enough that the call is on the first page at full volumes (some 500 calls per service).
+    listing_path = f"/api/v1/calls?service={call.service.slug}&date_from={day}&date_to={day}&page_size=100"
 
     def free_places_seen_on_b() -> int | None:
         answer = requests.get(node_b + listing_path, headers=headers, timeout=30)

@@ -338,6 +338,12 @@ class OpenCallPage(Page):
         # A preview of a call not saved yet has no shifts and takes no sign-ups.
         context["shifts"] = self.shifts_in_order() if self.pk else []
         context["is_accepting_signups"] = bool(self.pk) and self.is_accepting_signups()
+        # The parts of the page that are the same for every reader are kept (`{% kept %}`), but never
+        # those of a preview.
+        if self.pk and not getattr(request, "is_preview", False):
+            from .selectors import calls_parts_version  # selectors reads these models
+
+            context["kept_version"] = calls_parts_version()
         context.update(self._team_reservation_context(request, context["is_accepting_signups"]))
         return context
 

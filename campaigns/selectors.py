@@ -337,6 +337,16 @@ def call_list_response_key(*, surface: str, path: str, language: str) -> str | N
     return f"campaigns:call-list:response:{':'.join(versions)}:{digest}"
 
 
+def calls_parts_version() -> str | None:
+    """The versions of everything a call's page shows but free places and the reader's own parts (see
+    core's `{% kept %}`): replaced when any call, page, shift, closure or the catalogue changes. None inside a
+    transaction, or when the cache is down: then the parts are rendered every time."""
+    if connection.in_atomic_block:
+        return None
+    versions = _count_versions([CALLS_VERSION_KEY, PLACES_VERSION_KEY])
+    return None if versions is None else ":".join(versions)
+
+
 def page_response_key(request, *, surface: str) -> str | None:
     """`call_list_response_key` of a whole web page that shows calls, free places or the catalogue (the
     listing, the home page), per absolute address and language."""

@@ -323,12 +323,21 @@ def signup_cancel(request, signup_id: int):
     return redirect(back)
 
 
+# "My shifts" shows this many past or cancelled places, the latest first; the rest on ask.
+PAST_SHOWN = 20
+
+
 @require_GET
 @login_required
 def my_shifts(request):
     """The person's shifts: upcoming places, places in line, and what is over or cancelled; and the
     address of their calendar feed, to subscribe to from any calendar app."""
     context = my_shifts_sections(volunteer=request.user)
+    # A long-time volunteer's past would make a page of hundreds of cards: the latest, and the rest on ask.
+    past = context["past"]
+    context["past_count"] = len(past)
+    if request.GET.get("past") != "all":
+        context["past"] = past[:PAST_SHOWN]
     context["manages_teams"] = selectors.teams_managed_by(user=request.user).exists()
     context["waivers_to_accept"] = selectors.waivers_to_accept(person=request.user)
     feed = reminders.calendar_feed_get_or_create(user=request.user)

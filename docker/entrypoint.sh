@@ -8,10 +8,13 @@ BEAT_SCHEDULE_FILE=/var/lib/hamyar/beat/celerybeat-schedule
 case "${1:-web}" in
   web)
     # Migrations run here, before gunicorn starts, so the schema always matches the code being served.
-    # Run one web container: two starting at once would race on the same migrations.
-    python manage.py migrate --no-input
-    # Each department's section of the listing, its staff groups and moderation workflow (idempotent).
-    python manage.py setup_departments
+    # Two web containers starting at once would race on the same migrations: with several web machines
+    # (docs/scaling.md) set MIGRATE_ON_START=0 on them and run the migrations once, before, as a job.
+    if [ "${MIGRATE_ON_START:-1}" = "1" ]; then
+      python manage.py migrate --no-input
+      # Each department's section of the listing, its staff groups and moderation workflow (idempotent).
+      python manage.py setup_departments
+    fi
     exec gunicorn --config gunicorn.conf.py
     ;;
   worker)

@@ -386,3 +386,29 @@ def test_the_api_gives_my_calendar_address_and_a_new_one(client):
     }
     assert reset["url"] != first["url"]
     assert client.get("/api/v1/me/calendar").status_code == 401
+
+
+def test_my_shifts_shows_the_latest_past_shifts_and_the_rest_on_ask(client):
+    from bs4 import BeautifulSoup
+
+    from campaigns.models import SignUp
+    from campaigns.volunteer_views import PAST_SHOWN
+
+    person = PersonFactory()
+    call = publish_call()
+    for days in range(PAST_SHOWN + 5):
+        shift = add_shift(call, starts_in=-datetime.timedelta(days=days + 1))
+        SignUp.objects.create(shift=shift, volunteer=person, status=SignUp.Status.CONFIRMED)
+    client.force_login(person)
+
+    def past_cards(response):
+        section = BeautifulSoup(response.content, "html.parser").find(
+            "section", attrs={"aria-labelledby": "past-heading"}
+        )
+        return section, section.select(".signup-list > li")
+
+    section, cards = past_cards(client.get(reverse("volunteer:my_shifts")))
+    assert len(cards) == PAST_SHOWN
+    assert "۲۵" in section.find("a", href="?past=all#past-heading").get_text()  # all 25, in Persian digits
+    _section, all_cards = past_cards(client.get(reverse("volunteer:my_shifts") + "?past=all"))
+    assert len(all_cards) == PAST_SHOWN + 5

@@ -1,7 +1,12 @@
 """Template filters for showing things in the reader's language; loaded everywhere as a builtin."""
 
+import hashlib
+
 from django import template
+from django.core.cache import cache
+from django.utils import translation
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from core import access, localization
 
@@ -45,6 +50,39 @@ def jdate(value, arg: str = "") -> str:
         return ""
     options = set(arg.split(",")) if arg else set()
     return localization.format_date(value, with_time="time" in options, with_weekday="weekday" in options)
+
+
+KEPT_PART_SECONDS = 300
+
+
+@register.tag("kept")
+def kept(parser, token):
+    """`{% kept "call-top" page.pk %}…{% endkept %}`: a part of a page that is the same for every reader,
+    rendered once and kept in the cache under the context's `kept_version` (the versions of all it shows,
+    which the view gives), the language and the values named; rendered every time when there is no
+    version (a preview, inside a transaction, the cache down). Nothing of one reader may be inside."""
+    vary = [parser.compile_filter(bit) for bit in token.split_contents()[1:]]
+    nodelist = parser.parse(("endkept",))
+    parser.delete_first_token()
+    return KeptPartNode(nodelist, vary)
+
+
+class KeptPartNode(template.Node):
+    def __init__(self, nodelist, vary):
+        self.nodelist = nodelist
+        self.vary = vary
+
+    def render(self, context):
+        version = context.get("kept_version")
+        if not version:
+            return self.nodelist.render(context)
+        parts = [version, translation.get_language() or "", *(str(v.resolve(context)) for v in self.vary)]
+        key = "core:kept-part:" + hashlib.sha256("\n".join(parts).encode()).hexdigest()
+        html = cache.get(key)
+        if html is None:
+            html = self.nodelist.render(context)
+            cache.set(key, str(html), KEPT_PART_SECONDS)
+        return mark_safe(html)  # noqa: S308 - rendered by the template's own nodes above
 
 
 @register.simple_tag(takes_context=True)
