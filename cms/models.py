@@ -8,6 +8,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 
 from campaigns import selectors as campaign_selectors
+from core import page_routes
 from core.cached_answers import page_kept_for_readers
 from core.localization import localized
 
@@ -50,6 +51,10 @@ class HomePage(Page):
     @property
     def intro(self) -> str:
         return localized(self, "intro")
+
+    def route(self, request, path_components):
+        # The site's pages are found from here: kept per path until the page tree changes (core.page_routes).
+        return page_routes.route_kept(self, request, path_components, super().route)
 
     def serve(self, request, *args, **kwargs):
         # The front page shows calls, free places and the catalogue: kept whole under the listing's

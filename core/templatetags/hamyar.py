@@ -8,7 +8,7 @@ from django.utils import translation
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from core import access, localization
+from core import access, localization, page_routes
 
 register = template.Library()
 
@@ -50,6 +50,13 @@ def jdate(value, arg: str = "") -> str:
         return ""
     options = set(arg.split(",")) if arg else set()
     return localization.format_date(value, with_time="time" in options, with_weekday="weekday" in options)
+
+
+@register.simple_tag(takes_context=True)
+def kept_slugurl(context, slug: str) -> str | None:
+    """`{% kept_slugurl "calls" as calls_url %}`: Wagtail's slugurl without a query per page
+    (core.page_routes)."""
+    return page_routes.slug_url(context.get("request"), slug)
 
 
 KEPT_PART_SECONDS = 300
