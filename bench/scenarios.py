@@ -370,12 +370,7 @@ def _listing_pass(bench: Bench, *, surface: str, prefix: str, html: bool, unique
         }
     )
     summary = _summary(result)
-    per_case = {}
-    for name, _params in cases:
-        latencies = [
-            r["latency_ms"] for q, r in zip(requests, result["results"], strict=True) if q["case"] == name
-        ]
-        per_case[name] = {"p50_ms": percentile(latencies, 0.5), "p95_ms": percentile(latencies, 0.95)}
+    per_case = _latencies_per_case(requests, result, [name for name, _params in cases])
     bench.results["listing"][surface] = {"summary": summary, "per_case": per_case}
     slowest = max(per_case.items(), key=lambda item: item[1]["p95_ms"])
     bench.rows.append(Row(section, "latency p50", fmt_ms(summary["p50_ms"])))
@@ -459,12 +454,7 @@ def signed_in(bench: Bench) -> None:
             }
         )
     summary = _summary(result)
-    per_case = {}
-    for case, _path in pages:
-        latencies = [
-            r["latency_ms"] for q, r in zip(requests, result["results"], strict=True) if q["case"] == case
-        ]
-        per_case[case] = {"p50_ms": percentile(latencies, 0.5), "p95_ms": percentile(latencies, 0.95)}
+    per_case = _latencies_per_case(requests, result, [case for case, _path in pages])
     bench.results["signed_in"] = {"summary": summary, "per_case": per_case}
     listing_latencies = [
         r["latency_ms"]
@@ -494,6 +484,17 @@ def signed_in(bench: Bench) -> None:
         )
     if summary["ok"] != summary["requests"]:
         bench.rows.append(Row(section, "non-200 answers", json.dumps(summary["statuses"]), "none", False))
+
+
+def _latencies_per_case(requests: list[dict], result: dict, cases: list[str]) -> dict[str, dict]:
+    """p50 and p95 of each case's requests (each request names its "case")."""
+    per_case = {}
+    for case in cases:
+        latencies = [
+            r["latency_ms"] for q, r in zip(requests, result["results"], strict=True) if q["case"] == case
+        ]
+        per_case[case] = {"p50_ms": percentile(latencies, 0.5), "p95_ms": percentile(latencies, 0.95)}
+    return per_case
 
 
 def _queries_for(client, path: str, **extra) -> int:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import time
+import uuid
 from typing import Any
 
 from django.core.cache import caches
@@ -92,3 +93,16 @@ class FailoverCache(BaseCache):
     def clear(self):
         self.fallback.clear()
         return self._call("clear")
+
+
+def shared_version(key: str) -> str | None:
+    """The value of a version kept in the shared cache under `key`, made on first use; whoever changes what
+    it covers deletes it once the change commits, so the next reader makes a new one. None when the cache is
+    down: then nothing may be kept under a version."""
+    from django.core.cache import cache
+
+    version = cache.get(key)
+    if version is None:
+        cache.add(key, uuid.uuid4().hex, timeout=None)
+        version = cache.get(key)
+    return version

@@ -8,13 +8,14 @@ routes by a tree from before a change; the page itself is read fresh, in one que
 cache down, inside a transaction, a preview), Wagtail routes as always.
 """
 
-import uuid
 
 from django.core.cache import cache
 from django.db import connection, transaction
 from django.http import Http404
 from wagtail.models import Page
 from wagtail.url_routing import RouteResult
+
+from core.cache import shared_version
 
 VERSION_KEY = "core:page-tree-version"
 
@@ -29,11 +30,7 @@ def page_tree_changed(sender=None, instance=None, **kwargs) -> None:
 
 
 def _version() -> str | None:
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        cache.add(VERSION_KEY, uuid.uuid4().hex, timeout=None)
-        version = cache.get(VERSION_KEY)
-    return version
+    return shared_version(VERSION_KEY)
 
 
 def route_kept(root: Page, request, path_components: list[str], walk) -> RouteResult:

@@ -11,6 +11,8 @@ from django.core.cache import cache
 from django.db import transaction
 from wagtail.models import Site
 
+from core.cache import shared_version
+
 VERSION_KEY = "core:sites-version"
 
 _kept: dict[str, dict[tuple[str, int], tuple[str, list] | None]] = {}
@@ -22,13 +24,7 @@ def sites_changed(**kwargs) -> None:
 
 
 def _version() -> str | None:
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        import uuid
-
-        cache.add(VERSION_KEY, uuid.uuid4().hex, timeout=None)
-        version = cache.get(VERSION_KEY)
-    return version
+    return shared_version(VERSION_KEY)
 
 
 def site_for_request(request) -> Site | None:

@@ -4,7 +4,6 @@ on the page at once."""
 
 import pytest
 from bs4 import BeautifulSoup
-from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -15,15 +14,9 @@ from campaigns.tests.test_listing_speed import make_call
 
 # The versions that replace kept parts are set once a change commits, as in a request: these tests commit.
 committed = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.usefixtures("empty_cache")
 
 PHONE = "09123334455"
-
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def page(client, call):

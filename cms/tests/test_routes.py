@@ -3,7 +3,6 @@
 again."""
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -13,13 +12,7 @@ from campaigns.tests.factories import add_shift
 from campaigns.tests.test_listing_speed import make_call
 
 committed = pytest.mark.django_db(transaction=True, serialized_rollback=True)
-
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
+pytestmark = pytest.mark.usefixtures("empty_cache")
 
 
 def get(client, path):

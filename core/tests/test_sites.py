@@ -1,7 +1,6 @@
 """core.sites: the Wagtail site of a request, kept per process until a site changes on any node."""
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
@@ -10,13 +9,7 @@ from wagtail.models import Page, Site
 from core.sites import site_for_request
 
 committed = pytest.mark.django_db(transaction=True, serialized_rollback=True)
-
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
+pytestmark = pytest.mark.usefixtures("empty_cache")
 
 
 @committed
