@@ -164,7 +164,6 @@ class PostgresCluster:
             )
 
 
-@dataclass
 class Standby:
     """A streaming replica (`pg_basebackup -R`) of the PostgreSQL server on 127.0.0.1:`primary_port`, in a
     temporary directory, on a port of its own; for the replica test and the benchmark's two-node stack."""
@@ -202,6 +201,7 @@ class Standby:
         shutil.rmtree(self.directory, ignore_errors=True)
 
 
+@dataclass
 class CeleryWorker:
     """A real `celery worker` process of this project, consuming from the given Redis."""
 
