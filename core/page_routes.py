@@ -8,7 +8,6 @@ routes by a tree from before a change; the page itself is read fresh, in one que
 cache down, inside a transaction, a preview), Wagtail routes as always.
 """
 
-
 from django.core.cache import cache
 from django.db import connection, transaction
 from django.http import Http404
