@@ -341,9 +341,9 @@ class OpenCallPage(Page):
         # The parts of the page that are the same for every reader are kept (`{% kept %}`), but never
         # those of a preview.
         if self.pk and not getattr(request, "is_preview", False):
-            from .selectors import calls_parts_version  # selectors reads these models
+            from .selectors import call_list_version  # selectors reads these models
 
-            context["kept_version"] = calls_parts_version()
+            context["kept_version"] = call_list_version()
         context.update(self._team_reservation_context(request, context["is_accepting_signups"]))
         return context
 

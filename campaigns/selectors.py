@@ -328,19 +328,17 @@ def call_list_response_key(*, surface: str, path: str, language: str) -> str | N
     string, in `language`), under both versions above: a change of calls or of free places makes it
     unreachable once committed, and time passing at most CALL_COUNT_SECONDS later. None inside a
     transaction, or when the cache is down: then nothing is cached."""
-    if connection.in_atomic_block:
-        return None
-    versions = _count_versions([CALLS_VERSION_KEY, PLACES_VERSION_KEY])
+    versions = call_list_version()
     if versions is None:
         return None
     digest = hashlib.sha256("\n".join([surface, language, path]).encode()).hexdigest()
-    return f"campaigns:call-list:response:{':'.join(versions)}:{digest}"
+    return f"campaigns:call-list:response:{versions}:{digest}"
 
 
-def calls_parts_version() -> str | None:
-    """The versions of everything a call's page shows but free places and the reader's own parts (see
-    core's `{% kept %}`): replaced when any call, page, shift, closure or the catalogue changes. None inside a
-    transaction, or when the cache is down: then the parts are rendered every time."""
+def call_list_version() -> str | None:
+    """Both versions above as one value: what the listing's kept answers and the parts of a call's page
+    that are the same for every reader (core's `{% kept %}`) are kept under. None inside a transaction, or
+    when the cache is down: then nothing is kept."""
     if connection.in_atomic_block:
         return None
     versions = _count_versions([CALLS_VERSION_KEY, PLACES_VERSION_KEY])
@@ -457,27 +455,17 @@ def shift_get_for_signup(*, shift_id: int) -> Shift:
     """A shift of a call the public can see: live, public, not expired. Others do not exist for sign-ups.
     One query, with the call loaded."""
     # Every sign-up runs this: the statement is composed once per process (see core.compiled_queries).
-    using = router.db_for_read(Shift)
-    rows = _SHIFT_FOR_SIGNUP.rows(using=using, now=timezone.now(), shift_id=shift_id)
-    if not rows:
+    shift = _SHIFT_FOR_SIGNUP.get(using=router.db_for_read(Shift), now=timezone.now(), shift_id=shift_id)
+    if shift is None:
         raise ShiftNotFound(shift_id)
-    shift_count = len(Shift._meta.concrete_fields)
-    shift = compiled_queries.instance(Shift, rows[0][:shift_count], using=using)
-    shift.call = compiled_queries.instance(OpenCallPage, rows[0][shift_count:], using=using)
     return shift
 
 
-def _shift_for_signup(*, now, shift_id: int) -> QuerySet:
-    # The call's condition joined in, rather than `call__in=_public_calls(…)`: a subquery per shift.
-    return Shift.objects.filter(_public_call_condition(now=now, of="call"), pk=shift_id).values_list(
-        *(field.attname for field in Shift._meta.concrete_fields),
-        *(f"call__{field.attname}" for field in OpenCallPage._meta.concrete_fields),
-    )
-
-
-_SHIFT_FOR_SIGNUP = compiled_queries.CompiledQuery(
-    _shift_for_signup,
-    fields=(*Shift._meta.concrete_fields, *OpenCallPage._meta.concrete_fields),
+# The call's condition joined in, rather than `call__in=_public_calls(…)`: a subquery per shift.
+_SHIFT_FOR_SIGNUP = compiled_queries.CompiledInstanceQuery(
+    Shift,
+    "call",
+    lambda now, shift_id: Shift.objects.filter(_public_call_condition(now=now, of="call"), pk=shift_id),
     now=datetime.datetime,
     shift_id=int,
 )

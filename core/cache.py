@@ -106,3 +106,13 @@ def shared_version(key: str) -> str | None:
         cache.add(key, uuid.uuid4().hex, timeout=None)
         version = cache.get(key)
     return version
+
+
+def copies_of_version(copies: dict, version: str) -> dict:
+    """This process's copies kept under `version` (a `shared_version`) in `copies`, which holds no older
+    version's: a new version drops them."""
+    current = copies.get(version)
+    if current is None:
+        copies.clear()
+        current = copies[version] = {}
+    return current

@@ -11,6 +11,7 @@ from their columns.
 from __future__ import annotations
 
 import datetime
+import functools
 import weakref
 from collections.abc import Callable, Sequence
 
@@ -78,6 +79,43 @@ class CompiledQuery:
         if converters is None:
             converters = self._converters[connection] = column_converters(self.fields, connection)
         return [converted(row, converters, connection) for row in rows]
+
+
+class CompiledInstanceQuery:
+    """One `model` instance with its `relation` loaded, as `select_related(relation)` would give it, read
+    by a CompiledQuery: `filtered(**values)` gives the filtered queryset of `model`; `kinds` as
+    CompiledQuery's."""
+
+    def __init__(self, model: type[Model], relation: str, filtered: Callable[..., QuerySet], **kinds: type):
+        self.model = model
+        self.relation = relation
+        self.filtered = filtered
+        self.kinds = kinds
+
+    @functools.cached_property
+    def related_model(self) -> type[Model]:
+        return self.model._meta.get_field(self.relation).related_model
+
+    @functools.cached_property
+    def query(self) -> CompiledQuery:
+        # On first use, not at import: the related model is known once the app registry is ready.
+        own, related = self.model._meta.concrete_fields, self.related_model._meta.concrete_fields
+        return CompiledQuery(
+            lambda **values: self.filtered(**values).values_list(
+                *(field.attname for field in own), *(f"{self.relation}__{field.attname}" for field in related)
+            ),
+            fields=(*own, *related),
+            **self.kinds,
+        )
+
+    def get(self, *, using: str = "default", **values) -> Model | None:
+        rows = self.query.rows(using=using, **values)
+        if not rows:
+            return None
+        count = len(self.model._meta.concrete_fields)
+        found = instance(self.model, rows[0][:count], using=using)
+        setattr(found, self.relation, instance(self.related_model, rows[0][count:], using=using))
+        return found
 
 
 def column_converters(fields: Sequence[Field], connection) -> list[tuple]:

@@ -14,7 +14,7 @@ from django.http import Http404
 from wagtail.models import Page
 from wagtail.url_routing import RouteResult
 
-from core.cache import shared_version
+from core.cache import copies_of_version, shared_version
 
 VERSION_KEY = "core:page-tree-version"
 
@@ -39,10 +39,7 @@ def route_kept(root: Page, request, path_components: list[str], walk) -> RouteRe
     version = _version()
     if version is None:
         return walk(request, path_components)
-    routes = _kept.get(version)
-    if routes is None:
-        _kept.clear()
-        routes = _kept[version] = {}
+    routes = copies_of_version(_kept, version)
     key = (root.pk, tuple(path_components))
     if key not in routes:
         try:

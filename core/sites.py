@@ -11,7 +11,7 @@ from django.core.cache import cache
 from django.db import transaction
 from wagtail.models import Site
 
-from core.cache import shared_version
+from core.cache import copies_of_version, shared_version
 
 VERSION_KEY = "core:sites-version"
 
@@ -33,10 +33,7 @@ def site_for_request(request) -> Site | None:
     version = _version()
     if version is None:  # the cache is down: Wagtail's own look-up
         return Site._find_for_request(request)
-    by_host = _kept.get(version)
-    if by_host is None:
-        _kept.clear()
-        by_host = _kept[version] = {}
+    by_host = copies_of_version(_kept, version)
     address = (request._get_raw_host(), request.get_port())
     if address not in by_host:
         found = Site._find_for_request(request)

@@ -25,7 +25,7 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from core.cache import limits_cache
-from core.compiled_queries import CompiledQuery, instance
+from core.compiled_queries import CompiledInstanceQuery
 from core.errors import DomainError
 from core.localization import ascii_digits, format_number
 
@@ -241,22 +241,11 @@ def api_token_authenticate(*, secret: str) -> ApiToken:
 
 def _api_token_with_person(key_hash: str) -> ApiToken | None:
     # Every API request with a token runs this look-up: composed once per process (core.compiled_queries).
-    rows = _TOKEN_WITH_PERSON.rows(using=connection.alias, key_hash=key_hash)
-    if not rows:
-        return None
-    token_count = len(ApiToken._meta.concrete_fields)
-    token = instance(ApiToken, rows[0][:token_count], using=connection.alias)
-    token.user = instance(User, rows[0][token_count:], using=connection.alias)
-    return token
+    return _TOKEN_WITH_PERSON.get(using=connection.alias, key_hash=key_hash)
 
 
-_TOKEN_WITH_PERSON = CompiledQuery(
-    lambda key_hash: ApiToken.objects.filter(key_hash=key_hash).values_list(
-        *(field.attname for field in ApiToken._meta.concrete_fields),
-        *(f"user__{field.attname}" for field in User._meta.concrete_fields),
-    ),
-    fields=(*ApiToken._meta.concrete_fields, *User._meta.concrete_fields),
-    key_hash=str,
+_TOKEN_WITH_PERSON = CompiledInstanceQuery(
+    ApiToken, "user", lambda key_hash: ApiToken.objects.filter(key_hash=key_hash), key_hash=str
 )
 
 
