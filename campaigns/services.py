@@ -202,8 +202,10 @@ def _call_is_open(call: OpenCallPage) -> bool:
 
 def _shift_locked(shift_id: int) -> Shift:
     # Lock the shift row only: locking the joined page rows too would queue sign-ups for every shift of
-    # the call behind each other, and behind Wagtail publishing the call.
-    return Shift.objects.select_for_update(of=("self",)).select_related("call").get(pk=shift_id)
+    # the call behind each other, and behind Wagtail publishing the call. "No key" (as every lock of the
+    # shift or person for a sign-up): the lockers still go one at a time, but rows that refer to the
+    # shift (a queued sign-up joining its queue) are written meanwhile instead of waiting for the lock.
+    return Shift.objects.select_for_update(of=("self",), no_key=True).select_related("call").get(pk=shift_id)
 
 
 def _person_lock(person) -> None:
@@ -211,7 +213,7 @@ def _person_lock(person) -> None:
     shift lock) cannot both be taken by one person at the same moment."""
     if connection.features.has_select_for_update:
         with connection.cursor() as cursor:
-            cursor.execute("SELECT 1 FROM volunteers_user WHERE id = %s FOR UPDATE", [person.pk])
+            cursor.execute("SELECT 1 FROM volunteers_user WHERE id = %s FOR NO KEY UPDATE", [person.pk])
 
 
 def _check_shift_takes_signups(shift: Shift, now) -> None:
@@ -688,7 +690,7 @@ _SIGNUP_PLACE_SQL = """
           AND shift.ends_at > %(now)s AND COALESCE(shift.signups_close_at, shift.starts_at) > %(now)s
           AND EXISTS (SELECT 1 FROM wagtailcore_page page WHERE page.id = shift.call_id AND page.live)
           AND NOT EXISTS (SELECT 1 FROM campaigns_callclosure closure WHERE closure.call_id = shift.call_id)
-        FOR UPDATE OF shift
+        FOR NO KEY UPDATE OF shift
     ), counted AS (
         UPDATE campaigns_shift shift SET
             confirmed_count = shift.confirmed_count + CASE WHEN locked.gets_place THEN %(places)s ELSE 0 END,
@@ -765,7 +767,7 @@ def _shift_locked_for_signup(shift_id: int, *, now) -> dict:
     lock left them), whether it is over or past its sign-up deadline at `now`, and whether its call is live
     and not closed. Only the shift's row is locked (see _shift_locked); the call's state is as fresh as any
     unlocked read of it."""
-    lock = " FOR UPDATE OF shift" if connection.features.has_select_for_update else ""
+    lock = " FOR NO KEY UPDATE OF shift" if connection.features.has_select_for_update else ""
     with connection.cursor() as cursor:
         cursor.execute(
             _SHIFT_LOCK_FOR_SIGNUP_SQL + lock,
