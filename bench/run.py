@@ -417,6 +417,7 @@ def main(argv: list[str] | None = None) -> int:  # noqa: PLR0915
             log=log,
             gunicorn_pid=gunicorn.pid,
             postgres_pid=postmaster_pid(postgres.data_dir),
+            celery_pid=celery.pid,
             profile_dir=args.profile,
         )
         if "signup" in scenarios:

@@ -240,8 +240,12 @@ def gunicorn_process(
 def celery_process(*, concurrency: int, env: dict[str, str], log_dir: Path, node_name: str) -> ManagedProcess:
     return ManagedProcess(
         name="celery",
-        # As docker/entrypoint.sh starts it: the prefork pool with a fixed concurrency.
+        # As docker/entrypoint.sh starts it: the prefork pool with a fixed concurrency, below the web
+        # server's CPU priority, so that answers come first on a shared machine.
         command=[
+            "nice",
+            "-n",
+            "10",
             sys.executable,
             "-m",
             "celery",

@@ -1,5 +1,6 @@
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from ninja import Query, Router, Status
@@ -12,7 +13,8 @@ from core.db_routing import replica_reads
 from core.pagination import PageNumberPagination
 from volunteers.auth import api_auth
 
-from . import reminders, saved_searches, selectors, services
+from . import reminders, saved_searches, selectors, services, signup_line
+from .models import SignUpRequest
 from .schemas import (
     AssignmentIn,
     AssignmentOut,
@@ -32,6 +34,7 @@ from .schemas import (
     SignUpIn,
     SignUpOut,
     SignUpPageIn,
+    SignUpRequestOut,
     StaffCancelIn,
     StaffSignUpOut,
     TeamMessageIn,
@@ -129,27 +132,56 @@ class SignUpPagination(CallPagination):
 
 @router.post(
     "/shifts/{shift_id}/signups",
-    response={201: SignUpOut},
+    response={201: SignUpOut, 202: SignUpRequestOut},
     tags=["Sign-ups"],
     summary="Sign up for a shift",
 )
-def create_signup(request: HttpRequest, shift_id: int, params: Query[SignUpIn]):
+def create_signup(request: HttpRequest, response: HttpResponse, shift_id: int, params: Query[SignUpIn]):
     """A free place confirms you at once; a full shift puts you at the end of its waiting list, and a place
     that frees up goes to the first in line. A call with a waiver needs `?accept_waiver_version=` (a query
     parameter, so the request still needs no body). 404 `shift_not_found` for a shift of no published call;
     400 `call_closed`, `shift_over`, `signups_closed`, `call_teams_only`, `date_of_birth_missing`,
     `too_young`, `skills_missing`, `qualifications_missing`, `guardian_consent_missing`,
     `waiver_not_accepted`, `waiver_version_stale` or `guests_invalid`; 409 `already_signed_up` or
-    `overlapping_signup`."""
-    shift = selectors.shift_get_for_signup(shift_id=shift_id)
-    signup = services.signup_create(
-        shift=shift,
-        volunteer=request.auth,
+    `overlapping_signup`.
+
+    While many sign up for the shift at once (a popular call opening), the answer is 202 at once instead:
+    you are in the shift's sign-up queue, with your position in it, and queued sign-ups are decided in the
+    order they came, by the same rules and with the same codes. Read the outcome at the `Location` given
+    (after `Retry-After` seconds); asking again while you wait gives the same entry."""
+    outcome = signup_line.signup_or_queue(
+        shift_id=shift_id,
+        person=request.auth,
         accept_waiver_version=params.accept_waiver_version,
         channel="api",
         guest_names=params.guest,
     )
-    return Status(201, signup)
+    if isinstance(outcome, SignUpRequest):
+        return _signup_request_answer(response, outcome, status=202)
+    return Status(201, outcome)
+
+
+def _signup_request_answer(response: HttpResponse, entry: SignUpRequest, *, status: int = 200):
+    response["Location"] = reverse("api-v1:get_signup_request", kwargs={"request_id": entry.pk})
+    place = signup_line.queue_position(entry)
+    if place is not None:
+        response["Retry-After"] = str(signup_line.seconds_to_wait(place))
+    return Status(status, entry)
+
+
+@router.get(
+    "/me/signup-requests/{request_id}",
+    response=SignUpRequestOut,
+    tags=["Sign-ups"],
+    summary="A queued sign-up",
+    url_name="get_signup_request",
+)
+def get_signup_request(request: HttpRequest, response: HttpResponse, request_id: int):
+    """Your sign-up in a shift's sign-up queue and, once decided, its outcome (see `POST
+    /shifts/{shift_id}/signups`). While it waits the answer has `Retry-After`. 404 `signup_request_not_found`
+    for anyone else's."""
+    entry = signup_line.signup_request_get_for_person(request_id=request_id, person=request.auth)
+    return _signup_request_answer(response, entry)
 
 
 @router.post(

@@ -11,6 +11,7 @@ class CampaignErrorCode(StrEnum):
     CALL_NOT_FOUND = "call_not_found"
     SHIFT_NOT_FOUND = "shift_not_found"
     SIGNUP_NOT_FOUND = "signup_not_found"
+    SIGNUP_REQUEST_NOT_FOUND = "signup_request_not_found"
     CALL_CLOSED = "call_closed"
     SHIFT_OVER = "shift_over"
     SIGNUPS_CLOSED = "signups_closed"
@@ -94,6 +95,14 @@ class SignUpNotFound(NotFoundError):
     def __init__(self, signup_id: int):
         super().__init__(
             CampaignErrorCode.SIGNUP_NOT_FOUND, _("You have no sign-up number %(id)s.") % {"id": signup_id}
+        )
+
+
+class SignUpRequestNotFound(NotFoundError):
+    def __init__(self, request_id: int):
+        super().__init__(
+            CampaignErrorCode.SIGNUP_REQUEST_NOT_FOUND,
+            _("You have no queued sign-up number %(id)s.") % {"id": request_id},
         )
 
 

@@ -739,6 +739,66 @@ class SignUp(models.Model):
         return ("، " if is_persian() else ", ").join(self.guest_names)
 
 
+class SignUpRequest(models.Model):
+    """A sign-up waiting its turn. When many sign up for one shift at once (a popular call opening), each
+    is written down here in the order it came and answered at once with its place in this line; a worker
+    then signs them up one after another in that order, by the same rules as any sign-up
+    (campaigns.signup_line). The outcome, a sign-up or the reason it was refused, is kept for the person
+    to read."""
+
+    class State(models.TextChoices):
+        WAITING = "waiting", _("queued")
+        SIGNED_UP = "signed_up", _("signed up")
+        REFUSED = "refused", _("refused")
+
+    shift = models.ForeignKey(
+        Shift, on_delete=models.CASCADE, related_name="signup_requests", verbose_name=_("shift")
+    )
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="signup_requests",
+        verbose_name=_("person"),
+    )
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.WAITING)
+    channel = models.CharField(_("channel"), max_length=10, default="web")
+    accept_waiver_version = models.CharField(max_length=40, blank=True)
+    guest_names = models.JSONField(default=list, blank=True)
+    # The language the person asked in: a refusal is written in it.
+    language = models.CharField(max_length=10)
+    created_at = models.DateTimeField(_("asked at"), default=timezone.now)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    signup = models.OneToOneField(
+        SignUp, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("sign-up")
+    )
+    refusal_code = models.CharField(max_length=40, blank=True)
+    refusal_message = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("queued sign-up")
+        verbose_name_plural = _("queued sign-ups")
+        indexes = [
+            models.Index(
+                fields=["shift", "id"], condition=models.Q(state="waiting"), name="signup_request_waiting"
+            )
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["shift", "person"],
+                condition=models.Q(state="waiting"),
+                name="one_waiting_signup_request_per_person",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(state="waiting", decided_at__isnull=True)
+                | (~models.Q(state="waiting") & models.Q(decided_at__isnull=False)),
+                name="signup_request_decided_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} · {self.shift_id} · {self.state}"
+
+
 class TeamReservation(models.Model):
     """Places an NGO manager holds on a shift for one of their teams, to give to its members later.
 

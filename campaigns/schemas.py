@@ -14,13 +14,16 @@ from core.absolute_urls import page_absolute_url
 from core.localization import ascii_digits
 from core.pagination import PAGE_MAX
 
-from . import selectors
-from .models import OpenCallPage, Shift, SignUp
+from . import selectors, signup_line
+from .models import OpenCallPage, Shift, SignUp, SignUpRequest
 from .selectors import CallFilters
 
 # Named for the API: the model's enum is called "Status" like the voucher's, and OpenAPI components are
 # keyed by name, so one would silently document the other's values.
 SignUpStatus = StrEnum("SignUpStatus", {status.name: status.value for status in SignUp.Status})
+SignUpRequestState = StrEnum(
+    "SignUpRequestState", {state.name: state.value for state in SignUpRequest.State}
+)
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 # A date parameter of the listing may be blank ("any"), as a web form sends it; the document says so.
 BLANK_OR_DATE = [{"type": "string", "format": "date"}, {"const": ""}, {"type": "null"}]
@@ -382,6 +385,48 @@ class SignUpOut(Schema):
     @staticmethod
     def resolve_team(signup: SignUp):
         return signup.reservation.team if signup.reservation_id else None
+
+
+class SignUpRequestOut(Schema):
+    """A sign-up waiting its turn in the shift's sign-up queue: while many sign up for one shift at once,
+    `POST /shifts/{id}/signups` answers 202 with this at once, and decides the queued sign-ups in the order
+    they came, by the same rules (a sign-up it decides may still land on the waiting list).
+    Read it again at `GET /me/signup-requests/{id}` (the answer's `Location`) until it is decided."""
+
+    id: int
+    shift_id: int
+    state: SignUpRequestState = Field(
+        description="`waiting`: not decided yet; `signed_up`: see `signup` (confirmed or on the waiting "
+        "list); `refused`: see `code` and `message`, as a sign-up answered at once would say."
+    )
+    queue_position: int | None = Field(
+        description="While waiting: how many wait ahead of you in the queue, plus one. Null once decided."
+    )
+    retry_after_seconds: int | None = Field(
+        description="While waiting: when to look again (also in the `Retry-After` header)."
+    )
+    signup: SignUpOut | None = Field(description="Your sign-up, once signed up.")
+    code: str = Field(description="Once refused: the error code, e.g. `already_signed_up`.")
+    message: str = Field(description="Once refused: why, in the language you asked in.")
+    created_at: datetime.datetime = Field(description="When you joined the queue.")
+    decided_at: datetime.datetime | None
+
+    @staticmethod
+    def resolve_queue_position(entry: SignUpRequest) -> int | None:
+        return signup_line.queue_position(entry)
+
+    @staticmethod
+    def resolve_retry_after_seconds(entry: SignUpRequest) -> int | None:
+        place = signup_line.queue_position(entry)
+        return None if place is None else signup_line.seconds_to_wait(place)
+
+    @staticmethod
+    def resolve_code(entry: SignUpRequest) -> str:
+        return entry.refusal_code
+
+    @staticmethod
+    def resolve_message(entry: SignUpRequest) -> str:
+        return entry.refusal_message
 
 
 class SignUpPageIn(Schema):

@@ -461,6 +461,14 @@ def shift_get_for_signup(*, shift_id: int) -> Shift:
     return shift
 
 
+def call_url_of_shift(*, shift_id: int, request=None) -> str | None:
+    """The address of the shift's call while the public can see it (where a refused sign-up goes back)."""
+    try:
+        return shift_get_for_signup(shift_id=shift_id).call.get_url(request)
+    except ShiftNotFound:
+        return None
+
+
 # The call's condition joined in, rather than `call__in=_public_calls(…)`: a subquery per shift.
 _SHIFT_FOR_SIGNUP = compiled_queries.CompiledInstanceQuery(
     Shift,

@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from . import reminders, services
+from . import reminders, services, signup_line
 from .checkin import services as checkin
 
 
@@ -38,3 +38,16 @@ def refresh_stale_call_schedules_task() -> int:
     """Rewrites the listing's schedules of calls whose first counted shift has ended; beat runs it every
     minute. Idempotent: it only recomputes from the shifts."""
     return services.call_schedules_refresh_stale()
+
+
+@shared_task
+def process_signup_line_task(shift_id: int) -> int:
+    """Decides the sign-ups waiting in a shift's line, in the order they came (campaigns.signup_line).
+    Idempotent: each entry is decided once, in the transaction that signs it up."""
+    return signup_line.signup_line_decide(shift_id=shift_id)
+
+
+@shared_task
+def process_waiting_signup_requests_task() -> int:
+    """Decides the lines no worker took up (the broker or the worker was down); beat runs it every 30 s."""
+    return signup_line.signup_lines_decide_stalled()

@@ -17,6 +17,7 @@ urlpatterns = [
         volunteer_views.signup_requirements,
         name="signup_requirements",
     ),
+    path("sign-up-requests/<int:request_id>/", volunteer_views.signup_request, name="signup_request"),
     path("calls/<int:call_id>/waiver/accept/", volunteer_views.waiver_accept, name="waiver_accept"),
     path("sign-ups/<int:signup_id>/cancel/", volunteer_views.signup_cancel, name="signup_cancel"),
     path(

@@ -13,7 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.db.models import Case, Count, IntegerField, OuterRef, QuerySet, Subquery, When
 from django.db.models.functions import Coalesce
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
@@ -25,12 +25,12 @@ from core.localization import ascii_digits, format_date, format_number
 from volunteers.errors import ProfileInvalid
 from volunteers.services import profile_update
 
-from . import reminders, selectors, services
+from . import reminders, selectors, services, signup_line
 from . import saved_searches as saved_search_services
 from .api import roster_csv_response
 from .errors import CampaignErrorCode, ReservationNotFound, SignUpNotFound
 from .forms import SignupRequirementsForm
-from .models import SignUp
+from .models import SignUp, SignUpRequest
 from .team_forms import SavedSearchForm, TeamAssignForm, TeamPlacesForm, TeamReserveForm
 
 # --- Reads for these pages ----------------------------------------------------------------------------
@@ -133,12 +133,12 @@ def _when(shift) -> str:
 @_login_required_back_to_page
 def signup_create(request, shift_id: int):
     """Signs the person up for the shift (or puts them in line) and goes back to the call's page."""
-    shift = None
     try:
-        shift = selectors.shift_get_for_signup(shift_id=shift_id)
-        signup = services.signup_create(shift=shift, volunteer=request.user, guest_names=_guests(request))
+        outcome = signup_line.signup_or_queue(
+            shift_id=shift_id, person=request.user, channel="web", guest_names=_guests(request)
+        )
     except DomainError as error:
-        call_url = shift.call.get_url(request) if shift is not None else None
+        call_url = selectors.call_url_of_shift(shift_id=shift_id, request=request)
         back = _next_url(request, fallback=call_url or reverse("volunteer:my_shifts"))
         if error.code in ASKED_ON_THE_WAY:
             # Not a refusal: the call needs something the profile lacks, so ask for it (the guests named
@@ -148,7 +148,60 @@ def signup_create(request, shift_id: int):
             return redirect(f"{requirements}?{query}")
         messages.error(request, error.message)
         return redirect(back)
-    return _signed_up(request, signup)
+    if isinstance(outcome, SignUpRequest):
+        # Many are signing up at once: the person waits their turn on a page that says their place (and
+        # then goes back where they came from, else to the call's page).
+        waiting_page = reverse("volunteer:signup_request", args=[outcome.pk])
+        back = _next_url(request, fallback="")
+        return redirect(f"{waiting_page}?{urlencode({'next': back})}" if back else waiting_page)
+    return _signed_up(request, outcome)
+
+
+@login_required
+@require_GET
+def signup_request(request, request_id: int):
+    """A sign-up waiting its turn in a shift's line: the person's place in line until it is decided (the
+    page looks again by itself, and `?format=json` answers its script), then the outcome, told as a
+    sign-up decided at once would tell it."""
+    try:
+        entry = signup_line.signup_request_get_for_person(request_id=request_id, person=request.user)
+    except DomainError as error:
+        raise Http404(error.message) from None
+    call = entry.shift.call
+    back = _next_url(request, fallback=call.get_url(request) or reverse("volunteer:my_shifts"))
+    place = signup_line.queue_position(entry)
+    retry_after = signup_line.seconds_to_wait(place)
+    if request.GET.get("format") == "json":
+        return JsonResponse(
+            {
+                "state": entry.state,
+                "queue_position": place,
+                "queue_position_text": format_number(place) if place is not None else "",
+                "retry_after_seconds": retry_after,
+            }
+        )
+    if entry.state == SignUpRequest.State.SIGNED_UP:
+        return _signed_up(request, entry.signup)
+    if entry.state == SignUpRequest.State.REFUSED:
+        if entry.refusal_code in ASKED_ON_THE_WAY:
+            requirements = reverse("volunteer:signup_requirements", args=[entry.shift_id])
+            query = urlencode({"next": back, "guest": entry.guest_names}, doseq=True)
+            return redirect(f"{requirements}?{query}")
+        messages.error(request, entry.refusal_message)
+        return redirect(back)
+    return render(
+        request,
+        "campaigns/volunteer/signup_request.html",
+        {
+            "entry": entry,
+            "call": call,
+            "shift": entry.shift,
+            "place": place,
+            "retry_after": retry_after,
+            "back": back,
+            "state_url": f"{request.path}?{urlencode({'format': 'json'})}",
+        },
+    )
 
 
 def _guests(request) -> list[str]:

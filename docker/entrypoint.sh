@@ -19,8 +19,9 @@ case "${1:-web}" in
     ;;
   worker)
     # A fixed default concurrency: Celery's own default is the host's CPU count, too many in a container.
-    # Scale out with `docker compose up -d --scale worker=N` instead.
-    exec celery -A config worker \
+    # Scale out with `docker compose up -d --scale worker=N` instead. Below the web server's CPU priority,
+    # so that on a shared machine answers come first (a burst's queued sign-ups are decided just after).
+    exec nice -n "${CELERY_NICE:-10}" celery -A config worker \
       --loglevel "${LOG_LEVEL:-INFO}" \
       --concurrency "${CELERY_WORKER_CONCURRENCY:-2}"
     ;;

@@ -28,7 +28,7 @@ from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
 
-from campaigns.models import Shift, SignUp
+from campaigns.models import Shift, SignUp, SignUpRequest
 from campaigns.services import department_staff_group_ensure
 from campaigns.tests.factories import PersonFactory, add_shift, publish_call
 from city.models import Department
@@ -55,6 +55,7 @@ MODEL_ALIASES = {
     "member": "user",
     "volunteer": "user",
     "token": "apitoken",
+    "request": "signuprequest",
 }
 MAX_VALUES_PER_PARAMETER = 4
 MAX_CALLS_PER_VIEWER_AND_ROUTE = 8
@@ -183,6 +184,8 @@ def world():
     for key in ("citizen_a", "citizen_b"):
         _confirmed(upcoming, people[key])
         past_signups.append(_confirmed(past, people[key]))
+    for key in ("citizen_a", "citizen_b"):  # a queued sign-up of each, for another shift
+        SignUpRequest.objects.create(shift=add_shift(call), person=people[key], language="fa")
 
     ngo = Organisation.objects.create(
         name_fa="انجمن حریم", registration_number="PRIVACY-1", verified_at=timezone.now()

@@ -10,10 +10,11 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import pytest
+from django.core.cache import cache
 from django.db import connection, connections
 from django.test import Client
 
-from campaigns.models import Shift, SignUp
+from campaigns.models import Shift, SignUp, SignUpRequest
 from campaigns.services import signup_cancel, signup_create
 from campaigns.tests.factories import PersonFactory, add_shift, publish_call
 from tests.pytest_servers import postgres_missing_reason_key
@@ -203,8 +204,9 @@ def test_one_person_signing_up_ten_times_at_once_gets_one_place():
     assert SignUp.objects.filter(shift=shift).count() == 1
 
 
-def test_fifty_parallel_sign_ups_through_the_api_with_tokens():
-    # given fifty people, each with a personal token
+def test_fifty_parallel_sign_ups_through_the_api_with_tokens(settings):
+    # given fifty people, each with a personal token, and sign-ups all decided at once (no line)
+    settings.SIGNUP_LINE_AFTER_IN_FLIGHT = 0
     shift = add_shift(publish_call(), capacity=PLACES)
     secrets = [api_token_create(user=person)[1] for person in PersonFactory.create_batch(PEOPLE)]
 
@@ -222,3 +224,32 @@ def test_fifty_parallel_sign_ups_through_the_api_with_tokens():
     signups = assert_places_then_line_in_arrival_order(shift, people=PEOPLE, places=PLACES)
     answered = {(body["id"], body["status"], body["waitlist_position"]) for _, body in responses}
     assert answered == {(signup.pk, signup.status, signup.waitlist_position) for signup in signups}
+
+
+def test_fifty_parallel_sign_ups_through_the_line_keep_every_place_and_their_order():
+    # given fifty people with tokens and the line on (more than two being decided at once open it)
+    cache.clear()
+    shift = add_shift(publish_call(), capacity=PLACES)
+    secrets = [api_token_create(user=person)[1] for person in PersonFactory.create_batch(PEOPLE)]
+
+    # when they all post at once; Celery runs eagerly, so the worker sent after a commit runs in that thread
+    def sign_up(secret: str) -> tuple[int, dict]:
+        response = Client(headers={"authorization": f"Bearer {secret}"}).post(
+            f"/api/v1/shifts/{shift.pk}/signups"
+        )
+        return response.status_code, response.json()
+
+    responses = run_together(sign_up, secrets)
+
+    # then some were decided at once and the rest joined the line, which is all decided now
+    statuses = [status for status, _ in responses]
+    assert set(statuses) == {201, 202}, statuses
+    entries = list(SignUpRequest.objects.filter(shift=shift).order_by("pk"))
+    assert len(entries) == statuses.count(202)
+    assert [entry.state for entry in entries] == ["signed_up"] * len(entries)
+    # no place oversold, the waiting list numbered 1..n in the order places were given
+    signups = assert_places_then_line_in_arrival_order(shift, people=PEOPLE, places=PLACES)
+    # and the line decided in the order it came: its entries' sign-ups follow the entries' order
+    assert [entry.signup_id for entry in entries] == sorted(entry.signup_id for entry in entries)
+    assert {signup.pk for signup in signups} >= {entry.signup_id for entry in entries}
+    cache.clear()

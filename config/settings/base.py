@@ -12,6 +12,7 @@ from pathlib import Path
 
 import environ
 from django.utils.translation import gettext_lazy as _
+from kombu import Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -182,6 +183,14 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT_SECONDS", default=300),
 }
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Queued sign-ups are decided from a queue of their own, which every worker also consumes (the queues
+# listed here), taken in turn with the default one: a flood of notices never holds them back.
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_QUEUES = (
+    Queue("celery", routing_key="celery"),
+    Queue("signup-queue", routing_key="signup-queue"),
+)
+CELERY_TASK_ROUTES = {"campaigns.tasks.process_signup_line_task": {"queue": "signup-queue"}}
 # The transactional outbox (core/outbox.py): the first hand-over happens right after the commit; the relay
 # hands over what is due every OUTBOX_RELAY_SECONDS, again after OUTBOX_RESEND_AFTER_SECONDS (doubling)
 # while a task has not reported success, and after OUTBOX_BROKER_RETRY_SECONDS when the broker refused.
@@ -250,6 +259,12 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": 300.0,
         "options": {"expires": 240},
     },
+    # Sign-ups waiting their turn whose worker never came (Redis or the worker down when they joined).
+    "process-waiting-signup-requests": {
+        "task": "campaigns.tasks.process_waiting_signup_requests_task",
+        "schedule": 30.0,
+        "options": {"expires": 25},
+    },
     "mark-no-shows": {
         "task": "campaigns.tasks.mark_no_shows_task",
         "schedule": 600.0,
@@ -279,6 +294,11 @@ NINJA_NUM_PROXIES = env.int("NINJA_NUM_PROXIES", default=0)
 SIGNUP_CANCELLATION_CUTOFF_MINUTES = env.int("SIGNUP_CANCELLATION_CUTOFF_MINUTES", default=120)
 # Team places still unassigned this long before a shift go back to the public (and its waiting list).
 TEAM_PLACES_RELEASE_HOURS = env.int("TEAM_PLACES_RELEASE_HOURS", default=24)
+# A burst of sign-ups for one shift waits its turn in a line (campaigns.signup_line): once more than this
+# many are being decided at once, the next ones are written down and answered at once with their place;
+# the line stays open this long after the last one joined it. 0 turns the line off.
+SIGNUP_LINE_AFTER_IN_FLIGHT = env.int("SIGNUP_LINE_AFTER_IN_FLIGHT", default=2)
+SIGNUP_LINE_HOLD_SECONDS = env.int("SIGNUP_LINE_HOLD_SECONDS", default=10)
 # Check-in on site: how long a QR code works, when check-in opens and closes, when an absence is a no-show.
 CHECKIN_TOKEN_MAX_AGE_SECONDS = env.int("CHECKIN_TOKEN_MAX_AGE_SECONDS", default=120)
 CHECKIN_OPENS_MINUTES_BEFORE_START = env.int("CHECKIN_OPENS_MINUTES_BEFORE_START", default=30)

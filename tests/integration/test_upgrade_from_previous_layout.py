@@ -72,6 +72,7 @@ ADDED_MODELS = {
     ("campaigns", "covernotice"),
     ("campaigns", "savedsearch"),
     ("campaigns", "savedsearchnotice"),
+    ("campaigns", "signuprequest"),
     ("credentials", "certificate"),
     ("credentials", "dataexport"),
     ("credentials", "accountdeletion"),

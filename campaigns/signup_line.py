@@ -1,0 +1,340 @@
+"""Sign-ups that wait their turn when a popular call opens to thousands at once.
+
+A sign-up is decided under its shift's row lock, one at a time: a few hundred a second on one machine.
+When thousands sign up for one shift at once, all but a few would wait unanswered in the web server's
+queue for seconds, in no order anyone can see. Instead, once more than SIGNUP_LINE_AFTER_IN_FLIGHT
+sign-ups for a shift are being decided at once, the shift's line opens: each further sign-up is written
+down (one short transaction) and answered at once with its place in line, and a worker decides them in
+the order they came, by the same rules as any sign-up (services.signup_create). The person reads the
+outcome from the answer's address (the API) or the waiting page (the site), and gets the usual notice.
+
+What stays true:
+- Every rule and guarantee of a sign-up: the worker calls the same service, under the same locks.
+- Order: entries are decided by id. An entry takes its id while holding a shared advisory lock on its
+  shift's line, and the worker takes that lock exclusively for a moment after noting the last id it
+  sees, so every entry with a lower id has committed when it reads the line: none is left behind to be
+  decided after a later one.
+- Exactly once: an entry is marked decided in the transaction that signs it up, one worker at a time per
+  shift (a second advisory lock).
+- Redis is an accelerator: the count of sign-ups being decided and the "line open" mark are in the cache;
+  without Redis every sign-up is decided at once, as before. The entries are in the database: a worker or
+  broker lost after they were written delays them until the beat's sweep, never loses them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime
+import json
+import logging
+import math
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Max
+from django.utils import timezone, translation
+
+from core.errors import DomainError
+
+from . import selectors, services
+from .errors import ShiftNotFound, SignUpRequestNotFound
+from .models import SignUp, SignUpRequest
+
+logger = logging.getLogger(__name__)
+
+# Advisory lock namespaces (two-key form, the shift's id the second key).
+LINE_JOIN_LOCK = 2101  # held shared by an entry being written, exclusively for a moment by the worker
+LINE_DECIDE_LOCK = 2102  # one worker decides a shift's line at a time
+# Entries decided per transaction: a batch's sign-ups become visible together.
+BATCH_SIZE = 50
+# A count of sign-ups in flight left behind by a killed process lasts at most this long.
+IN_FLIGHT_SECONDS = 60
+# While a worker is on its way or at work on a line, further entries do not send another.
+WORKER_MARK_SECONDS = 30
+# Entries waiting longer than this are taken up by the beat's sweep.
+STALLED_AFTER = datetime.timedelta(seconds=20)
+# What the answer tells a client about when to look again: about this many are decided a second.
+DECIDED_PER_SECOND = 150
+
+WAITING = SignUpRequest.State.WAITING
+
+
+def _in_flight_key(shift_id: int) -> str:
+    return f"signup-line:in-flight:{shift_id}"
+
+
+def _open_key(shift_id: int) -> str:
+    return f"signup-line:open:{shift_id}"
+
+
+def _worker_key(shift_id: int) -> str:
+    return f"signup-line:worker:{shift_id}"
+
+
+def _in_flight_change(key: str, delta: int) -> int | None:
+    """The count after the change; None when Redis does not answer (django-redis then answers None)."""
+    try:
+        return cache.incr(key, delta)
+    except ValueError:  # no count yet (or it expired): start one
+        if delta < 0:
+            return None
+        cache.add(key, 0, timeout=IN_FLIGHT_SECONDS)
+        try:
+            return cache.incr(key, delta)
+        except ValueError:
+            return None
+
+
+def _line_is_open(shift_id: int) -> bool:
+    return settings.SIGNUP_LINE_AFTER_IN_FLIGHT > 0 and cache.get(_open_key(shift_id)) is not None
+
+
+def _line_keep_open(shift_id: int) -> None:
+    cache.set(_open_key(shift_id), 1, timeout=settings.SIGNUP_LINE_HOLD_SECONDS)
+
+
+@contextlib.contextmanager
+def _counted_in_flight(shift_id: int):
+    """Counts this sign-up as being decided (in every process, through the cache) while the block runs;
+    yields True when too many are, so that it joins the line instead (which this opens)."""
+    after = settings.SIGNUP_LINE_AFTER_IN_FLIGHT
+    if after <= 0:
+        yield False
+        return
+    key = _in_flight_key(shift_id)
+    in_flight = _in_flight_change(key, +1)
+    try:
+        too_many = in_flight is not None and in_flight > after
+        if too_many:
+            _line_keep_open(shift_id)
+        yield too_many
+    finally:
+        if in_flight is not None:
+            _in_flight_change(key, -1)
+
+
+def signup_or_queue(
+    *, shift_id: int, person, accept_waiver_version: str | None = None, channel: str, guest_names=()
+) -> SignUp | SignUpRequest:
+    """A sign-up decided now, as services.signup_create decides it (ShiftNotFound for a shift of no
+    published call); or, while the shift's line is open, an entry in it (see the module's note), decided
+    soon by a worker, which reads the shift then."""
+    arguments = {
+        "person": person,
+        "accept_waiver_version": accept_waiver_version,
+        "channel": channel,
+        "guest_names": guest_names,
+    }
+    if _line_is_open(shift_id):
+        return signup_request_create(shift_id=shift_id, **arguments)
+    shift = selectors.shift_get_for_signup(shift_id=shift_id)
+    with _counted_in_flight(shift_id) as too_many:
+        if not too_many:
+            return services.signup_create(
+                shift=shift,
+                volunteer=person,
+                accept_waiver_version=accept_waiver_version,
+                channel=channel,
+                guest_names=guest_names,
+            )
+    return signup_request_create(shift_id=shift_id, **arguments)
+
+
+# One statement, its own transaction: the shift's line joined (the shared lock taken before the entry
+# takes its id, see the module's note), the entry written unless the person already waits, and how many
+# wait ahead of it (as far as they have committed).
+_LINE_JOIN_SQL = """
+    WITH joining AS (SELECT pg_advisory_xact_lock_shared(%(lock)s, %(shift)s)),
+    entry AS (
+        INSERT INTO campaigns_signuprequest (shift_id, person_id, state, channel, accept_waiver_version,
+                                             guest_names, language, created_at, refusal_code, refusal_message)
+        SELECT %(shift)s, %(person)s, %(waiting)s, %(channel)s, %(waiver)s, %(guests)s::jsonb, %(language)s,
+               %(now)s, '', ''
+        FROM joining
+        ON CONFLICT (shift_id, person_id) WHERE state = %(waiting)s DO NOTHING
+        RETURNING id
+    )
+    SELECT entry.id, 1 + (
+        SELECT count(*) FROM campaigns_signuprequest ahead
+        WHERE ahead.shift_id = %(shift)s AND ahead.state = %(waiting)s AND ahead.id < entry.id
+    )
+    FROM entry
+"""
+
+
+def signup_request_create(
+    *, shift_id: int, person, accept_waiver_version: str | None, channel: str, guest_names=()
+) -> SignUpRequest:
+    """Writes the person down at the end of the shift's line (or returns their entry already waiting in
+    it) and has a worker decide the line soon."""
+    entry = SignUpRequest(
+        shift_id=shift_id,
+        person=person,
+        channel=channel,
+        accept_waiver_version=accept_waiver_version or "",
+        guest_names=list(guest_names),
+        language=translation.get_language() or settings.LANGUAGE_CODE,
+        created_at=timezone.now(),
+    )
+    for _attempt in range(2):
+        try:
+            written = _line_join(entry)
+        except IntegrityError:  # the shift itself was deleted
+            break
+        if written:
+            transaction.on_commit(lambda: _line_worker_send(shift_id))
+            return entry
+        # Asked twice: the entry already waiting answers (unless it was decided in between).
+        waiting = SignUpRequest.objects.filter(shift_id=shift_id, person=person, state=WAITING).first()
+        if waiting is not None:
+            return waiting
+    raise ShiftNotFound(shift_id)
+
+
+def _line_join(entry: SignUpRequest) -> bool:
+    """Writes `entry` (its id and, on PostgreSQL, its place in line set); False when the person already
+    waits in the shift's line."""
+    if connection.vendor != "postgresql":  # SQLite writes one transaction at a time: no lock needed
+        try:
+            with transaction.atomic():
+                entry.save(force_insert=True)
+        except IntegrityError:
+            return False
+        return True
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _LINE_JOIN_SQL,
+            {
+                "lock": LINE_JOIN_LOCK,
+                "shift": entry.shift_id,
+                "person": entry.person_id,
+                "waiting": WAITING.value,
+                "channel": entry.channel,
+                "waiver": entry.accept_waiver_version,
+                "guests": json.dumps(entry.guest_names),
+                "language": entry.language,
+                "now": entry.created_at,
+            },
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return False
+    entry.pk, entry._queue_position = row
+    entry._state.adding, entry._state.db = False, connection.alias
+    return True
+
+
+def _line_worker_send(shift_id: int) -> None:
+    """Sends a worker to the line unless one is on its way or at work; never raises (the sweep)."""
+    from .tasks import process_signup_line_task
+
+    try:
+        if cache.add(_worker_key(shift_id), 1, timeout=WORKER_MARK_SECONDS) is False:
+            return
+        process_signup_line_task.delay(shift_id)
+    except Exception:  # the broker refused: the beat's sweep takes the line up
+        logger.warning("No worker sent to the sign-up line of shift %s", shift_id, exc_info=True)
+
+
+def signup_line_decide(*, shift_id: int) -> int:
+    """Decides the shift's line in the order it came, a batch per transaction, until nobody waits.
+    Safe to run twice at once (the second waits for the first's batch) and again after a crash."""
+    decided = 0
+    while True:
+        cache.set(_worker_key(shift_id), 1, timeout=WORKER_MARK_SECONDS)
+        batch = _signup_line_batch_decide(shift_id)
+        decided += batch
+        if batch:
+            _line_keep_open(shift_id)
+            continue
+        # Unmarked before the last look: an entry written after it sends a worker of its own.
+        cache.delete(_worker_key(shift_id))
+        if not SignUpRequest.objects.filter(shift_id=shift_id, state=WAITING).exists():
+            return decided
+
+
+@transaction.atomic
+def _signup_line_batch_decide(shift_id: int) -> int:
+    on_postgresql = connection.vendor == "postgresql"
+    if on_postgresql:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [LINE_DECIDE_LOCK, shift_id])
+    waiting = SignUpRequest.objects.filter(shift_id=shift_id, state=WAITING)
+    last_id = waiting.aggregate(last=Max("id"))["last"]
+    if last_id is None:
+        return 0
+    if on_postgresql:
+        # Every entry that took an id up to `last_id` holds the join lock until it commits: wait for them.
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_lock(%s, %s)", [LINE_JOIN_LOCK, shift_id])
+            cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [LINE_JOIN_LOCK, shift_id])
+    entries = list(waiting.filter(id__lte=last_id).select_related("person").order_by("id")[:BATCH_SIZE])
+    try:
+        shift, unavailable = selectors.shift_get_for_signup(shift_id=shift_id), None
+    except DomainError as error:  # the call was unpublished or made private meanwhile
+        shift, unavailable = None, error
+    for entry in entries:
+        with translation.override(entry.language):
+            try:
+                if unavailable is not None:
+                    raise unavailable
+                with transaction.atomic():
+                    entry.signup = services.signup_create(
+                        shift=shift,
+                        volunteer=entry.person,
+                        accept_waiver_version=entry.accept_waiver_version or None,
+                        channel=entry.channel,
+                        guest_names=entry.guest_names,
+                    )
+                entry.state = SignUpRequest.State.SIGNED_UP
+            except DomainError as error:
+                entry.state = SignUpRequest.State.REFUSED
+                entry.refusal_code, entry.refusal_message = error.code, str(error.message)
+        entry.decided_at = timezone.now()
+    SignUpRequest.objects.bulk_update(
+        entries, ["state", "signup", "refusal_code", "refusal_message", "decided_at"]
+    )
+    return len(entries)
+
+
+def signup_lines_decide_stalled(*, now=None) -> int:
+    """Decides the lines whose entries have waited longer than a worker would have taken: their worker
+    was never sent (broker down) or died. Returns how many entries it decided."""
+    now = now or timezone.now()
+    shift_ids = (
+        SignUpRequest.objects.filter(state=WAITING, created_at__lt=now - STALLED_AFTER)
+        .values_list("shift_id", flat=True)
+        .distinct()
+    )
+    return sum(signup_line_decide(shift_id=shift_id) for shift_id in list(shift_ids))
+
+
+# --- Reading an entry ----------------------------------------------------------------------------------
+
+
+def signup_request_get_for_person(*, request_id: int, person) -> SignUpRequest:
+    """One of the person's own entries, with its sign-up (and that sign-up's shift and call) once signed
+    up; anyone else's does not exist for them."""
+    try:
+        return SignUpRequest.objects.select_related("shift__call", "signup__shift__call").get(
+            pk=request_id, person=person
+        )
+    except SignUpRequest.DoesNotExist:
+        raise SignUpRequestNotFound(request_id) from None
+
+
+def queue_position(entry: SignUpRequest) -> int | None:
+    """How many wait ahead of the entry, plus one; None once it is decided."""
+    if entry.state != WAITING:
+        return None
+    if getattr(entry, "_queue_position", None) is None:
+        entry._queue_position = SignUpRequest.objects.filter(
+            shift_id=entry.shift_id, state=WAITING, id__lte=entry.pk
+        ).count()
+    return entry._queue_position
+
+
+def seconds_to_wait(place: int | None) -> int:
+    """When to look again: about when the entry's turn comes, from one to ten seconds."""
+    return min(10, max(1, math.ceil((place or 0) / DECIDED_PER_SECOND)))

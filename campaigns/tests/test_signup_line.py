@@ -1,0 +1,327 @@
+"""Sign-ups waiting their turn in a shift's line while many sign up at once (campaigns.signup_line): who
+joins the line, the answer they get at once, the order and rules they are decided by, and reading the
+outcome through the API and the waiting page. The races on PostgreSQL are in test_signup_concurrency."""
+
+import datetime
+
+import pytest
+from bs4 import BeautifulSoup
+from django.core.cache import cache
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from campaigns import signup_line
+from campaigns.models import SignUp, SignUpRequest
+from campaigns.services import call_close, signup_create
+from campaigns.tests.factories import PersonFactory, add_shift, publish_call
+from volunteers.services import api_token_create
+
+pytestmark = pytest.mark.django_db
+
+ENGLISH = {"accept-language": "en"}
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def after_each_commit(django_capture_on_commit_callbacks, monkeypatch):
+    """What runs after a commit (sending a worker) runs after each request: the test's transaction never
+    commits."""
+    original = Client.request
+
+    def request(self, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return original(self, **kwargs)
+
+    monkeypatch.setattr(Client, "request", request)
+
+
+@pytest.fixture
+def workers_sent(monkeypatch) -> list[int]:
+    """No worker decides the line until the test calls signup_line_decide; the shifts one was sent to."""
+    sent: list[int] = []
+    monkeypatch.setattr(signup_line, "_line_worker_send", sent.append)
+    return sent
+
+
+def api_client(person, **headers) -> Client:
+    _, secret = api_token_create(user=person, name="test")
+    return Client(headers={"authorization": f"Bearer {secret}", **ENGLISH, **headers})
+
+
+def being_decided(shift, count: int) -> None:
+    """As if `count` sign-ups for the shift were being decided in other processes right now."""
+    cache.set(signup_line._in_flight_key(shift.pk), count, timeout=60)
+
+
+def test_a_sign_up_nobody_else_is_making_is_decided_at_once():
+    shift = add_shift(publish_call(), capacity=1)
+    being_decided(shift, 1)  # one other: still under SIGNUP_LINE_AFTER_IN_FLIGHT (2)
+
+    response = api_client(PersonFactory()).post(f"/api/v1/shifts/{shift.pk}/signups")
+
+    assert response.status_code == 201, response.content
+    assert response.json()["status"] == "confirmed"
+    assert not SignUpRequest.objects.exists()
+    assert cache.get(signup_line._in_flight_key(shift.pk)) == 1  # counted while decided, then let go
+
+
+def test_beyond_the_sign_ups_being_decided_people_are_answered_at_once_with_their_place_in_the_queue(
+    workers_sent,
+):
+    shift = add_shift(publish_call(), capacity=1)
+    being_decided(shift, 2)
+    first, second = PersonFactory(), PersonFactory()
+
+    answer = api_client(first).post(f"/api/v1/shifts/{shift.pk}/signups")
+    # the line is now open: the next one joins it whatever is being decided
+    cache.delete(signup_line._in_flight_key(shift.pk))
+    later = api_client(second).post(f"/api/v1/shifts/{shift.pk}/signups")
+
+    assert answer.status_code == 202, answer.content
+    body = answer.json()
+    entry = SignUpRequest.objects.get(person=first)
+    assert body | {"created_at": None} == {
+        "id": entry.pk,
+        "shift_id": shift.pk,
+        "state": "waiting",
+        "queue_position": 1,
+        "retry_after_seconds": 1,
+        "signup": None,
+        "code": "",
+        "message": "",
+        "created_at": None,
+        "decided_at": None,
+    }
+    assert answer["Location"] == f"/api/v1/me/signup-requests/{entry.pk}"
+    assert answer["Retry-After"] == "1"
+    assert (later.status_code, later.json()["queue_position"]) == (202, 2)
+    assert workers_sent == [shift.pk, shift.pk]
+    assert not SignUp.objects.exists()  # nothing decided before its turn
+
+
+def test_the_line_is_decided_in_the_order_it_came_by_the_usual_rules(workers_sent):
+    shift = add_shift(publish_call(), capacity=1)
+    cache.set(signup_line._open_key(shift.pk), 1)
+    people = PersonFactory.create_batch(3)
+    signup_create(shift=shift, volunteer=people[2])  # the third is already signed up
+    clients = [api_client(person) for person in people]
+    entries = [client.post(f"/api/v1/shifts/{shift.pk}/signups").json()["id"] for client in clients]
+
+    decided = signup_line.signup_line_decide(shift_id=shift.pk)
+
+    assert decided == 3
+    first, second, third = (clients[i].get(f"/api/v1/me/signup-requests/{entries[i]}") for i in range(3))
+    # people[2] took the one place directly, so the line's first is first on the waiting list
+    assert first.json()["state"] == "signed_up"
+    assert (first.json()["signup"]["status"], first.json()["signup"]["waitlist_position"]) == (
+        "waitlisted",
+        1,
+    )
+    assert (second.json()["signup"]["status"], second.json()["signup"]["waitlist_position"]) == (
+        "waitlisted",
+        2,
+    )
+    assert "Retry-After" not in first and first.json()["queue_position"] is None
+    assert third.json() | {"created_at": None, "decided_at": None} == {
+        "id": entries[2],
+        "shift_id": shift.pk,
+        "state": "refused",
+        "queue_position": None,
+        "retry_after_seconds": None,
+        "signup": None,
+        "code": "already_signed_up",
+        "message": "You have already signed up for this shift.",
+        "created_at": None,
+        "decided_at": None,
+    }
+    assert SignUp.objects.filter(shift=shift).count() == 3
+    assert signup_line.signup_line_decide(shift_id=shift.pk) == 0  # each decided once
+
+
+def test_asking_again_while_waiting_gives_the_same_entry(workers_sent):
+    shift = add_shift(publish_call())
+    cache.set(signup_line._open_key(shift.pk), 1)
+    client = api_client(PersonFactory())
+
+    ids = {client.post(f"/api/v1/shifts/{shift.pk}/signups").json()["id"] for _ in range(3)}
+
+    assert len(ids) == 1 and SignUpRequest.objects.count() == 1
+
+
+def test_a_refusal_is_written_in_the_language_the_person_asked_in(workers_sent):
+    shift = add_shift(publish_call())
+    call = shift.call
+    cache.set(signup_line._open_key(shift.pk), 1)
+    person = PersonFactory()
+    persian = api_client(person, **{"accept-language": "fa"})
+    entry_id = persian.post(f"/api/v1/shifts/{shift.pk}/signups").json()["id"]
+    call_close(call=call, actor=None)
+
+    signup_line.signup_line_decide(shift_id=shift.pk)
+
+    entry = SignUpRequest.objects.get(pk=entry_id)
+    assert (entry.state, entry.refusal_code) == ("refused", "call_closed")
+    with translation.override("fa"):
+        assert entry.refusal_message == str(_("This call is closed to new sign-ups."))
+    assert entry.refusal_message != "This call is closed to new sign-ups."
+
+
+def test_a_call_taken_down_while_people_wait_refuses_them_as_a_missing_shift(workers_sent):
+    shift = add_shift(publish_call())
+    cache.set(signup_line._open_key(shift.pk), 1)
+    entry_id = api_client(PersonFactory()).post(f"/api/v1/shifts/{shift.pk}/signups").json()["id"]
+    shift.call.unpublish()
+
+    signup_line.signup_line_decide(shift_id=shift.pk)
+
+    assert SignUpRequest.objects.get(pk=entry_id).refusal_code == "shift_not_found"
+
+
+def test_nobody_reads_anyone_elses_entry(workers_sent):
+    shift = add_shift(publish_call())
+    cache.set(signup_line._open_key(shift.pk), 1)
+    entry_id = api_client(PersonFactory()).post(f"/api/v1/shifts/{shift.pk}/signups").json()["id"]
+
+    other = api_client(PersonFactory()).get(f"/api/v1/me/signup-requests/{entry_id}")
+    anonymous = Client(headers=ENGLISH).get(f"/api/v1/me/signup-requests/{entry_id}")
+
+    assert other.status_code == 404
+    assert other.json()["error"]["code"] == "signup_request_not_found"
+    assert anonymous.status_code == 401
+
+
+def test_the_worker_sent_after_the_commit_decides_the_entry():
+    # Celery runs eagerly in tests: the worker sent after the commit runs right after the request.
+    shift = add_shift(publish_call(), capacity=5)
+    cache.set(signup_line._open_key(shift.pk), 1)
+    client = api_client(PersonFactory())
+
+    answer = client.post(f"/api/v1/shifts/{shift.pk}/signups")
+    again = client.get(answer["Location"])
+
+    assert (answer.status_code, answer.json()["state"]) == (202, "waiting")
+    assert again.json()["state"] == "signed_up"
+    assert again.json()["signup"]["status"] == "confirmed"
+    assert "Retry-After" not in again
+    assert cache.get(signup_line._worker_key(shift.pk)) is None  # the worker took its mark away
+
+
+def test_the_sweep_decides_lines_no_worker_came_for(workers_sent):
+    shift, fresh_shift = add_shift(publish_call()), add_shift(publish_call())
+    for each in (shift, fresh_shift):
+        cache.set(signup_line._open_key(each.pk), 1)
+        api_client(PersonFactory()).post(f"/api/v1/shifts/{each.pk}/signups")
+    SignUpRequest.objects.filter(shift=shift).update(
+        created_at=timezone.now() - datetime.timedelta(minutes=1)
+    )
+
+    assert signup_line.signup_lines_decide_stalled() == 1
+
+    assert SignUpRequest.objects.get(shift=shift).state == "signed_up"
+    assert SignUpRequest.objects.get(shift=fresh_shift).state == "waiting"
+
+
+def test_without_a_cache_that_counts_every_sign_up_is_decided_at_once(monkeypatch):
+    # Redis down: django-redis (IGNORE_EXCEPTIONS) answers None to every call.
+    shift = add_shift(publish_call())
+    monkeypatch.setattr(cache, "incr", lambda *args, **kwargs: None)
+    monkeypatch.setattr(cache, "get", lambda *args, **kwargs: None)
+
+    response = api_client(PersonFactory()).post(f"/api/v1/shifts/{shift.pk}/signups")
+
+    assert response.status_code == 201
+
+
+def test_the_line_can_be_turned_off(settings):
+    settings.SIGNUP_LINE_AFTER_IN_FLIGHT = 0
+    shift = add_shift(publish_call())
+    cache.set(signup_line._open_key(shift.pk), 1)
+
+    assert api_client(PersonFactory()).post(f"/api/v1/shifts/{shift.pk}/signups").status_code == 201
+
+
+# --- The site ---------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def shift_in_line():
+    shift = add_shift(publish_call(), capacity=1)
+    cache.set(signup_line._open_key(shift.pk), 1)
+    return shift
+
+
+def sign_up_on_the_site(client, shift, language="en"):
+    with translation.override(language):
+        url = reverse("volunteer:signup_create", args=[shift.pk])
+        back = shift.call.get_url()
+    return client.post(url, {"next": back}), back
+
+
+def test_on_the_site_the_person_waits_on_a_page_with_their_place_then_hears_the_outcome(
+    client, shift_in_line, workers_sent
+):
+    signup_create(shift=shift_in_line, volunteer=PersonFactory())  # the one place is taken
+    person = PersonFactory()
+    client.force_login(person)
+
+    answer, back = sign_up_on_the_site(client, shift_in_line)
+
+    entry = SignUpRequest.objects.get(person=person)
+    waiting_url = answer["Location"]
+    assert waiting_url.startswith(reverse("volunteer:signup_request", args=[entry.pk]))
+    page = BeautifulSoup(client.get(waiting_url).content, "html.parser")
+    assert page.h1.text == "You are in the queue to sign up"
+    assert page.select_one("[data-place]").text == "1"
+    assert page.select_one("[role=status]") is not None
+    assert client.get(waiting_url + "&format=json").json() == {
+        "state": "waiting",
+        "queue_position": 1,
+        "queue_position_text": "1",
+        "retry_after_seconds": 1,
+    }
+
+    signup_line.signup_line_decide(shift_id=shift_in_line.pk)
+
+    outcome = client.get(waiting_url)
+    assert (outcome.status_code, outcome["Location"]) == (302, back)
+    said = [str(message) for message in outcome.wsgi_request._messages]
+    assert said == ["The shift is full, so you are on the waiting list, number 1."]
+
+
+def test_the_waiting_page_says_the_place_in_persian_digits(client, shift_in_line, workers_sent):
+    for person in PersonFactory.create_batch(2):
+        client.force_login(person)
+        answer, _back = sign_up_on_the_site(client, shift_in_line, language="fa")
+
+    page = BeautifulSoup(client.get(answer["Location"]).content, "html.parser")
+
+    assert page.select_one("[data-place]").text == "۲"
+
+
+def test_a_refusal_that_asks_for_more_leads_to_the_requirements_page(client, workers_sent):
+    shift = add_shift(publish_call(waiver_fa="دستکش بپوشید.", waiver_version="1"))
+    cache.set(signup_line._open_key(shift.pk), 1)
+    client.force_login(PersonFactory())
+    answer, _back = sign_up_on_the_site(client, shift)
+
+    signup_line.signup_line_decide(shift_id=shift.pk)
+    outcome = client.get(answer["Location"])
+
+    assert outcome.status_code == 302
+    assert outcome["Location"].startswith(reverse("volunteer:signup_requirements", args=[shift.pk]))
+
+
+def test_the_waiting_page_is_only_its_owners(client, shift_in_line, workers_sent):
+    client.force_login(PersonFactory())
+    answer, _back = sign_up_on_the_site(client, shift_in_line)
+    client.force_login(PersonFactory())
+
+    assert client.get(answer["Location"]).status_code == 404
