@@ -545,6 +545,7 @@ def signup_create(
     accept_waiver_version: str | None = None,
     channel: str = "web",
     guest_names=(),
+    notify: bool = True,
 ) -> SignUp:
     """Places the volunteer on the shift, or at the end of its waiting list when it is full.
 
@@ -554,7 +555,8 @@ def signup_create(
     (a check constraint backs this). Team places not assigned yet are not free: they count as taken.
 
     Named guests (on a call that takes them) come as one group: it gets its places together or waits in
-    line together.
+    line together. `notify=False` leaves the person's notice to the caller (the sign-up queue sends a
+    batch's notices in one statement).
     """
     now = timezone.now()
     _check_shift_times(shift, now)
@@ -588,7 +590,8 @@ def signup_create(
     if signup.status == SignUp.Status.CONFIRMED:
         _shift_places_changed(shift, signup.created_at)
     # Within the relay's interval rather than at once: a burst of sign-ups pays no broker round trip each.
-    outbox.send_after_commit(notices.notify_signup_created_task, signup.pk, at_once=False)
+    if notify:
+        outbox.send_after_commit(notices.notify_signup_created_task, signup.pk, at_once=False)
     return signup
 
 

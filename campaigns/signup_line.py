@@ -35,9 +35,10 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Max
 from django.utils import timezone, translation
 
+from core import outbox
 from core.errors import DomainError
 
-from . import selectors, services
+from . import notices, selectors, services
 from .errors import ShiftNotFound, SignUpRequestNotFound
 from .models import SignUp, SignUpRequest
 
@@ -54,6 +55,8 @@ IN_FLIGHT_SECONDS = 60
 WORKER_MARK_SECONDS = 30
 # Entries waiting longer than this are taken up by the beat's sweep.
 STALLED_AFTER = datetime.timedelta(seconds=20)
+# A decided entry is kept this long for the person to read its outcome.
+KEPT_AFTER_DECISION = datetime.timedelta(days=7)
 # What the answer tells a client about when to look again: about this many are decided a second.
 DECIDED_PER_SECOND = 150
 
@@ -279,23 +282,56 @@ def _signup_line_batch_decide(shift_id: int) -> int:
             try:
                 if unavailable is not None:
                     raise unavailable
-                with transaction.atomic():
-                    entry.signup = services.signup_create(
-                        shift=shift,
-                        volunteer=entry.person,
-                        accept_waiver_version=entry.accept_waiver_version or None,
-                        channel=entry.channel,
-                        guest_names=entry.guest_names,
-                    )
+                # signup_create is atomic: within this transaction, a savepoint a refusal rolls back to.
+                entry.signup = services.signup_create(
+                    shift=shift,
+                    volunteer=entry.person,
+                    accept_waiver_version=entry.accept_waiver_version or None,
+                    channel=entry.channel,
+                    guest_names=entry.guest_names,
+                    notify=False,
+                )
                 entry.state = SignUpRequest.State.SIGNED_UP
             except DomainError as error:
                 entry.state = SignUpRequest.State.REFUSED
                 entry.refusal_code, entry.refusal_message = error.code, str(error.message)
         entry.decided_at = timezone.now()
-    SignUpRequest.objects.bulk_update(
-        entries, ["state", "signup", "refusal_code", "refusal_message", "decided_at"]
+    _decisions_write(entries)
+    outbox.send_many_later(
+        notices.notify_signup_created_task, [(entry.signup.pk,) for entry in entries if entry.signup]
     )
     return len(entries)
+
+
+# The batch's outcomes in one statement (bulk_update's CASE per column costs more to compose than the
+# decisions themselves).
+_DECISIONS_WRITE_SQL = """
+    UPDATE campaigns_signuprequest entry
+    SET state = decided.state, signup_id = decided.signup_id, refusal_code = decided.code,
+        refusal_message = decided.message, decided_at = decided.decided_at
+    FROM unnest(%s::bigint[], %s::text[], %s::bigint[], %s::text[], %s::text[], %s::timestamptz[])
+         AS decided (id, state, signup_id, code, message, decided_at)
+    WHERE entry.id = decided.id
+"""
+
+
+def _decisions_write(entries: list[SignUpRequest]) -> None:
+    fields = ["state", "signup", "refusal_code", "refusal_message", "decided_at"]
+    if connection.vendor != "postgresql":
+        SignUpRequest.objects.bulk_update(entries, fields)
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _DECISIONS_WRITE_SQL,
+            [
+                [entry.pk for entry in entries],
+                [entry.state for entry in entries],
+                [entry.signup.pk if entry.signup is not None else None for entry in entries],
+                [entry.refusal_code for entry in entries],
+                [entry.refusal_message for entry in entries],
+                [entry.decided_at for entry in entries],
+            ],
+        )
 
 
 def signup_lines_decide_stalled(*, now=None) -> int:
@@ -308,6 +344,16 @@ def signup_lines_decide_stalled(*, now=None) -> int:
         .distinct()
     )
     return sum(signup_line_decide(shift_id=shift_id) for shift_id in list(shift_ids))
+
+
+def signup_requests_prune(*, now=None) -> int:
+    """Deletes entries decided more than KEPT_AFTER_DECISION ago: they only serve the person looking for
+    the outcome (the sign-up itself stays). Returns how many."""
+    now = now or timezone.now()
+    deleted, _ = (
+        SignUpRequest.objects.filter(decided_at__lt=now - KEPT_AFTER_DECISION).exclude(state=WAITING).delete()
+    )
+    return deleted
 
 
 # --- Reading an entry ----------------------------------------------------------------------------------

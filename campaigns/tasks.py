@@ -49,5 +49,8 @@ def process_signup_line_task(shift_id: int) -> int:
 
 @shared_task
 def process_waiting_signup_requests_task() -> int:
-    """Decides the lines no worker took up (the broker or the worker was down); beat runs it every 30 s."""
-    return signup_line.signup_lines_decide_stalled()
+    """Decides the sign-up queues no worker took up (the broker or the worker was down), and deletes
+    entries decided a week ago; beat runs it every 30 s. Idempotent."""
+    decided = signup_line.signup_lines_decide_stalled()
+    signup_line.signup_requests_prune()
+    return decided

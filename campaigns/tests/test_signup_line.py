@@ -14,8 +14,10 @@ from django.utils.translation import gettext as _
 
 from campaigns import signup_line
 from campaigns.models import SignUp, SignUpRequest
+from campaigns.notices import notify_signup_created_task
 from campaigns.services import call_close, signup_create
 from campaigns.tests.factories import PersonFactory, add_shift, publish_call
+from core.models import OutboxMessage
 from volunteers.services import api_token_create
 
 pytestmark = pytest.mark.django_db
@@ -144,6 +146,13 @@ def test_the_line_is_decided_in_the_order_it_came_by_the_usual_rules(workers_sen
     }
     assert SignUp.objects.filter(shift=shift).count() == 3
     assert signup_line.signup_line_decide(shift_id=shift.pk) == 0  # each decided once
+    # each person signed up from the queue is told once, as after any sign-up; the refused one is not
+    told = OutboxMessage.objects.filter(task_name=notify_signup_created_task.name).values_list(
+        "args", flat=True
+    )
+    queued_signups = SignUpRequest.objects.exclude(signup=None).values_list("signup_id", flat=True)
+    assert sorted(args[0] for args in told if args[0] in set(queued_signups)) == sorted(queued_signups)
+    assert len(told) == 3  # people[2]'s own sign-up, and the two from the queue
 
 
 def test_asking_again_while_waiting_gives_the_same_entry(workers_sent):
@@ -227,6 +236,23 @@ def test_the_sweep_decides_lines_no_worker_came_for(workers_sent):
 
     assert SignUpRequest.objects.get(shift=shift).state == "signed_up"
     assert SignUpRequest.objects.get(shift=fresh_shift).state == "waiting"
+
+
+def test_decided_entries_are_deleted_after_a_week_and_their_sign_ups_kept(workers_sent):
+    shift = add_shift(publish_call())
+    cache.set(signup_line._open_key(shift.pk), 1)
+    for person in PersonFactory.create_batch(2):
+        api_client(person).post(f"/api/v1/shifts/{shift.pk}/signups")
+    signup_line.signup_line_decide(shift_id=shift.pk)
+    old, recent = SignUpRequest.objects.order_by("pk")
+    SignUpRequest.objects.filter(pk=old.pk).update(decided_at=timezone.now() - datetime.timedelta(days=8))
+    api_client(PersonFactory()).post(f"/api/v1/shifts/{shift.pk}/signups")  # one still waiting
+
+    assert signup_line.signup_requests_prune() == 1
+
+    assert set(SignUpRequest.objects.values_list("state", flat=True)) == {"signed_up", "waiting"}
+    assert not SignUpRequest.objects.filter(pk=old.pk).exists()
+    assert SignUp.objects.filter(pk=old.signup_id).exists()
 
 
 def test_without_a_cache_that_counts_every_sign_up_is_decided_at_once(monkeypatch):
