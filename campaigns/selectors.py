@@ -796,24 +796,33 @@ def signup_requirements_missing(
     )
 
 
-def waivers_to_accept(*, person) -> list:
-    """The person's active sign-ups whose call's waiver has a version they have not accepted (staff changed
-    the text since): shown on "my shifts" to accept, one per call."""
-    accepted = WaiverAcceptance.objects.filter(
-        person=person, call=OuterRef("shift__call"), version=OuterRef("shift__call__waiver_version")
+def waivers_to_accept(*, person, signups) -> list:
+    """The calls of the person's active, not yet ended sign-ups (`signups`, all of theirs, read with
+    their shift and call) whose waiver has a version they have not accepted (staff changed the text
+    since): shown on "my shifts" to accept, one per call, soonest first. No query unless one has a waiver."""
+    now = timezone.now()
+    with_waiver = sorted(
+        (
+            signup
+            for signup in signups
+            if signup.status in SignUp.ACTIVE_STATUSES
+            and signup.shift.ends_at > now
+            and signup.shift.call.waiver_version
+        ),
+        key=lambda signup: signup.shift.starts_at,
     )
-    signups = (
-        SignUp.objects.filter(
-            volunteer=person, status__in=SignUp.ACTIVE_STATUSES, shift__ends_at__gt=timezone.now()
-        )
-        .exclude(shift__call__waiver_version="")
-        .exclude(Exists(accepted))
-        .select_related("shift__call")
-        .order_by("shift__starts_at")
+    if not with_waiver:
+        return []
+    accepted = set(
+        WaiverAcceptance.objects.filter(
+            person=person, call_id__in={signup.shift.call_id for signup in with_waiver}
+        ).values_list("call_id", "version")
     )
     calls = {}
-    for signup in signups:
-        calls.setdefault(signup.shift.call_id, signup.shift.call)
+    for signup in with_waiver:
+        call = signup.shift.call
+        if (call.pk, call.waiver_version) not in accepted:
+            calls.setdefault(call.pk, call)
     return list(calls.values())
 
 

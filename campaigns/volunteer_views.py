@@ -386,13 +386,14 @@ def my_shifts(request):
     """The person's shifts: upcoming places, places in line, and what is over or cancelled; and the
     address of their calendar feed, to subscribe to from any calendar app."""
     context = my_shifts_sections(volunteer=request.user)
+    every_signup = [*context["upcoming"], *context["waiting"], *context["past"]]
+    context["waivers_to_accept"] = selectors.waivers_to_accept(person=request.user, signups=every_signup)
     # A long-time volunteer's past would make a page of hundreds of cards: the latest, and the rest on ask.
     past = context["past"]
     context["past_count"] = len(past)
     if request.GET.get("past") != "all":
         context["past"] = past[:PAST_SHOWN]
     context["manages_teams"] = selectors.teams_managed_by(user=request.user).exists()
-    context["waivers_to_accept"] = selectors.waivers_to_accept(person=request.user)
     feed = reminders.calendar_feed_get_or_create(user=request.user)
     base_url = request.build_absolute_uri("/")
     context["calendar_feed_url"] = reminders.calendar_feed_url(feed=feed, base_url=base_url)
