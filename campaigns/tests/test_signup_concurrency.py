@@ -204,20 +204,27 @@ def test_one_person_signing_up_ten_times_at_once_gets_one_place():
     assert SignUp.objects.filter(shift=shift).count() == 1
 
 
-def test_fifty_parallel_sign_ups_through_the_api_with_tokens(settings):
-    # given fifty people, each with a personal token, and sign-ups all decided at once (no line)
-    settings.SIGNUP_LINE_AFTER_IN_FLIGHT = 0
-    shift = add_shift(publish_call(), capacity=PLACES)
-    secrets = [api_token_create(user=person)[1] for person in PersonFactory.create_batch(PEOPLE)]
+def api_sign_ups_together(shift: Shift, *, people: int) -> list[tuple[int, dict]]:
+    """`people` new people, each with a token, post a sign-up for the shift at once, each from their own
+    client; their answers' statuses and bodies."""
+    secrets = [api_token_create(user=person)[1] for person in PersonFactory.create_batch(people)]
 
-    # when they all post at once, each from their own client
     def sign_up(secret: str) -> tuple[int, dict]:
         response = Client(headers={"authorization": f"Bearer {secret}"}).post(
             f"/api/v1/shifts/{shift.pk}/signups"
         )
         return response.status_code, response.json()
 
-    responses = run_together(sign_up, secrets)
+    return run_together(sign_up, secrets)
+
+
+def test_fifty_parallel_sign_ups_through_the_api_with_tokens(settings):
+    # given fifty people, each with a personal token, and sign-ups all decided at once (no line)
+    settings.SIGNUP_LINE_AFTER_IN_FLIGHT = 0
+    shift = add_shift(publish_call(), capacity=PLACES)
+
+    # when they all post at once, each from their own client
+    responses = api_sign_ups_together(shift, people=PEOPLE)
 
     # then
     assert [status for status, _ in responses] == [201] * PEOPLE
@@ -230,16 +237,9 @@ def test_fifty_parallel_sign_ups_through_the_line_keep_every_place_and_their_ord
     # given fifty people with tokens and the line on (more than two being decided at once open it)
     cache.clear()
     shift = add_shift(publish_call(), capacity=PLACES)
-    secrets = [api_token_create(user=person)[1] for person in PersonFactory.create_batch(PEOPLE)]
 
     # when they all post at once; Celery runs eagerly, so the worker sent after a commit runs in that thread
-    def sign_up(secret: str) -> tuple[int, dict]:
-        response = Client(headers={"authorization": f"Bearer {secret}"}).post(
-            f"/api/v1/shifts/{shift.pk}/signups"
-        )
-        return response.status_code, response.json()
-
-    responses = run_together(sign_up, secrets)
+    responses = api_sign_ups_together(shift, people=PEOPLE)
 
     # then some were decided at once and the rest joined the line, which is all decided now
     statuses = [status for status, _ in responses]
