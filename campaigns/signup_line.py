@@ -370,6 +370,19 @@ def signup_request_get_for_person(*, request_id: int, person) -> SignUpRequest:
         raise SignUpRequestNotFound(request_id) from None
 
 
+def signup_requests_waiting_for(*, person) -> list[SignUpRequest]:
+    """The person's sign-ups still waiting in a queue (usually none), with their shift and call, each
+    with its `queue_position`."""
+    entries = list(
+        SignUpRequest.objects.filter(person=person, state=WAITING)
+        .select_related("shift__call")
+        .order_by("pk")
+    )
+    for entry in entries:
+        entry.queue_position = queue_position(entry)
+    return entries
+
+
 def queue_position(entry: SignUpRequest) -> int | None:
     """How many wait ahead of the entry, plus one; None once it is decided."""
     if entry.state != WAITING:

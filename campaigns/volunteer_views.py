@@ -393,6 +393,7 @@ def my_shifts(request):
     context["past_count"] = len(past)
     if request.GET.get("past") != "all":
         context["past"] = past[:PAST_SHOWN]
+    context["queued"] = signup_line.signup_requests_waiting_for(person=request.user)
     context["manages_teams"] = selectors.teams_managed_by(user=request.user).exists()
     feed = reminders.calendar_feed_get_or_create(user=request.user)
     base_url = request.build_absolute_uri("/")

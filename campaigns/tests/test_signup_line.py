@@ -351,3 +351,25 @@ def test_the_waiting_page_is_only_its_owners(client, shift_in_line, workers_sent
     client.force_login(PersonFactory())
 
     assert client.get(answer["Location"]).status_code == 404
+
+
+def test_my_shifts_lists_sign_ups_still_waiting_in_a_queue(client, shift_in_line, workers_sent):
+    person = PersonFactory()
+    client.force_login(person)
+    answer, _back = sign_up_on_the_site(client, shift_in_line)
+
+    page = BeautifulSoup(client.get("/en/my/shifts/").content, "html.parser")
+
+    section = page.select_one("section[aria-labelledby=queued-heading]")
+    assert "Number 1 in the queue" in section.text
+    assert section.select_one("a.button")["href"] == reverse_waiting_page(
+        SignUpRequest.objects.get(person=person)
+    )
+    signup_line.signup_line_decide(shift_id=shift_in_line.pk)
+    page = BeautifulSoup(client.get("/en/my/shifts/").content, "html.parser")
+    assert page.select_one("section[aria-labelledby=queued-heading]") is None
+
+
+def reverse_waiting_page(entry) -> str:
+    with translation.override("en"):
+        return reverse("volunteer:signup_request", args=[entry.pk])

@@ -58,6 +58,14 @@ def test_in_a_rush_the_citizen_waits_with_their_number_then_hears_where_they_sta
     expect_accessible(phone)
     assert SignUpRequest.objects.get(person=citizen).state == "waiting"
 
+    # "My shifts" shows it too, and leads back to the page that follows it.
+    phone.goto(site_url(live_server, "/my/shifts/", language))
+    queued = phone.locator("section[aria-labelledby=queued-heading]")
+    expect(queued).to_contain_text("۲" if language == "fa" else "2")
+    expect_accessible(phone)
+    queued.locator("a.button").click()
+    phone.wait_for_url(lambda url: "/sign-up-requests/" in url)
+
     # The queue is decided: the page notices by itself and says where they stand, on the call's page.
     signup_line.signup_line_decide(shift_id=shift.pk)
     phone.wait_for_url(lambda url: "/sign-up-requests/" not in url, timeout=15_000)
