@@ -131,6 +131,11 @@ def signup_or_queue(
     }
     if _line_is_open(shift_id):
         return signup_request_create(shift_id=shift_id, **arguments)
+    if SignUpRequest.objects.filter(shift_id=shift_id, state=WAITING).exists():
+        # Its mark expired (or Redis lost it) while some still wait, say for a worker that died: nobody
+        # goes ahead of them.
+        _line_keep_open(shift_id)
+        return signup_request_create(shift_id=shift_id, **arguments)
     shift = selectors.shift_get_for_signup(shift_id=shift_id)
     with _counted_in_flight(shift_id) as too_many:
         if not too_many:

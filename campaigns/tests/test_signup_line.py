@@ -155,6 +155,22 @@ def test_the_line_is_decided_in_the_order_it_came_by_the_usual_rules(workers_sen
     assert len(told) == 3  # people[2]'s own sign-up, and the two from the queue
 
 
+def test_nobody_goes_ahead_of_people_still_waiting_once_the_queues_mark_is_gone(workers_sent):
+    shift = add_shift(publish_call())
+    cache.set(signup_line._open_key(shift.pk), 1)
+    first = api_client(PersonFactory()).post(f"/api/v1/shifts/{shift.pk}/signups").json()["id"]
+    cache.clear()  # the mark expired, or Redis restarted empty, while the worker was away
+
+    later = api_client(PersonFactory()).post(f"/api/v1/shifts/{shift.pk}/signups")
+
+    assert later.status_code == 202 and later.json()["queue_position"] == 2
+    signup_line.signup_line_decide(shift_id=shift.pk)
+    first_signup, later_signup = (
+        SignUpRequest.objects.get(pk=pk).signup_id for pk in (first, later.json()["id"])
+    )
+    assert first_signup < later_signup
+
+
 def test_asking_again_while_waiting_gives_the_same_entry(workers_sent):
     shift = add_shift(publish_call())
     cache.set(signup_line._open_key(shift.pk), 1)
