@@ -16,7 +16,9 @@ from django.db import connection
 from django.db.models import Count
 from django.test import Client, override_settings
 
-from campaigns.models import SignUp
+from campaigns import signup_line
+from campaigns.models import SignUp, SignUpRequest
+from campaigns.tasks import process_signup_line_task
 from campaigns.tests.factories import PersonFactory, add_shift, publish_call
 from config.celery import app as celery_app
 from core.models import OutboxMessage
@@ -234,3 +236,43 @@ def test_a_worker_killed_mid_batch_loses_no_credit_and_doubles_none(on_postgresq
         assert _credits_per_approval(approvals) == {approval.pk: 1 for approval in approvals}
         assert set(LedgerEntry.objects.filter(kind="earn").values_list("amount", flat=True)) == {15}
         assert ledger_verify() == []
+
+
+def test_a_worker_killed_while_deciding_a_sign_up_queue_decides_everyone_once(
+    on_postgresql, tmp_path, monkeypatch
+):
+    # given a shift with 20 places and 600 people waiting in its sign-up queue, in the order they came
+    shift = add_shift(publish_call(), starts_in=datetime.timedelta(days=3), capacity=20)
+    people = PersonFactory.create_batch(600)
+    with monkeypatch.context() as patched:
+        patched.setattr(signup_line, "_line_worker_send", lambda shift_id: None)
+        entries = [
+            signup_line.signup_request_create(
+                shift_id=shift.pk, person=person, accept_waiver_version=None, channel="api"
+            ).pk
+            for person in people
+        ]
+    decided = SignUpRequest.objects.filter(shift=shift).exclude(state=SignUpRequest.State.WAITING)
+
+    with servers(tmp_path, _database_url()) as (redis, worker):
+        # when a worker takes the queue up and is killed with kill -9 halfway
+        process_signup_line_task.delay(shift.pk)
+        _wait_for(lambda: decided.exists(), seconds=30, what="the first decision", logs=worker.log)
+        worker.kill()
+        decided_at_kill = decided.count()
+        assert 0 < decided_at_kill < len(entries), "the kill did not land mid-queue"
+
+        # and a new worker starts; beat's sweep takes up what waits (entries older than 20 s)
+        worker.start(celery_app)
+        _wait_for(
+            lambda: decided.count() == len(entries), seconds=150, what="deciding all 600", logs=worker.log
+        )
+
+    # then everyone is decided once, in the order they came: 20 places, then the waiting list 1..580
+    in_order = list(SignUpRequest.objects.filter(pk__in=entries).select_related("signup").order_by("pk"))
+    assert {entry.state for entry in in_order} == {"signed_up"}
+    assert [entry.signup.volunteer_id for entry in in_order] == [person.pk for person in people]
+    assert [(entry.signup.status, entry.signup.waitlist_position) for entry in in_order] == [
+        ("confirmed", None)
+    ] * 20 + [("waitlisted", position) for position in range(1, 581)]
+    assert SignUp.objects.filter(shift=shift).count() == 600
