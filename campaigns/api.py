@@ -163,9 +163,8 @@ def create_signup(request: HttpRequest, response: HttpResponse, shift_id: int, p
 
 def _signup_request_answer(response: HttpResponse, entry: SignUpRequest, *, status: int = 200):
     response["Location"] = reverse("api-v1:get_signup_request", kwargs={"request_id": entry.pk})
-    place = signup_line.queue_position(entry)
-    if place is not None:
-        response["Retry-After"] = str(signup_line.seconds_to_wait(place))
+    if (seconds := signup_line.retry_after_seconds(entry)) is not None:
+        response["Retry-After"] = str(seconds)
     return Status(status, entry)
 
 

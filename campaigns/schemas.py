@@ -417,8 +417,7 @@ class SignUpRequestOut(Schema):
 
     @staticmethod
     def resolve_retry_after_seconds(entry: SignUpRequest) -> int | None:
-        place = signup_line.queue_position(entry)
-        return None if place is None else signup_line.seconds_to_wait(place)
+        return signup_line.retry_after_seconds(entry)
 
     @staticmethod
     def resolve_code(entry: SignUpRequest) -> str:

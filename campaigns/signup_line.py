@@ -399,6 +399,7 @@ def queue_position(entry: SignUpRequest) -> int | None:
     return entry._queue_position
 
 
-def seconds_to_wait(place: int | None) -> int:
-    """When to look again: about when the entry's turn comes, from one to ten seconds."""
-    return min(10, max(1, math.ceil((place or 0) / DECIDED_PER_SECOND)))
+def retry_after_seconds(entry: SignUpRequest) -> int | None:
+    """When to look again while the entry waits: about when its turn comes, from one to ten seconds."""
+    place = queue_position(entry)
+    return None if place is None else min(10, max(1, math.ceil(place / DECIDED_PER_SECOND)))

@@ -140,14 +140,14 @@ def signup_create(request, shift_id: int):
     except DomainError as error:
         call_url = selectors.call_url_of_shift(shift_id=shift_id, request=request)
         back = _next_url(request, fallback=call_url or reverse("volunteer:my_shifts"))
-        if error.code in ASKED_ON_THE_WAY:
-            # Not a refusal: the call needs something the profile lacks, so ask for it (the guests named
-            # go along, so nothing typed is lost).
-            requirements = reverse("volunteer:signup_requirements", args=[shift_id])
-            query = urlencode({"next": back, "guest": _guests(request)}, doseq=True)
-            return redirect(f"{requirements}?{query}")
-        messages.error(request, error.message)
-        return redirect(back)
+        return _signup_refused(
+            request,
+            shift_id=shift_id,
+            code=error.code,
+            message=error.message,
+            back=back,
+            guests=_guests(request),
+        )
     if isinstance(outcome, SignUpRequest):
         # Many are signing up at once: the person waits their turn on a page that says their place (and
         # then goes back where they came from, else to the call's page).
@@ -170,7 +170,7 @@ def signup_request(request, request_id: int):
     call = entry.shift.call
     back = _next_url(request, fallback=call.get_url(request) or reverse("volunteer:my_shifts"))
     place = signup_line.queue_position(entry)
-    retry_after = signup_line.seconds_to_wait(place)
+    retry_after = signup_line.retry_after_seconds(entry)
     if request.GET.get("format") == "json":
         return JsonResponse(
             {
@@ -183,12 +183,14 @@ def signup_request(request, request_id: int):
     if entry.state == SignUpRequest.State.SIGNED_UP:
         return _signed_up(request, entry.signup)
     if entry.state == SignUpRequest.State.REFUSED:
-        if entry.refusal_code in ASKED_ON_THE_WAY:
-            requirements = reverse("volunteer:signup_requirements", args=[entry.shift_id])
-            query = urlencode({"next": back, "guest": entry.guest_names}, doseq=True)
-            return redirect(f"{requirements}?{query}")
-        messages.error(request, entry.refusal_message)
-        return redirect(back)
+        return _signup_refused(
+            request,
+            shift_id=entry.shift_id,
+            code=entry.refusal_code,
+            message=entry.refusal_message,
+            back=back,
+            guests=entry.guest_names,
+        )
     return render(
         request,
         "campaigns/volunteer/signup_request.html",
@@ -202,6 +204,18 @@ def signup_request(request, request_id: int):
             "state_url": f"{request.path}?{urlencode({'format': 'json'})}",
         },
     )
+
+
+def _signup_refused(request, *, shift_id: int, code: str, message, back: str, guests: list[str]):
+    """A sign-up that was not made, decided at once or in the queue: what the call needs that the profile
+    lacks is asked for on the way (the guests named go along, so nothing typed is lost); any other refusal
+    is said on the page the person came from."""
+    if code in ASKED_ON_THE_WAY:
+        requirements = reverse("volunteer:signup_requirements", args=[shift_id])
+        query = urlencode({"next": back, "guest": guests}, doseq=True)
+        return redirect(f"{requirements}?{query}")
+    messages.error(request, message)
+    return redirect(back)
 
 
 def _guests(request) -> list[str]:
