@@ -4,9 +4,10 @@ its GIL) with the stack it measures.
     python -m bench.loadgen SPEC.json RESULT.json
 
 SPEC: {"base_url", "headers", "concurrency", "requests": [{"method", "path", "token"?, "cookie"?, "json"?}],
-"warmup": [...], "mode": "requests" | "verification", "items": [...] (verification only), "cpu_of":
-{name: pid}?}. With `cpu_of`, the result's "cpu_s" holds the CPU seconds each of those servers and this
-process used over the timed requests (after the warm-up).
+"warmup": [...], "warmup_concurrency"?, "mode": "requests" | "verification", "items": [...] (verification
+only), "cpu_of": {name: pid}?}. With `cpu_of`, the result's "cpu_s" holds the CPU seconds each of those
+servers and this process used over the timed requests (after the warm-up, sent `warmup_concurrency` at a
+time).
 Every request of `requests` is sent once; `concurrency` of them are in flight at any moment (all of them at
 once when it equals their number). The result holds one record per request: HTTP status, latency in
 milliseconds, start and end relative to the moment the first request left.
@@ -57,6 +58,18 @@ async def _send(
         return answer.status, "" if ok else body[:BODY_KEPT].decode(errors="replace")
 
 
+async def _warm_up(session, base_url: str, common: dict, requests: list, concurrency: int) -> None:
+    """The warm-up requests, `concurrency` at a time: with as many in flight as gunicorn has workers,
+    each worker gets some, and none meets the timed requests with its per-process copies still empty."""
+    waiting = list(requests)
+
+    async def sender() -> None:
+        while waiting:
+            await _send(session, base_url, common, waiting.pop(0))
+
+    await asyncio.gather(*(sender() for _ in range(max(1, concurrency))))
+
+
 async def run_requests(spec: dict) -> dict:
     base_url, common = spec["base_url"], spec.get("headers", {})
     requests = spec["requests"]
@@ -66,8 +79,7 @@ async def run_requests(spec: dict) -> dict:
     )  # gunicorn's sync workers close each connection
     timeout = aiohttp.ClientTimeout(total=spec.get("timeout", 120))
     async with aiohttp.ClientSession(connector=connector, timeout=timeout) as session:
-        for request in spec.get("warmup", []):
-            await _send(session, base_url, common, request)
+        await _warm_up(session, base_url, common, spec.get("warmup", []), spec.get("warmup_concurrency", 1))
         queue: asyncio.Queue = asyncio.Queue()
         for index, request in enumerate(requests):
             queue.put_nowait((index, request))

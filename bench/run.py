@@ -419,6 +419,7 @@ def main(argv: list[str] | None = None) -> int:  # noqa: PLR0915
             postgres_pid=postmaster_pid(postgres.data_dir),
             celery_pid=celery.pid,
             profile_dir=args.profile,
+            workers=workers * args.nodes,
         )
         if "signup" in scenarios:
             signup_burst(bench, levels)
