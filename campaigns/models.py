@@ -1,4 +1,5 @@
 import datetime
+import functools
 from decimal import Decimal
 
 from django import forms
@@ -8,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import connection, models
 from django.shortcuts import redirect
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
@@ -17,7 +19,9 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from city.models import Department, District, Service
+from core.cached_answers import page_kept_for_readers
 from core.localization import format_date, is_persian, localized
+from core.page_routes import KeptViewRestrictionsMixin
 from volunteers.ngos.selectors import teams_managed_by
 
 from .blocks import CallBodyBlock
@@ -33,7 +37,8 @@ from .team_forms import TeamReserveForm
 # Guests one person may bring to a shift, at most, whatever a call allows.
 MAX_GUESTS = 9
 
-class CallIndexPage(Page):
+
+class CallIndexPage(KeptViewRestrictionsMixin, Page):
     """The public listing of open calls, with filters, search, a map and pages of results."""
 
     title_en = models.CharField(_("title (English)"), max_length=255, blank=True)
@@ -70,7 +75,7 @@ class CallIndexPage(Page):
         return self.listing_view(request, index_page=self)
 
 
-class DepartmentCallsPage(Page):
+class DepartmentCallsPage(KeptViewRestrictionsMixin, Page):
     """Holds one department's calls, so that Wagtail's page permissions and moderation workflow scope
     each department's staff to their own calls."""
 
@@ -91,7 +96,7 @@ class DepartmentCallsPage(Page):
         return redirect(f"{index.url}?department={self.department.slug}")
 
 
-class OpenCallPage(Page):
+class OpenCallPage(KeptViewRestrictionsMixin, Page):
     """An open call: staff invite citizens and NGOs to take on one service at one place, in shifts.
 
     The Persian text lives in Wagtail's own fields (title, and the `_fa` fields); English is optional and
@@ -332,6 +337,31 @@ class OpenCallPage(Page):
             for shift in self.shifts_in_order().filter(ends_at__gt=now, team_places__gt=0)
             if shift.signup_deadline > now and shift.team_places_release_at > now and shift.team_places_left
         ]
+
+    def serve(self, request, *args, **kwargs):
+        # Kept whole as a reader without a session gets it, under the versions of the calls and free
+        # places that its kept fragments use too, and given to signed-in readers with their own parts put
+        # in: their menu, their place or button on each shift, the contact's phone, their teams' places.
+        from .selectors import CALL_COUNT_SECONDS, page_response_key  # selectors reads these models
+
+        return page_kept_for_readers(
+            request,
+            key_for=functools.partial(page_response_key, surface="call page"),
+            seconds=CALL_COUNT_SECONDS,
+            render=lambda reader: super(OpenCallPage, self).serve(reader, *args, **kwargs),
+            reader_parts=self.reader_parts,
+        )
+
+    def reader_parts(self, request) -> str:
+        """The reader's own parts of the page (see `serve`), each between its markers."""
+        is_accepting_signups = self.is_accepting_signups()
+        context = {
+            "page": self,
+            "shifts": list(self.shifts_in_order()),
+            "is_accepting_signups": is_accepting_signups,
+            **self._team_reservation_context(request, is_accepting_signups),
+        }
+        return render_to_string("campaigns/includes/call_reader_parts.html", context, request=request)
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

@@ -11,11 +11,12 @@ from campaigns import selectors as campaign_selectors
 from core import page_routes
 from core.cached_answers import page_kept_for_readers
 from core.localization import localized
+from core.page_routes import KeptViewRestrictionsMixin
 
 from . import selectors
 
 
-class HomePage(Page):
+class HomePage(KeptViewRestrictionsMixin, Page):
     """The site's front page: what Hamyar is, the services people can take over, and headline numbers.
 
     Text exists in Persian and English on the one page, so that both languages share one page tree.

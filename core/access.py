@@ -14,9 +14,16 @@ def may_use_staff_area(user) -> bool:
         return False
     if user.is_superuser or user.is_staff:
         return True
-    key = f"staff-area:{user.pk}"
-    known = cache.get(key)
+    known = getattr(user, _ASKED, None)  # a page asks more than once (the header, the userbar)
     if known is None:
-        known = user.has_perm("wagtailadmin.access_admin")
-        cache.set(key, known, STAFF_AREA_SECONDS)
+        key = f"staff-area:{user.pk}"
+        known = cache.get(key)
+        if known is None:
+            known = user.has_perm("wagtailadmin.access_admin")
+            cache.set(key, known, STAFF_AREA_SECONDS)
+        setattr(user, _ASKED, known)
     return known
+
+
+# Where the answer is noted on the request's user object, which lives for one request.
+_ASKED = "_hamyar_may_use_staff_area"

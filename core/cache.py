@@ -108,6 +108,14 @@ def shared_version(key: str) -> str | None:
     return version
 
 
+def shared_versions(*keys: str) -> list[str | None]:
+    """`shared_version` of each key, read together in one round trip (made on first use likewise)."""
+    from django.core.cache import cache
+
+    found = cache.get_many(keys)
+    return [found[key] if key in found else shared_version(key) for key in keys]
+
+
 def copies_of_version(copies: dict, version: str) -> dict:
     """This process's copies kept under `version` (a `shared_version`) in `copies`, which holds no older
     version's: a new version drops them."""

@@ -11,6 +11,7 @@ a transaction in progress, the cache down) answers as usual and keeps nothing.
 
 import copy
 import functools
+import re
 from collections.abc import Callable
 from importlib import import_module
 
@@ -56,9 +57,15 @@ def page_kept_for_readers(
     key_for: Callable[[HttpRequest], str | None],
     seconds: int,
     render: Callable[[HttpRequest], HttpResponse],
+    reader_parts: Callable[[HttpRequest], str] | None = None,
 ) -> HttpResponse:
     """The page `render(request)` gives, kept under `key_for(request)` as a reader without a session gets it,
     and given to signed-in readers too with their own part of the header put in.
+
+    A page with more of its own for each reader marks each such part in its template, as
+    `<!--reader:NAME-->…<!--/reader:NAME-->`, and `reader_parts(request)` renders the reader's version of
+    every part, marked alike: a signed-in reader gets the kept page with each marked part replaced by
+    theirs (and the page rendered for them when a part is missing).
 
     Kept pages are those of readers without a session cookie (so anonymous, with no messages waiting) and
     without a messages cookie, outside a preview, asking with GET. A signed-in reader with no messages
@@ -97,7 +104,12 @@ def page_kept_for_readers(
     start = html.index(READER_MENU_START) + len(READER_MENU_START)
     end = html.index(READER_MENU_END, start)
     reader_menu = render_to_string("includes/reader_menu.html", request=request)
-    response = HttpResponse(html[:start] + reader_menu + html[end:])
+    html = html[:start] + reader_menu + html[end:]
+    if reader_parts is not None:
+        html = with_reader_parts(html, reader_parts(request))
+        if html is None:
+            return render(request)
+    response = HttpResponse(html)
     patch_vary_headers(response, ["Cookie"])
     return response
 
@@ -105,6 +117,24 @@ def page_kept_for_readers(
 # Around the reader's own part of the header (templates/includes/header.html).
 READER_MENU_START = "<!--reader-menu-->"
 READER_MENU_END = "<!--/reader-menu-->"
+# Around any other part of a kept page that is each reader's own (`page_kept_for_readers`' reader_parts).
+READER_PART = re.compile(r"<!--reader:([\w-]+)-->.*?<!--/reader:\1-->", re.DOTALL)
+
+
+def with_reader_parts(html: str, parts_html: str) -> str | None:
+    """`html` with each marked reader part replaced by the part of the same name in `parts_html`; None
+    when `parts_html` lacks one."""
+    parts = {match.group(1): match.group(0) for match in READER_PART.finditer(parts_html)}
+    missing = []
+
+    def reader_part(match: re.Match) -> str:
+        if match.group(1) not in parts:
+            missing.append(match.group(1))
+            return match.group(0)
+        return parts[match.group(1)]
+
+    html = READER_PART.sub(reader_part, html)
+    return None if missing else html
 
 
 def _rendered_for_keeping(

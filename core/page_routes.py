@@ -6,37 +6,137 @@ The site's root page's `route` asks `route_kept`: the page's type and id are kep
 in the shared cache that every saved, deleted or moved page replaces once its change commits, so no node
 routes by a tree from before a change; the page itself is read fresh, in one query. Outside that (the
 cache down, inside a transaction, a preview), Wagtail routes as always.
+
+Two more reads Wagtail makes for every page it serves are kept under the same version: the site's root page
+(its row and then its specific row, before routing starts: `root_page_copy`) and whether any view
+restriction applies to the page or its ancestors (two queries; `KeptViewRestrictionsMixin`), which a saved
+or deleted restriction replaces too.
 """
+
+import datetime
+import decimal
+import uuid
 
 from django.core.cache import cache
 from django.db import connection, transaction
 from django.http import Http404
-from wagtail.models import Page
+from wagtail.models import Page, PageViewRestriction
 from wagtail.url_routing import RouteResult
 
 from core.cache import copies_of_version, shared_version
+from core.compiled_queries import CompiledQuery, instance
 
 VERSION_KEY = "core:page-tree-version"
 
 _kept: dict[str, dict[tuple, tuple[type, int] | None]] = {}
+_roots_kept: dict[str, dict[int, tuple[type, str, list] | None]] = {}
+_restricted_kept: dict[str, dict[int, bool]] = {}
+
+# The request's version, read once for the routing, the root page and the view restrictions.
+_REQUEST_VERSION = "_hamyar_page_tree_version"
+
+# Values a kept copy of a page may share between requests: none can be changed in place.
+_IMMUTABLE = (str, int, float, bool, type(None), datetime.date, datetime.time, decimal.Decimal, uuid.UUID)
 
 
 def page_tree_changed(sender=None, instance=None, **kwargs) -> None:
-    """Receiver of every model's post_save and post_delete (pages only) and of page moves."""
-    if instance is not None and not isinstance(instance, Page):
+    """Receiver of every model's post_save and post_delete (pages and view restrictions only) and of
+    page moves."""
+    if instance is not None and not isinstance(instance, (Page, PageViewRestriction)):
         return
     transaction.on_commit(lambda: cache.delete(VERSION_KEY), robust=True)
 
 
-def _version() -> str | None:
-    return shared_version(VERSION_KEY)
+def note_version(request, version: str | None) -> None:
+    """The tree's version as read for this request by whoever read it first (core.sites' middleware reads
+    it with the sites' version)."""
+    setattr(request, _REQUEST_VERSION, version)
+
+
+def _version(request=None) -> str | None:
+    if request is None:
+        return shared_version(VERSION_KEY)
+    if not hasattr(request, _REQUEST_VERSION):
+        setattr(request, _REQUEST_VERSION, shared_version(VERSION_KEY))
+    return getattr(request, _REQUEST_VERSION)
+
+
+def root_page_copy(request, root_page_id: int) -> Page | None:
+    """The site's root page as its specific type, from a copy of its columns kept per process (a new
+    instance each time); None where nothing may be kept (the cache down, inside a transaction) or its
+    columns hold something that could be changed in place."""
+    if connection.in_atomic_block:
+        return None
+    version = _version(request)
+    if version is None:
+        return None
+    roots = copies_of_version(_roots_kept, version)
+    if root_page_id not in roots:
+        page = Page.objects.filter(pk=root_page_id).first()
+        page = page.specific if page is not None else None
+        roots[root_page_id] = None
+        if page is not None:
+            values = [getattr(page, field.attname) for field in type(page)._meta.concrete_fields]
+            if all(isinstance(value, _IMMUTABLE) for value in values):
+                roots[root_page_id] = (type(page), page._state.db, values)
+    kept = roots[root_page_id]
+    if kept is None:
+        return None
+    model, database, values = kept
+    page = model.from_db(database, [field.attname for field in model._meta.concrete_fields], values)
+    page._kept_route_version = version
+    return page
+
+
+class KeptViewRestrictionsMixin:
+    """For the site's page types: Wagtail asks every page it serves for the view restrictions on it and its
+    ancestors, two queries, and almost none has any. That none applies is kept per page under the tree's
+    version (read with the page's route); a page with restrictions is asked as Wagtail asks."""
+
+    def get_view_restrictions(self):
+        version = getattr(self, "_kept_route_version", None)
+        if version is None or connection.in_atomic_block:
+            return super().get_view_restrictions()
+        restricted = copies_of_version(_restricted_kept, version)
+        if self.pk not in restricted:
+            restricted[self.pk] = super().get_view_restrictions().exists()
+        if restricted[self.pk]:
+            return super().get_view_restrictions()
+        return PageViewRestriction.objects.none()
+
+
+_live_page_queries: dict[type, CompiledQuery] = {}
+
+
+def _live_page(model: type[Page]) -> "_LivePage":
+    if model not in _live_page_queries:
+        _live_page_queries[model] = _LivePage(model)
+    return _live_page_queries[model]
+
+
+class _LivePage:
+    """A live page of one type by its id, in a statement composed once per process (a page type's
+    statement has dozens of columns over two tables: composing it cost more than running it)."""
+
+    def __init__(self, model: type[Page]):
+        fields = model._meta.concrete_fields
+        self.model = model
+        self.query = CompiledQuery(
+            lambda pk: model.objects.filter(pk=pk, live=True).values_list(*(f.attname for f in fields)),
+            fields=fields,
+            pk=int,
+        )
+
+    def get(self, *, pk: int, using: str) -> Page | None:
+        rows = self.query.rows(using=using, pk=pk)
+        return instance(self.model, rows[0], using=using) if rows else None
 
 
 def route_kept(root: Page, request, path_components: list[str], walk) -> RouteResult:
     """`walk(request, path_components)` is Wagtail's own routing from `root`, used the first time."""
     if not path_components or getattr(request, "is_preview", False) or connection.in_atomic_block:
         return walk(request, path_components)
-    version = _version()
+    version = _version(request)
     if version is None:
         return walk(request, path_components)
     routes = copies_of_version(_kept, version)
@@ -54,9 +154,10 @@ def route_kept(root: Page, request, path_components: list[str], walk) -> RouteRe
     if routes[key] is None:
         raise Http404
     model, pk = routes[key]
-    page = model.objects.filter(pk=pk, live=True).first()
+    page = _live_page(model).get(pk=pk, using=model.objects.db)
     if page is None:
         raise Http404
+    page._kept_route_version = version
     return RouteResult(page)
 
 
@@ -69,7 +170,7 @@ def slug_url(request, slug: str) -> str | None:
     from django.utils import translation
     from wagtail.templatetags.wagtailcore_tags import slugurl
 
-    version = None if connection.in_atomic_block else _version()
+    version = None if connection.in_atomic_block else _version(request)
     if version is None:
         return slugurl({"request": request}, slug)
     key = (version, slug, translation.get_language() or "")

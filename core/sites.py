@@ -11,7 +11,8 @@ from django.core.cache import cache
 from django.db import transaction
 from wagtail.models import Site
 
-from core.cache import copies_of_version, shared_version
+from core import page_routes
+from core.cache import copies_of_version, shared_version, shared_versions
 
 VERSION_KEY = "core:sites-version"
 
@@ -27,10 +28,11 @@ def _version() -> str | None:
     return shared_version(VERSION_KEY)
 
 
-def site_for_request(request) -> Site | None:
+def site_for_request(request, *, version: str | None = None) -> Site | None:
+    """`version`: the sites' version when the caller has read it already."""
     if transaction.get_connection().in_atomic_block:
         return Site._find_for_request(request)
-    version = _version()
+    version = version or _version()
     if version is None:  # the cache is down: Wagtail's own look-up
         return Site._find_for_request(request)
     by_host = copies_of_version(_kept, version)
@@ -59,5 +61,12 @@ class KeptSiteMiddleware:
 
     def __call__(self, request):
         if not request.path_info.startswith(("/api/", "/static/", "/media/", "/admin/")):
-            request._wagtail_site = site_for_request(request)
+            # Both versions in one round trip: the site's, and the page tree's for the root page and routing.
+            version, page_tree_version = shared_versions(VERSION_KEY, page_routes.VERSION_KEY)
+            page_routes.note_version(request, page_tree_version)
+            site = request._wagtail_site = site_for_request(request, version=version)
+            # Wagtail reads the root page (two queries) before routing any page: a kept copy instead.
+            root = None if site is None else page_routes.root_page_copy(request, site.root_page_id)
+            if root is not None:
+                Site.root_page.field.set_cached_value(site, root)
         return self.get_response(request)

@@ -6,6 +6,7 @@ import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from wagtail.models import PageViewRestriction
 
 from campaigns.services import call_index_ensure
 from campaigns.tests.factories import add_shift
@@ -50,3 +51,26 @@ def test_a_page_is_routed_once_and_the_route_follows_every_change_of_the_tree():
     moved = client.get(address)  # Wagtail's redirects app sends the old address on
     assert moved.status_code == 301 and moved["Location"].endswith(call.url)
     assert get(client, "/calls/no-such-section/no-such-call/")[0] == 404
+
+
+@committed
+def test_the_root_page_and_view_restrictions_are_kept_and_a_restriction_takes_effect_at_once():
+    call_index_ensure()
+    call = make_call()
+    add_shift(call)
+    client = Client()
+    assert client.get(call.url).status_code == 200  # routed: Wagtail walks the tree
+    assert client.get(call.url).status_code == 200  # by the kept route: its restrictions are found
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(call.url).status_code == 200
+    asked = " ".join(query["sql"] for query in queries.captured_queries)
+    assert "wagtailcore_pageviewrestriction" not in asked and "cms_homepage" not in asked
+
+    restriction = PageViewRestriction.objects.create(
+        page=call.get_parent(), restriction_type=PageViewRestriction.LOGIN
+    )
+    refused = client.get(call.url)
+    assert refused.status_code == 302 and "login" in refused["Location"]
+    restriction.delete()
+    assert client.get(call.url).status_code == 200
