@@ -32,7 +32,7 @@ import math
 from django.conf import settings
 from django.core.cache import cache
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Max
+from django.db.models import Max, prefetch_related_objects
 from django.utils import timezone, translation
 
 from core import outbox
@@ -378,11 +378,10 @@ def signup_request_get_for_person(*, request_id: int, person) -> SignUpRequest:
 def signup_requests_waiting_for(*, person) -> list[SignUpRequest]:
     """The person's sign-ups still waiting in a queue (usually none), with their shift and call, each
     with its `queue_position`."""
-    entries = list(
-        SignUpRequest.objects.filter(person=person, state=WAITING)
-        .select_related("shift__call")
-        .order_by("pk")
-    )
+    # Asked on every visit to "my shifts" and nearly always empty: the plain statement first, the shifts
+    # and calls (a wide join, slow to compose) only for entries there are.
+    entries = list(SignUpRequest.objects.filter(person=person, state=WAITING).order_by("pk"))
+    prefetch_related_objects(entries, "shift__call")
     for entry in entries:
         entry.queue_position = queue_position(entry)
     return entries

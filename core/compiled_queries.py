@@ -16,7 +16,7 @@ import weakref
 from collections.abc import Callable, Sequence
 
 from django.db import connections
-from django.db.models import Field, Model, QuerySet
+from django.db.models import Field, Model, QuerySet, Value
 
 
 def _stand_in(kind: type, index: int, which: int):
@@ -118,12 +118,86 @@ class CompiledInstanceQuery:
         return found
 
 
+class CompiledInstancesQuery:
+    """`model` instances, each with the relations along `related` loaded (paths such as "shift__call", as
+    `select_related` would give them) and each of `annotations` (name: output field) set on it, read by a
+    CompiledQuery: `filtered(**values)` gives the filtered (annotated, ordered) queryset of `model`;
+    `kinds` as CompiledQuery's."""
+
+    def __init__(
+        self,
+        model: type[Model],
+        filtered: Callable[..., QuerySet],
+        *,
+        related: Sequence[str] = (),
+        annotations: dict[str, Field] | None = None,
+        **kinds: type,
+    ):
+        self.model = model
+        self.filtered = filtered
+        self.related = list(related)
+        self.annotations = dict(annotations or {})
+        self.kinds = kinds
+
+    @functools.cached_property
+    def paths(self) -> list[tuple[str, type[Model]]]:
+        """Every relation on the way, parents first ("shift", then "shift__call"), with its model."""
+        paths: dict[str, type[Model]] = {}
+        for path in self.related:
+            model = self.model
+            parts = path.split("__")
+            for depth, part in enumerate(parts, start=1):
+                model = model._meta.get_field(part).related_model
+                paths.setdefault("__".join(parts[:depth]), model)
+        return list(paths.items())
+
+    @functools.cached_property
+    def query(self) -> CompiledQuery:
+        # On first use, not at import: related models are known once the app registry is ready.
+        fields = list(self.model._meta.concrete_fields)
+        columns = [field.attname for field in fields]
+        for path, model in self.paths:
+            columns += [f"{path}__{field.attname}" for field in model._meta.concrete_fields]
+            fields += model._meta.concrete_fields
+        columns += list(self.annotations)
+        fields += list(self.annotations.values())
+        return CompiledQuery(
+            lambda **values: self.filtered(**values).values_list(*columns), fields=fields, **self.kinds
+        )
+
+    def list(self, *, using: str = "default", **values) -> list[Model]:
+        found = []
+        for row in self.query.rows(using=using, **values):
+            count = len(self.model._meta.concrete_fields)
+            loaded = {"": instance(self.model, row[:count], using=using)}
+            start = count
+            for path, model in self.paths:
+                count = len(model._meta.concrete_fields)
+                columns = row[start : start + count]
+                start += count
+                parent, _, name = path.rpartition("__")
+                if loaded.get(parent) is None:  # under a relation that is empty
+                    loaded[path] = None
+                    continue
+                pk_index = model._meta.concrete_fields.index(model._meta.pk)
+                loaded[path] = None if columns[pk_index] is None else instance(model, columns, using=using)
+                setattr(loaded[parent], name, loaded[path])
+            for name, value in zip(self.annotations, row[start:], strict=True):
+                setattr(loaded[""], name, value)
+            found.append(loaded[""])
+        return found
+
+
 def column_converters(fields: Sequence[Field], connection) -> list[tuple]:
     """For each field, its column and what the ORM runs on a value read from it: the backend's
-    converters (SQLite's dates and booleans, say), then the field's own (from_db_value)."""
+    converters (SQLite's dates and booleans, say), then the field's own (from_db_value). A field of no
+    model is an annotation's output field."""
     converters = []
     for field in fields:
-        column = field.get_col(field.model._meta.db_table)
+        if getattr(field, "model", None) is None:
+            column = Value(None, output_field=field)
+        else:
+            column = field.get_col(field.model._meta.db_table)
         functions = (*connection.ops.get_db_converters(column), *column.get_db_converters(connection))
         converters.append((column, functions))
     return converters
