@@ -112,6 +112,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "replica and an S3-compatible server; adds the cross-node checks (scenario 'nodes')",
     )
     parser.add_argument(
+        "--nginx",
+        action="store_true",
+        help="put nginx in front of the one gunicorn node too, as production's compose does (--nodes 2 "
+        "always has it)",
+    )
+    parser.add_argument(
         "--profile",
         type=Path,
         default=None,
@@ -363,8 +369,10 @@ def main(argv: list[str] | None = None) -> int:  # noqa: PLR0915
                 process=second_gunicorn,
             )
             node_urls.append(f"http://127.0.0.1:{second_port}")
+        if args.nodes == 2 or args.nginx:
             nginx_port = free_tcp_port()
-            nginx = nginx_process(port=nginx_port, upstreams=[port, second_port], directory=workdir / "nginx")
+            upstreams = [int(url.rsplit(":", 1)[1]) for url in node_urls]
+            nginx = nginx_process(port=nginx_port, upstreams=upstreams, directory=workdir / "nginx")
             nginx.start()
             wait_for_http(
                 f"http://127.0.0.1:{nginx_port}/bench/bare", headers=headers, timeout=30, process=nginx
