@@ -23,6 +23,7 @@ from django.http import Http404
 from wagtail.models import Page, PageViewRestriction
 from wagtail.url_routing import RouteResult
 
+from core import db_routing
 from core.cache import copies_of_version, shared_version
 from core.compiled_queries import CompiledQuery, instance
 
@@ -72,8 +73,9 @@ def root_page_copy(request, root_page_id: int) -> Page | None:
         return None
     roots = copies_of_version(_roots_kept, version)
     if root_page_id not in roots:
-        page = Page.objects.filter(pk=root_page_id).first()
-        page = page.specific if page is not None else None
+        with db_routing.reads_for_keeping():  # kept for every request: not a lagging replica's copy
+            page = Page.objects.filter(pk=root_page_id).first()
+            page = page.specific if page is not None else None
         roots[root_page_id] = None
         if page is not None:
             values = [getattr(page, field.attname) for field in type(page)._meta.concrete_fields]
@@ -99,13 +101,14 @@ class KeptViewRestrictionsMixin:
             return super().get_view_restrictions()
         restricted = copies_of_version(_restricted_kept, version)
         if self.pk not in restricted:
-            restricted[self.pk] = super().get_view_restrictions().exists()
+            with db_routing.reads_for_keeping():  # a restriction just added must not be missed
+                restricted[self.pk] = super().get_view_restrictions().exists()
         if restricted[self.pk]:
             return super().get_view_restrictions()
         return PageViewRestriction.objects.none()
 
 
-_live_page_queries: dict[type, CompiledQuery] = {}
+_live_page_queries: dict[type, "_LivePage"] = {}
 
 
 def _live_page(model: type[Page]) -> "_LivePage":
@@ -143,7 +146,8 @@ def route_kept(root: Page, request, path_components: list[str], walk) -> RouteRe
     key = (root.pk, tuple(path_components))
     if key not in routes:
         try:
-            result = walk(request, path_components)
+            with db_routing.reads_for_keeping():
+                result = walk(request, path_components)
         except Http404:
             routes[key] = None
             raise
