@@ -547,7 +547,33 @@ def signup_create(
     guest_names=(),
     notify: bool = True,
 ) -> SignUp:
-    """Places the volunteer on the shift, or at the end of its waiting list when it is full.
+    """Places the volunteer on the shift, or at the end of its waiting list when it is full (see
+    `signup_create_in_transaction`), in a transaction of its own or a savepoint of the caller's."""
+    return signup_create_in_transaction(
+        shift=shift,
+        volunteer=volunteer,
+        accept_waiver_version=accept_waiver_version,
+        channel=channel,
+        guest_names=guest_names,
+        notify=notify,
+    )
+
+
+def signup_create_in_transaction(
+    *,
+    shift: Shift,
+    volunteer,
+    accept_waiver_version: str | None = None,
+    channel: str = "web",
+    guest_names=(),
+    notify: bool = True,
+) -> SignUp:
+    """Places the volunteer on the shift, or at the end of its waiting list when it is full, within the
+    caller's transaction.
+
+    Every refusal (a DomainError) is raised before anything is written, and no database error is caught
+    on the way: a caller that decides many sign-ups in one transaction (the sign-up queue) needs no
+    savepoint around each, whatever the outcome. Keep it so.
 
     `shift` comes with its call, as selectors.shift_get_for_signup reads it. The person's row is locked and
     the rules about them checked first; then the shift's row is locked, so concurrent sign-ups are taken
@@ -558,6 +584,8 @@ def signup_create(
     line together. `notify=False` leaves the person's notice to the caller (the sign-up queue sends a
     batch's notices in one statement).
     """
+    if not connection.in_atomic_block:
+        raise RuntimeError("signup_create_in_transaction needs the caller's transaction")
     now = timezone.now()
     _check_shift_times(shift, now)
     if not shift.call.open_to_individuals:

@@ -287,8 +287,9 @@ def _signup_line_batch_decide(shift_id: int) -> int:
             try:
                 if unavailable is not None:
                     raise unavailable
-                # signup_create is atomic: within this transaction, a savepoint a refusal rolls back to.
-                entry.signup = services.signup_create(
+                # In the batch's transaction, without a savepoint each: a refusal is raised before the
+                # sign-up writes anything (see signup_create_in_transaction).
+                entry.signup = services.signup_create_in_transaction(
                     shift=shift,
                     volunteer=entry.person,
                     accept_waiver_version=entry.accept_waiver_version or None,

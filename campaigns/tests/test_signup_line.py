@@ -155,6 +155,31 @@ def test_the_line_is_decided_in_the_order_it_came_by_the_usual_rules(workers_sen
     assert len(told) == 3  # people[2]'s own sign-up, and the two from the queue
 
 
+def test_refusals_between_sign_ups_leave_the_batch_deciding_the_rest(workers_sent):
+    # The batch decides without a savepoint per entry: a refusal must write nothing and break nothing.
+    shift = add_shift(publish_call(), capacity=5)
+    cache.set(signup_line._open_key(shift.pk), 1)
+    people = PersonFactory.create_batch(5)
+    for refused in (people[0], people[2], people[4]):
+        signup_create(shift=shift, volunteer=refused)
+    for person in people:
+        api_client(person).post(f"/api/v1/shifts/{shift.pk}/signups")
+
+    assert signup_line.signup_line_decide(shift_id=shift.pk) == 5
+
+    outcomes = dict(SignUpRequest.objects.filter(shift=shift).values_list("person_id", "state"))
+    assert [outcomes[person.pk] for person in people] == [
+        "refused",
+        "signed_up",
+        "refused",
+        "signed_up",
+        "refused",
+    ]
+    assert SignUp.objects.filter(shift=shift).count() == 5
+    shift.refresh_from_db()
+    assert shift.confirmed_count == 5
+
+
 def test_nobody_goes_ahead_of_people_still_waiting_once_the_queues_mark_is_gone(workers_sent):
     shift = add_shift(publish_call())
     cache.set(signup_line._open_key(shift.pk), 1)
