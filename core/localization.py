@@ -100,7 +100,22 @@ def format_date(
     """
     if isinstance(value, datetime.datetime) and timezone.is_aware(value):
         value = timezone.localtime(value)
-    if is_persian(language):
+    # The offset is part of the key: an aware datetime equals the same instant in any other zone.
+    offset = value.utcoffset() if isinstance(value, datetime.datetime) else None
+    return _format_date(value, offset, with_time, with_weekday, is_persian(language))
+
+
+# A page shows the same few dates many times (each shift's start in its row, its button, its calendar link)
+# and converting to the Jalali calendar is the costly part: the answers are kept per process.
+@functools.lru_cache(maxsize=8192)
+def _format_date(
+    value: datetime.date | datetime.datetime,
+    offset: datetime.timedelta | None,
+    with_time: bool,
+    with_weekday: bool,
+    persian: bool,
+) -> str:
+    if persian:
         jalali = (
             jdatetime.datetime.fromgregorian(datetime=value)
             if isinstance(value, datetime.datetime)

@@ -3,7 +3,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.utils import translation
+from django.utils import timezone, translation
 
 from core import localization
 
@@ -31,6 +31,20 @@ def test_aware_datetimes_are_shown_in_tehran_time():
     assert localization.format_date(moment, with_time=True, language="fa") == "۱ فروردین ۱۴۰۵، ساعت ۰۰:۳۰"
     assert localization.format_date(moment, with_time=True, with_weekday=True, language="en") == (
         "Saturday 21 March 2026, 00:30"
+    )
+
+
+def test_the_same_instant_is_shown_in_whichever_time_zone_is_active():
+    # format_date keeps its answers per process: the same instant in another zone is another answer.
+    moment = datetime.datetime(2026, 3, 20, 20, 0, tzinfo=datetime.UTC)
+    shown = []
+    for zone in ("Asia/Tehran", "UTC", "Asia/Tehran"):
+        with timezone.override(ZoneInfo(zone)):
+            shown.append(localization.format_date(moment, with_time=True, language="en"))
+    assert shown == ["20 March 2026, 23:30", "20 March 2026, 20:00", "20 March 2026, 23:30"]
+    assert localization.format_date(datetime.date(2026, 3, 21), language="en") == "21 March 2026"
+    assert localization.format_date(datetime.datetime(2026, 3, 21, 0, 0), with_time=True, language="en") == (
+        "21 March 2026, 00:00"
     )
 
 
