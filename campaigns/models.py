@@ -354,28 +354,30 @@ class OpenCallPage(KeptViewRestrictionsMixin, Page):
 
     def reader_parts(self, request) -> str:
         """The reader's own parts of the page (see `serve`), each between its markers."""
-        is_accepting_signups = self.is_accepting_signups()
-        context = {
-            "page": self,
-            "shifts": list(self.shifts_in_order()),
-            "is_accepting_signups": is_accepting_signups,
-            **self._team_reservation_context(request, is_accepting_signups),
-        }
+        context = {"page": self, **self._shifts_context(request)}
         return render_to_string("campaigns/includes/call_reader_parts.html", context, request=request)
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        # A preview of a call not saved yet has no shifts and takes no sign-ups.
-        context["shifts"] = self.shifts_in_order() if self.pk else []
-        context["is_accepting_signups"] = bool(self.pk) and self.is_accepting_signups()
+        context.update(self._shifts_context(request))
         # The parts of the page that are the same for every reader are kept (`{% kept %}`), but never
         # those of a preview.
         if self.pk and not getattr(request, "is_preview", False):
             from .selectors import call_list_version  # selectors reads these models
 
             context["kept_version"] = call_list_version()
-        context.update(self._team_reservation_context(request, context["is_accepting_signups"]))
         return context
+
+    def _shifts_context(self, request) -> dict:
+        """The shifts, whether the call takes sign-ups, and the reader's teams' places: what the whole page
+        and the reader's own parts of it are drawn from."""
+        # A preview of a call not saved yet has no shifts and takes no sign-ups.
+        is_accepting_signups = bool(self.pk) and self.is_accepting_signups()
+        return {
+            "shifts": list(self.shifts_in_order()) if self.pk else [],
+            "is_accepting_signups": is_accepting_signups,
+            **self._team_reservation_context(request, is_accepting_signups),
+        }
 
     def _team_reservation_context(self, request, is_accepting_signups: bool) -> dict:
         """For managers of verified NGOs on a call open to teams: their teams' places on its shifts and,

@@ -81,43 +81,6 @@ class CompiledQuery:
         return [converted(row, converters, connection) for row in rows]
 
 
-class CompiledInstanceQuery:
-    """One `model` instance with its `relation` loaded, as `select_related(relation)` would give it, read
-    by a CompiledQuery: `filtered(**values)` gives the filtered queryset of `model`; `kinds` as
-    CompiledQuery's."""
-
-    def __init__(self, model: type[Model], relation: str, filtered: Callable[..., QuerySet], **kinds: type):
-        self.model = model
-        self.relation = relation
-        self.filtered = filtered
-        self.kinds = kinds
-
-    @functools.cached_property
-    def related_model(self) -> type[Model]:
-        return self.model._meta.get_field(self.relation).related_model
-
-    @functools.cached_property
-    def query(self) -> CompiledQuery:
-        # On first use, not at import: the related model is known once the app registry is ready.
-        own, related = self.model._meta.concrete_fields, self.related_model._meta.concrete_fields
-        return CompiledQuery(
-            lambda **values: self.filtered(**values).values_list(
-                *(field.attname for field in own), *(f"{self.relation}__{field.attname}" for field in related)
-            ),
-            fields=(*own, *related),
-            **self.kinds,
-        )
-
-    def get(self, *, using: str = "default", **values) -> Model | None:
-        rows = self.query.rows(using=using, **values)
-        if not rows:
-            return None
-        count = len(self.model._meta.concrete_fields)
-        found = instance(self.model, rows[0][:count], using=using)
-        setattr(found, self.relation, instance(self.related_model, rows[0][count:], using=using))
-        return found
-
-
 class CompiledInstancesQuery:
     """`model` instances, each with the relations along `related` loaded (paths such as "shift__call", as
     `select_related` would give them) and each of `annotations` (name: output field) set on it, read by a
@@ -140,8 +103,9 @@ class CompiledInstancesQuery:
         self.kinds = kinds
 
     @functools.cached_property
-    def paths(self) -> list[tuple[str, type[Model]]]:
-        """Every relation on the way, parents first ("shift", then "shift__call"), with its model."""
+    def paths(self) -> list[tuple[str, type[Model], int, int]]:
+        """Every relation on the way, parents first ("shift", then "shift__call"): its path, its model, how
+        many columns it has and where its primary key is among them."""
         paths: dict[str, type[Model]] = {}
         for path in self.related:
             model = self.model
@@ -149,14 +113,17 @@ class CompiledInstancesQuery:
             for depth, part in enumerate(parts, start=1):
                 model = model._meta.get_field(part).related_model
                 paths.setdefault("__".join(parts[:depth]), model)
-        return list(paths.items())
+        return [
+            (path, model, len(model._meta.concrete_fields), model._meta.concrete_fields.index(model._meta.pk))
+            for path, model in paths.items()
+        ]
 
     @functools.cached_property
     def query(self) -> CompiledQuery:
         # On first use, not at import: related models are known once the app registry is ready.
         fields = list(self.model._meta.concrete_fields)
         columns = [field.attname for field in fields]
-        for path, model in self.paths:
+        for path, model, _count, _pk_index in self.paths:
             columns += [f"{path}__{field.attname}" for field in model._meta.concrete_fields]
             fields += model._meta.concrete_fields
         columns += list(self.annotations)
@@ -171,21 +138,33 @@ class CompiledInstancesQuery:
             count = len(self.model._meta.concrete_fields)
             loaded = {"": instance(self.model, row[:count], using=using)}
             start = count
-            for path, model in self.paths:
-                count = len(model._meta.concrete_fields)
+            for path, model, count, pk_index in self.paths:
                 columns = row[start : start + count]
                 start += count
                 parent, _, name = path.rpartition("__")
                 if loaded.get(parent) is None:  # under a relation that is empty
                     loaded[path] = None
                     continue
-                pk_index = model._meta.concrete_fields.index(model._meta.pk)
                 loaded[path] = None if columns[pk_index] is None else instance(model, columns, using=using)
                 setattr(loaded[parent], name, loaded[path])
             for name, value in zip(self.annotations, row[start:], strict=True):
                 setattr(loaded[""], name, value)
             found.append(loaded[""])
         return found
+
+    def get(self, *, using: str = "default", **values) -> Model | None:
+        """The first instance, or None (for a queryset filtered to one row)."""
+        found = self.list(using=using, **values)
+        return found[0] if found else None
+
+
+class CompiledInstanceQuery(CompiledInstancesQuery):
+    """One `model` instance with its `relation` loaded, as `select_related(relation)` would give it, read
+    by a CompiledQuery: `filtered(**values)` gives the filtered queryset of `model`; `kinds` as
+    CompiledQuery's."""
+
+    def __init__(self, model: type[Model], relation: str, filtered: Callable[..., QuerySet], **kinds: type):
+        super().__init__(model, filtered, related=[relation], **kinds)
 
 
 def column_converters(fields: Sequence[Field], connection) -> list[tuple]:

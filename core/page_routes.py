@@ -25,7 +25,7 @@ from wagtail.url_routing import RouteResult
 
 from core import db_routing
 from core.cache import copies_of_version, shared_version
-from core.compiled_queries import CompiledQuery, instance
+from core.compiled_queries import CompiledInstancesQuery
 
 VERSION_KEY = "core:page-tree-version"
 
@@ -108,31 +108,17 @@ class KeptViewRestrictionsMixin:
         return PageViewRestriction.objects.none()
 
 
-_live_page_queries: dict[type, "_LivePage"] = {}
+# A page type's statement has dozens of columns over two tables: composing it cost more than running it.
+_live_page_queries: dict[type, CompiledInstancesQuery] = {}
 
 
-def _live_page(model: type[Page]) -> "_LivePage":
+def _live_page(model: type[Page]) -> CompiledInstancesQuery:
+    """A live page of one type by its id, in a statement composed once per process."""
     if model not in _live_page_queries:
-        _live_page_queries[model] = _LivePage(model)
-    return _live_page_queries[model]
-
-
-class _LivePage:
-    """A live page of one type by its id, in a statement composed once per process (a page type's
-    statement has dozens of columns over two tables: composing it cost more than running it)."""
-
-    def __init__(self, model: type[Page]):
-        fields = model._meta.concrete_fields
-        self.model = model
-        self.query = CompiledQuery(
-            lambda pk: model.objects.filter(pk=pk, live=True).values_list(*(f.attname for f in fields)),
-            fields=fields,
-            pk=int,
+        _live_page_queries[model] = CompiledInstancesQuery(
+            model, lambda pk: model.objects.filter(pk=pk, live=True), pk=int
         )
-
-    def get(self, *, pk: int, using: str) -> Page | None:
-        rows = self.query.rows(using=using, pk=pk)
-        return instance(self.model, rows[0], using=using) if rows else None
+    return _live_page_queries[model]
 
 
 def route_kept(root: Page, request, path_components: list[str], walk) -> RouteResult:
