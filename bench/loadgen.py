@@ -3,20 +3,25 @@ its GIL) with the stack it measures.
 
     python -m bench.loadgen SPEC.json RESULT.json
 
-SPEC: {"base_url", "headers", "concurrency", "requests": [{"method", "path", "token"?, "cookie"?, "json"?}],
+SPEC: {"base_url", "headers", "concurrency", "requests": [{"method", "path", "token"?, "cookie"?, "json"?,
+"retry_busy"?}],
 "warmup": [...], "warmup_concurrency"?, "mode": "requests" | "verification", "items": [...] (verification
 only), "cpu_of": {name: pid}?}. With `cpu_of`, the result's "cpu_s" holds the CPU seconds each of those
 servers and this process used over the timed requests (after the warm-up, sent `warmup_concurrency` at a
 time).
 Every request of `requests` is sent once; `concurrency` of them are in flight at any moment (all of them at
 once when it equals their number). The result holds one record per request: HTTP status, latency in
-milliseconds, start and end relative to the moment the first request left.
+milliseconds, start and end relative to the moment the first request left. A request with "retry_busy" is
+sent again after each 429 answer with Retry-After, once that many seconds and up to one more at random
+have passed, as an honest client does: its record is the last answer's, with start the first attempt's,
+and "answers_ms" every attempt's latency.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
+import random
 import resource
 import sys
 import time
@@ -26,6 +31,8 @@ import aiohttp
 from bench import cpu
 
 BODY_KEPT = 300  # characters of an unexpected answer kept for the report
+RETRY_JITTER_S = 1.0
+MAX_ATTEMPTS = 100  # a request marked "retry_busy" is sent again after each 429 with Retry-After, this often
 
 
 def _raise_open_files_limit() -> None:
@@ -45,7 +52,8 @@ def _headers(common: dict, request: dict) -> dict:
 
 async def _send(
     session: aiohttp.ClientSession, base_url: str, common: dict, request: dict
-) -> tuple[int, str]:
+) -> tuple[int, str, float | None]:
+    """The answer's status, its body when it is not a success, and its Retry-After in seconds."""
     async with session.request(
         request.get("method", "GET"),
         base_url + request["path"],
@@ -55,7 +63,11 @@ async def _send(
     ) as answer:
         body = await answer.read()
         ok = 200 <= answer.status < 300 or answer.status == request.get("expect_status")
-        return answer.status, "" if ok else body[:BODY_KEPT].decode(errors="replace")
+        try:
+            retry_after = float(answer.headers["Retry-After"])
+        except (KeyError, ValueError):
+            retry_after = None
+        return answer.status, "" if ok else body[:BODY_KEPT].decode(errors="replace"), retry_after
 
 
 async def _warm_up(session, base_url: str, common: dict, requests: list, concurrency: int) -> None:
@@ -94,18 +106,30 @@ async def run_requests(spec: dict) -> dict:
                     index, request = queue.get_nowait()
                 except asyncio.QueueEmpty:
                     return
-                start = time.perf_counter()
-                try:
-                    status, body = await _send(session, base_url, common, request)
-                except (TimeoutError, aiohttp.ClientError) as error:
-                    status, body = 0, f"{type(error).__name__}: {error}"[:BODY_KEPT]
-                end = time.perf_counter()
+                answers = []
+                first_start = time.perf_counter()
+                while True:
+                    start = time.perf_counter()
+                    try:
+                        status, body, retry_after = await _send(session, base_url, common, request)
+                    except (TimeoutError, aiohttp.ClientError) as error:
+                        status, body, retry_after = 0, f"{type(error).__name__}: {error}"[:BODY_KEPT], None
+                    end = time.perf_counter()
+                    answers.append((end - start) * 1000)
+                    busy = status == 429 and retry_after is not None
+                    if not (busy and request.get("retry_busy") and len(answers) < MAX_ATTEMPTS):
+                        break
+                    # As a client told "try again in N s" does: N s, and up to a second more at random, so
+                    # that not all who were told at once come back at once.
+                    await asyncio.sleep(retry_after + random.uniform(0, RETRY_JITTER_S))
                 record = {
                     "status": status,
-                    "latency_ms": (end - start) * 1000,
-                    "start": start - t0,
+                    "latency_ms": answers[-1],
+                    "start": first_start - t0,
                     "end": end - t0,
                 }
+                if len(answers) > 1:  # answered 429 before: every answer's latency, the last one's too
+                    record["answers_ms"] = answers
                 if body:
                     record["body"] = body
                 results[index] = record
@@ -136,7 +160,7 @@ async def run_verification(spec: dict) -> dict:
     async with aiohttp.ClientSession(connector=connector, timeout=aiohttp.ClientTimeout(total=30)) as session:
         for item in spec["items"]:
             start = time.perf_counter()
-            status, body = await _send(session, base_url, common, item["approve"])
+            status, body, _retry_after = await _send(session, base_url, common, item["approve"])
             approved = time.perf_counter()
             record = {"approve_status": status, "approve_ms": (approved - start) * 1000, "polls": 0}
             if body:

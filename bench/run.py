@@ -118,6 +118,14 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "always has it)",
     )
     parser.add_argument(
+        "--signups-per-second",
+        type=int,
+        default=None,
+        help="with --nginx or --nodes 2: production's admission of sign-ups (docker/nginx/admission-*) at "
+        "this many a second; beyond half a second's worth waiting, a sign-up is answered 429 at once and the "
+        "load generator sends it again after Retry-After (default: no admission)",
+    )
+    parser.add_argument(
         "--profile",
         type=Path,
         default=None,
@@ -126,7 +134,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory (logs, plans)")
     parser.add_argument("--output", type=Path, default=RESULTS_DIR, help="where latest.json/latest.md go")
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    if args.signups_per_second is not None and not (args.nginx or args.nodes == 2):
+        parser.error("--signups-per-second needs nginx in front: --nginx or --nodes 2")
+    if args.signups_per_second is not None and args.signups_per_second < 1:
+        parser.error("--signups-per-second must be 1 or more")
+    return args
 
 
 def machine_info() -> dict:
@@ -372,7 +385,12 @@ def main(argv: list[str] | None = None) -> int:  # noqa: PLR0915
         if args.nodes == 2 or args.nginx:
             nginx_port = free_tcp_port()
             upstreams = [int(url.rsplit(":", 1)[1]) for url in node_urls]
-            nginx = nginx_process(port=nginx_port, upstreams=upstreams, directory=workdir / "nginx")
+            nginx = nginx_process(
+                port=nginx_port,
+                upstreams=upstreams,
+                directory=workdir / "nginx",
+                signups_per_second=args.signups_per_second,
+            )
             nginx.start()
             wait_for_http(
                 f"http://127.0.0.1:{nginx_port}/bench/bare", headers=headers, timeout=30, process=nginx

@@ -101,9 +101,14 @@ class Bench:
 def _summary(result: dict, ok_statuses=(200,)) -> dict:
     records = result["results"]
     ok = [r for r in records if r["status"] in ok_statuses]
-    summary = latency_summary([r["latency_ms"] for r in records])
+    # Every answer, those that said "try again" (429 from the proxy's admission) included.
+    summary = latency_summary([ms for r in records for ms in r.get("answers_ms", [r["latency_ms"]])])
     summary.update(
         requests=len(records),
+        busy_answers=sum(len(r.get("answers_ms", ())) - 1 for r in records if "answers_ms" in r)
+        + sum(1 for r in records if r["status"] == 429),
+        until_final=latency_summary([(r["end"] - r["start"]) * 1000 for r in records]),
+        slowest_by_status=_slowest_by_status(records),
         ok=len(ok),
         wall_s=result["wall_s"],
         throughput_rps=len(ok) / result["wall_s"] if result["wall_s"] else 0,
@@ -113,6 +118,16 @@ def _summary(result: dict, ok_statuses=(200,)) -> dict:
         cpu_s=_web_nodes_summed(result.get("cpu_s", {})),
     )
     return summary
+
+
+def _slowest_by_status(records: list[dict]) -> dict[str, float]:
+    """The slowest answer of each status (every answer before a retried request's last one was a 429)."""
+    slowest: dict[str, float] = {}
+    for record in records:
+        answers = record.get("answers_ms", [record["latency_ms"]])
+        for status, ms in [*(("429", ms) for ms in answers[:-1]), (str(record["status"]), answers[-1])]:
+            slowest[status] = max(slowest.get(status, 0.0), ms)
+    return slowest
 
 
 def _web_nodes_summed(cpu_s: dict) -> dict:
@@ -176,6 +191,7 @@ def signup_burst(bench: Bench, levels: list[str]) -> None:
                             "method": "POST",
                             "path": f"/api/v1/shifts/{shift_id}/signups",
                             "token": dataset.burst_tokens[i],
+                            "retry_busy": True,  # sent again after Retry-After when nginx says busy
                         }
                         for i in order
                     ],
@@ -246,11 +262,34 @@ def signup_burst(bench: Bench, levels: list[str]) -> None:
                 f"{fmt_ms(answers['p50_ms'])} / {fmt_ms(answers['p95_ms'])}",
             )
         )
+        if answers["busy_answers"]:
+            waited = answers["until_final"]
+            rows.append(
+                Row(
+                    section,
+                    "answered 429 by nginx's admission (sent again after Retry-After)",
+                    f"{answers['busy_answers']} answers",
+                )
+            )
+            rows.append(
+                Row(
+                    section,
+                    "first request to the final answer p50 / p99 / slowest",
+                    f"{fmt_ms(waited['p50_ms'])} / {fmt_ms(waited['p99_ms'])} / {fmt_ms(waited['max_ms'])}",
+                )
+            )
         rows.append(
             Row(
                 section,
                 "answer latency p99 / slowest",
-                f"{fmt_ms(answers['p99_ms'])} / {fmt_ms(answers['max_ms'])}",
+                f"{fmt_ms(answers['p99_ms'])} / {fmt_ms(answers['max_ms'])}"
+                + (
+                    " (slowest "
+                    + ", ".join(f"{k}: {fmt_ms(v)}" for k, v in sorted(answers["slowest_by_status"].items()))
+                    + ")"
+                    if answers["busy_answers"]
+                    else ""
+                ),
                 "every answer ≤ 2 s",
                 answers["max_ms"] <= 2000,
             )

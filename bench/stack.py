@@ -338,10 +338,13 @@ class RssSampler:
             self._thread.join(timeout=5)
 
 
-def nginx_process(*, port: int, upstreams: list[int], directory: Path) -> ManagedProcess:
+def nginx_process(
+    *, port: int, upstreams: list[int], directory: Path, signups_per_second: int | None = None
+) -> ManagedProcess:
     """nginx on 127.0.0.1:`port` sharing requests between the gunicorn nodes round-robin, as production's
     nginx passes them on (docs/scaling.md): the client's address appended to X-Forwarded-For, the scheme
-    the client used (the load generator says https, as TLS would end here) passed through."""
+    the client used (the load generator says https, as TLS would end here) passed through. With
+    `signups_per_second`, production's admission of sign-ups (docker/nginx/admission-*) at that rate."""
     binary = shutil.which("nginx") or "/usr/sbin/nginx"
     if not Path(binary).exists():
         raise StackError("nginx is not installed; install it with `apt-get install nginx-light`")
@@ -349,6 +352,19 @@ def nginx_process(*, port: int, upstreams: list[int], directory: Path) -> Manage
     temp = directory / "temp"
     temp.mkdir(exist_ok=True)
     servers = "\n".join(f"        server 127.0.0.1:{upstream};" for upstream in upstreams)
+    admission = {"zone": "", "location": "", "answers": ""}
+    if signups_per_second is not None:
+        source = Path(__file__).resolve().parent.parent / "docker" / "nginx"
+        subprocess.run(
+            ["/bin/sh", str(source / "render-admission.sh"), str(source), str(directory / "admission")],
+            env={**os.environ, "HAMYAR_SIGNUPS_PER_SECOND": str(signups_per_second)},
+            check=True,
+        )
+        admission = {
+            "zone": f"include {directory}/admission/zone.conf;\n    limit_req_status 429;",
+            "location": f"include {directory}/admission/location.conf;",
+            "answers": f"include {source}/admission-answers.conf;",
+        }
     (directory / "nginx.conf").write_text(
         f"""worker_processes 1;
 worker_rlimit_nofile 16384;
@@ -365,12 +381,15 @@ http {{
     scgi_temp_path {temp}/scgi;
     client_max_body_size 20m;
     client_body_buffer_size 1m;
+    {admission["zone"]}
     upstream hamyar {{
 {servers}
     }}
     server {{
         listen 127.0.0.1:{port} backlog=4096;
+        {admission["answers"]}
         location / {{
+            {admission["location"]}
             proxy_pass http://hamyar;
             proxy_set_header Host $http_host;
             proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;

@@ -148,7 +148,11 @@ def create_signup(request: HttpRequest, response: HttpResponse, shift_id: int, p
     While many sign up for the shift at once (a popular call opening), the answer is 202 at once instead:
     you are in the shift's sign-up queue, with your position in it, and queued sign-ups are decided in the
     order they came, by the same rules and with the same codes. Read the outcome at the `Location` given
-    (after `Retry-After` seconds); asking again while you wait gives the same entry."""
+    (after `Retry-After` seconds); asking again while you wait gives the same entry.
+
+    When more sign up across the site than the web servers can answer, the proxy in front of them answers
+    some at once with 429 `signups_busy` and `Retry-After`: nothing was recorded, send the same request again
+    after that many seconds."""
     outcome = signup_line.signup_or_queue(
         shift_id=shift_id,
         person=request.auth,

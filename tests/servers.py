@@ -60,8 +60,9 @@ def postgres_bin_dir() -> Path | None:
         if answer.returncode == 0:
             candidates.append(Path(answer.stdout.strip()))
     debian_dirs = Path("/usr/lib/postgresql").glob("*/bin")
-    candidates.extend(sorted(debian_dirs, key=lambda path: int(re.sub(r"\D", "", path.parent.name) or 0),
-                             reverse=True))
+    candidates.extend(
+        sorted(debian_dirs, key=lambda path: int(re.sub(r"\D", "", path.parent.name) or 0), reverse=True)
+    )
     if initdb := shutil.which("initdb"):
         candidates.append(Path(initdb).parent)
     for candidate in candidates:
@@ -76,8 +77,13 @@ def as_postgres_user(command: list[str]) -> list[str]:
         return command
     if runuser := shutil.which("runuser"):
         return [runuser, "-u", POSTGRES_OS_USER, "--", *command]
-    return ["setpriv", f"--reuid={POSTGRES_OS_USER}", f"--regid={POSTGRES_OS_USER}", "--init-groups",
-            *command]
+    return [
+        "setpriv",
+        f"--reuid={POSTGRES_OS_USER}",
+        f"--regid={POSTGRES_OS_USER}",
+        "--init-groups",
+        *command,
+    ]
 
 
 class PostgresStartError(RuntimeError):
@@ -115,8 +121,14 @@ class PostgresCluster:
                 ) from None
             os.chown(self.directory, postgres_user.pw_uid, postgres_user.pw_gid)
         self._run(
-            self.bin_dir / "initdb", "--pgdata", str(self.data_dir), "--auth=trust",
-            f"--username={POSTGRES_OS_USER}", "--encoding=UTF8", "--locale=C.UTF-8", "--no-sync",
+            self.bin_dir / "initdb",
+            "--pgdata",
+            str(self.data_dir),
+            "--auth=trust",
+            f"--username={POSTGRES_OS_USER}",
+            "--encoding=UTF8",
+            "--locale=C.UTF-8",
+            "--no-sync",
             "--no-instructions",
         )
         # Durability is worthless for a cluster that lives for one test run; dropping it makes tests fast.
@@ -131,8 +143,14 @@ class PostgresCluster:
                 "max_connections = 100\n"
             )
         self._run(
-            self.bin_dir / "pg_ctl", "start", "--pgdata", str(self.data_dir), "--log", str(self.log_file),
-            "--wait", "--timeout=30",
+            self.bin_dir / "pg_ctl",
+            "start",
+            "--pgdata",
+            str(self.data_dir),
+            "--log",
+            str(self.log_file),
+            "--wait",
+            "--timeout=30",
         )
 
     def stop(self) -> None:
@@ -141,9 +159,21 @@ class PostgresCluster:
             return
         if (self.data_dir / "postmaster.pid").exists():
             subprocess.run(
-                as_postgres_user([str(self.bin_dir / "pg_ctl"), "stop", "--pgdata", str(self.data_dir),
-                                  "--mode=immediate", "--wait", "--timeout=30"]),
-                cwd=self.directory, capture_output=True, check=False, timeout=60,
+                as_postgres_user(
+                    [
+                        str(self.bin_dir / "pg_ctl"),
+                        "stop",
+                        "--pgdata",
+                        str(self.data_dir),
+                        "--mode=immediate",
+                        "--wait",
+                        "--timeout=30",
+                    ]
+                ),
+                cwd=self.directory,
+                capture_output=True,
+                check=False,
+                timeout=60,
             )
         shutil.rmtree(self.directory, ignore_errors=True)
         self.directory = None
@@ -152,8 +182,13 @@ class PostgresCluster:
         # A session of its own keeps the server out of the terminal's process group, so Ctrl-C reaches
         # pytest, which then stops the server in order, instead of hitting the server directly.
         finished = subprocess.run(
-            as_postgres_user([str(part) for part in command]), cwd=self.directory, capture_output=True,
-            text=True, check=False, timeout=120, start_new_session=True,
+            as_postgres_user([str(part) for part in command]),
+            cwd=self.directory,
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=120,
+            start_new_session=True,
         )
         if finished.returncode != 0:
             server_log = self.log_file.read_text(errors="replace") if self.log_file.exists() else ""
@@ -175,9 +210,21 @@ class Standby:
         if os.geteuid() == 0:
             shutil.chown(self.directory, "postgres", "postgres")
         self.data_dir = self.directory / "data"
-        self._run("pg_basebackup", "--pgdata", self.data_dir, "--host", "127.0.0.1", "--port", primary_port,
-                  "--username", "postgres", "--write-recovery-conf", "--wal-method=stream",
-                  "--checkpoint=fast", "--no-sync")
+        self._run(
+            "pg_basebackup",
+            "--pgdata",
+            self.data_dir,
+            "--host",
+            "127.0.0.1",
+            "--port",
+            primary_port,
+            "--username",
+            "postgres",
+            "--write-recovery-conf",
+            "--wal-method=stream",
+            "--checkpoint=fast",
+            "--no-sync",
+        )
         with open(self.data_dir / "postgresql.auto.conf", "a", encoding="utf-8") as conf:
             conf.write(f"port = {self.port}\nunix_socket_directories = '{self.directory}'\n")
         self.start()
@@ -189,8 +236,16 @@ class Standby:
             raise PostgresStartError(finished.stdout + finished.stderr)
 
     def start(self) -> None:
-        self._run("pg_ctl", "start", "--pgdata", self.data_dir, "--log", self.directory / "server.log",
-                  "--wait", "--timeout=30")
+        self._run(
+            "pg_ctl",
+            "start",
+            "--pgdata",
+            self.data_dir,
+            "--log",
+            self.directory / "server.log",
+            "--wait",
+            "--timeout=30",
+        )
 
     def stop(self) -> None:
         self._run("pg_ctl", "stop", "--pgdata", self.data_dir, "--mode=immediate", "--wait")
@@ -214,7 +269,8 @@ class CeleryWorker:
 
     def environment(self) -> dict[str, str]:
         environment = {
-            name: value for name, value in os.environ.items()
+            name: value
+            for name, value in os.environ.items()
             if not name.startswith(("CELERY_", "DJANGO_", "DATABASE_", "REDIS_"))
         }
         # The worker runs as in production, its settings read from the environment: the test settings
@@ -234,10 +290,25 @@ class CeleryWorker:
         environment = self.environment()
         with open(self.log_file, "ab") as log:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "celery", "-A", "config", "worker", "--loglevel=INFO", "--pool=solo",
-                 "--concurrency=1", f"--hostname={self.node_name}", "--without-mingle", "--without-gossip",
-                 "--without-heartbeat"],
-                cwd=PROJECT_DIR, env=environment, stdout=log, stderr=subprocess.STDOUT,
+                [
+                    sys.executable,
+                    "-m",
+                    "celery",
+                    "-A",
+                    "config",
+                    "worker",
+                    "--loglevel=INFO",
+                    "--pool=solo",
+                    "--concurrency=1",
+                    f"--hostname={self.node_name}",
+                    "--without-mingle",
+                    "--without-gossip",
+                    "--without-heartbeat",
+                ],
+                cwd=PROJECT_DIR,
+                env=environment,
+                stdout=log,
+                stderr=subprocess.STDOUT,
                 start_new_session=True,
             )
         deadline = time.monotonic() + timeout_seconds
@@ -329,6 +400,105 @@ class RedisServer:
             except redis.RedisError:
                 time.sleep(0.05)
         raise RuntimeError(f"redis-server did not answer on port {self.port}")
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+
+
+INSTALL_NGINX = "nginx is not installed; install it with `apt-get install nginx-light`"
+NGINX_CONFIG = PROJECT_DIR / "docker" / "nginx"
+
+
+def render_nginx_admission(
+    source: Path, target: Path, signups_per_second: str
+) -> subprocess.CompletedProcess:
+    """docker/nginx/render-admission.sh, as the proxy container's start.sh runs it."""
+    return subprocess.run(
+        ["/bin/sh", str(source / "render-admission.sh"), str(source), str(target)],
+        env={**os.environ, "HAMYAR_SIGNUPS_PER_SECOND": signups_per_second},
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+
+
+@dataclass
+class ProductionNginx:
+    """Production's proxy configuration (docker/nginx: site-http.conf and everything it includes) run by
+    this machine's nginx on loopback in front of 127.0.0.1:`upstream_port`: the container's paths, ports
+    and the web container's name turned into this machine's, nothing else changed."""
+
+    directory: Path
+    upstream_port: int
+    signups_per_second: int = 100
+    port: int = field(default_factory=free_tcp_port)
+    health_port: int = field(default_factory=free_tcp_port)
+    process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self, *, timeout_seconds: float = 10.0) -> None:
+        import urllib.request
+
+        binary = shutil.which("nginx") or "/usr/sbin/nginx"
+        if not Path(binary).exists():
+            skip_or_fail(INSTALL_NGINX)
+        config, admission = self.directory / "hamyar", self.directory / "admission"
+        temp = self.directory / "temp"
+        for folder in (config, temp):
+            folder.mkdir(parents=True, exist_ok=True)
+        replacements = {
+            "/etc/nginx/hamyar-admission/": f"{admission}/",
+            "/etc/nginx/hamyar/": f"{config}/",
+            "http://web:8000": f"http://127.0.0.1:{self.upstream_port}",
+            "listen 80 default_server;": f"listen 127.0.0.1:{self.port} default_server;",
+            "listen 127.0.0.1:8081;": f"listen 127.0.0.1:{self.health_port};",
+        }
+        for source in NGINX_CONFIG.iterdir():
+            text = source.read_text()
+            for before, after in replacements.items():
+                text = text.replace(before, after)
+            (config / source.name).write_text(text)
+        rendered = render_nginx_admission(config, admission, str(self.signups_per_second))
+        if rendered.returncode != 0:
+            raise RuntimeError(rendered.stderr)
+        (self.directory / "nginx.conf").write_text(
+            f"""worker_processes 1;
+pid {self.directory}/nginx.pid;
+error_log {self.directory}/error.log warn;
+daemon off;
+events {{ worker_connections 1024; }}
+http {{
+    access_log off;
+    client_body_temp_path {temp}/body;
+    proxy_temp_path {temp}/proxy;
+    fastcgi_temp_path {temp}/fastcgi;
+    uwsgi_temp_path {temp}/uwsgi;
+    scgi_temp_path {temp}/scgi;
+    include {config}/site-http.conf;
+}}
+"""
+        )
+        if os.geteuid() == 0:
+            shutil.chown(temp, "nobody")  # nginx's workers run as nobody when it is started as root
+        self.process = subprocess.Popen(
+            [binary, "-c", str(self.directory / "nginx.conf"), "-p", str(self.directory)],
+            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
+        )  # fmt: skip
+        deadline = time.monotonic() + timeout_seconds
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{self.health_port}/nginx-health", timeout=1):
+                    return
+            except OSError:
+                if self.process.poll() is not None:
+                    failure = self.process.stderr.read().decode()
+                    raise RuntimeError(f"nginx did not start: {failure}") from None
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"nginx did not answer within {timeout_seconds} s") from None
+                time.sleep(0.05)
 
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:

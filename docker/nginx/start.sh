@@ -10,6 +10,9 @@ else
   site=site-http.conf
 fi
 echo "hamyar proxy: serving with $site"
+
+# Sign-ups admitted per second: HAMYAR_SIGNUPS_PER_SECOND (admission-zone.conf.template).
+/bin/sh /etc/nginx/hamyar/render-admission.sh /etc/nginx/hamyar /etc/nginx/hamyar-admission
 # Replaces the image's stock welcome site.
 cp "/etc/nginx/hamyar/$site" /etc/nginx/conf.d/default.conf
 exec /docker-entrypoint.sh nginx -g 'daemon off;'
