@@ -180,6 +180,47 @@ def test_refusals_between_sign_ups_leave_the_batch_deciding_the_rest(workers_sen
     assert shift.confirmed_count == 5
 
 
+def test_a_worker_waits_a_moment_after_a_batch_that_was_not_full_and_decides_what_came_meanwhile(
+    workers_sent, monkeypatch
+):
+    shift = add_shift(publish_call(), capacity=10)
+    cache.set(signup_line._open_key(shift.pk), 1)
+    batches, waits = [], []
+    decide_batch = signup_line._signup_line_batch_decide
+    monkeypatch.setattr(
+        signup_line,
+        "_signup_line_batch_decide",
+        lambda shift_id: batches.append(decide_batch(shift_id)) or batches[-1],
+    )
+    arriving = [api_client(person) for person in PersonFactory.create_batch(3)]
+
+    def gather(seconds):
+        waits.append(seconds)
+        while len(arriving) > 1:  # two more arrive while the worker waits after its first batch
+            arriving.pop().post(f"/api/v1/shifts/{shift.pk}/signups")
+
+    monkeypatch.setattr(signup_line.time, "sleep", gather)
+    arriving[0].post(f"/api/v1/shifts/{shift.pk}/signups")
+
+    assert signup_line.signup_line_decide(shift_id=shift.pk) == 3
+
+    assert batches == [
+        1,
+        2,
+        0,
+    ]  # the two who came while it waited in one batch of their own, by the same worker
+    assert waits == [signup_line.GATHER_SECONDS] * 2
+    assert SignUp.objects.filter(shift=shift, status="confirmed").count() == 3
+    # A full batch is followed by the next one at once: a burst is decided without waiting.
+    monkeypatch.setattr(signup_line, "BATCH_SIZE", 2)
+    waits.clear()
+    batches.clear()
+    for client in [api_client(person) for person in PersonFactory.create_batch(3)]:
+        client.post(f"/api/v1/shifts/{shift.pk}/signups")
+    assert signup_line.signup_line_decide(shift_id=shift.pk) == 3
+    assert batches == [2, 1, 0] and waits == [signup_line.GATHER_SECONDS]
+
+
 def test_nobody_goes_ahead_of_people_still_waiting_once_the_queues_mark_is_gone(workers_sent):
     shift = add_shift(publish_call())
     cache.set(signup_line._open_key(shift.pk), 1)
