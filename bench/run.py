@@ -118,12 +118,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "always has it)",
     )
     parser.add_argument(
-        "--signups-per-second",
+        "--signups-in-flight",
         type=int,
         default=None,
-        help="with --nginx or --nodes 2: production's admission of sign-ups (docker/nginx/admission-*) at "
-        "this many a second; beyond half a second's worth waiting, a sign-up is answered 429 at once and the "
-        "load generator sends it again after Retry-After (default: no admission)",
+        help="with --nginx or --nodes 2: production's admission of sign-ups (docker/nginx/admission-*): at "
+        "most this many with gunicorn at once, the others answered 429 at once, which the load generator "
+        "sends again after Retry-After (default: no admission)",
     )
     parser.add_argument(
         "--profile",
@@ -135,10 +135,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory (logs, plans)")
     parser.add_argument("--output", type=Path, default=RESULTS_DIR, help="where latest.json/latest.md go")
     args = parser.parse_args(argv)
-    if args.signups_per_second is not None and not (args.nginx or args.nodes == 2):
-        parser.error("--signups-per-second needs nginx in front: --nginx or --nodes 2")
-    if args.signups_per_second is not None and args.signups_per_second < 1:
-        parser.error("--signups-per-second must be 1 or more")
+    if args.signups_in_flight is not None and not (args.nginx or args.nodes == 2):
+        parser.error("--signups-in-flight needs nginx in front: --nginx or --nodes 2")
+    if args.signups_in_flight is not None and args.signups_in_flight < 1:
+        parser.error("--signups-in-flight must be 1 or more")
     return args
 
 
@@ -389,7 +389,7 @@ def main(argv: list[str] | None = None) -> int:  # noqa: PLR0915
                 port=nginx_port,
                 upstreams=upstreams,
                 directory=workdir / "nginx",
-                signups_per_second=args.signups_per_second,
+                signups_in_flight=args.signups_in_flight,
             )
             nginx.start()
             wait_for_http(

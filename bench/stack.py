@@ -339,12 +339,12 @@ class RssSampler:
 
 
 def nginx_process(
-    *, port: int, upstreams: list[int], directory: Path, signups_per_second: int | None = None
+    *, port: int, upstreams: list[int], directory: Path, signups_in_flight: int | None = None
 ) -> ManagedProcess:
     """nginx on 127.0.0.1:`port` sharing requests between the gunicorn nodes round-robin, as production's
     nginx passes them on (docs/scaling.md): the client's address appended to X-Forwarded-For, the scheme
     the client used (the load generator says https, as TLS would end here) passed through. With
-    `signups_per_second`, production's admission of sign-ups (docker/nginx/admission-*) at that rate."""
+    `signups_in_flight`, production's admission of sign-ups (docker/nginx/admission-*) with that bound."""
     binary = shutil.which("nginx") or "/usr/sbin/nginx"
     if not Path(binary).exists():
         raise StackError("nginx is not installed; install it with `apt-get install nginx-light`")
@@ -353,15 +353,15 @@ def nginx_process(
     temp.mkdir(exist_ok=True)
     servers = "\n".join(f"        server 127.0.0.1:{upstream};" for upstream in upstreams)
     admission = {"zone": "", "location": "", "answers": ""}
-    if signups_per_second is not None:
+    if signups_in_flight is not None:
         source = Path(__file__).resolve().parent.parent / "docker" / "nginx"
         subprocess.run(
             ["/bin/sh", str(source / "render-admission.sh"), str(source), str(directory / "admission")],
-            env={**os.environ, "HAMYAR_SIGNUPS_PER_SECOND": str(signups_per_second)},
+            env={**os.environ, "HAMYAR_SIGNUPS_IN_FLIGHT": str(signups_in_flight)},
             check=True,
         )
         admission = {
-            "zone": f"include {directory}/admission/zone.conf;\n    limit_req_status 429;",
+            "zone": f"include {source}/admission-zone.conf;",
             "location": f"include {directory}/admission/location.conf;",
             "answers": f"include {source}/admission-answers.conf;",
         }

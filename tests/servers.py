@@ -411,13 +411,11 @@ INSTALL_NGINX = "nginx is not installed; install it with `apt-get install nginx-
 NGINX_CONFIG = PROJECT_DIR / "docker" / "nginx"
 
 
-def render_nginx_admission(
-    source: Path, target: Path, signups_per_second: str
-) -> subprocess.CompletedProcess:
+def render_nginx_admission(source: Path, target: Path, signups_in_flight: str) -> subprocess.CompletedProcess:
     """docker/nginx/render-admission.sh, as the proxy container's start.sh runs it."""
     return subprocess.run(
         ["/bin/sh", str(source / "render-admission.sh"), str(source), str(target)],
-        env={**os.environ, "HAMYAR_SIGNUPS_PER_SECOND": signups_per_second},
+        env={**os.environ, "HAMYAR_SIGNUPS_IN_FLIGHT": signups_in_flight},
         capture_output=True, text=True, check=False,
     )  # fmt: skip
 
@@ -430,7 +428,7 @@ class ProductionNginx:
 
     directory: Path
     upstream_port: int
-    signups_per_second: int = 100
+    signups_in_flight: int = 100
     port: int = field(default_factory=free_tcp_port)
     health_port: int = field(default_factory=free_tcp_port)
     process: subprocess.Popen | None = None
@@ -461,7 +459,7 @@ class ProductionNginx:
             for before, after in replacements.items():
                 text = text.replace(before, after)
             (config / source.name).write_text(text)
-        rendered = render_nginx_admission(config, admission, str(self.signups_per_second))
+        rendered = render_nginx_admission(config, admission, str(self.signups_in_flight))
         if rendered.returncode != 0:
             raise RuntimeError(rendered.stderr)
         (self.directory / "nginx.conf").write_text(

@@ -1,7 +1,6 @@
 #!/bin/sh
-# Writes the sign-up admission's templates (admission-*.conf.template in SOURCE) into TARGET as zone.conf
-# and location.conf, with HAMYAR_SIGNUPS_PER_SECOND filled in (a whole number above 0, 100 unless set) and
-# HAMYAR_SIGNUPS_WAITING, half of it.
+# Writes the sign-up admission's location part (admission-location.conf.template in SOURCE) into
+# TARGET/location.conf with HAMYAR_SIGNUPS_IN_FLIGHT filled in: a whole number above 0, 50 unless set.
 # Used by start.sh, and by the bench and the tests, which run this same nginx configuration.
 #
 #   render-admission.sh SOURCE TARGET
@@ -9,17 +8,13 @@ set -eu
 
 source_dir=$1
 target_dir=$2
-per_second=${HAMYAR_SIGNUPS_PER_SECOND:-100}
-case "$per_second" in
+in_flight=${HAMYAR_SIGNUPS_IN_FLIGHT:-50}
+case "$in_flight" in
   '' | *[!0-9]* | 0*)
-    echo "hamyar proxy: HAMYAR_SIGNUPS_PER_SECOND must be a whole number above 0, not '$per_second'" >&2
+    echo "hamyar proxy: HAMYAR_SIGNUPS_IN_FLIGHT must be a whole number above 0, not '$in_flight'" >&2
     exit 1
     ;;
 esac
-# Up to half a second's worth wait in nginx: with the time gunicorn takes, every answer within 2 s.
-waiting=$(((per_second + 1) / 2))
 mkdir -p "$target_dir"
-for part in zone location; do
-  sed -e "s/\${HAMYAR_SIGNUPS_PER_SECOND}/$per_second/g" -e "s/\${HAMYAR_SIGNUPS_WAITING}/$waiting/g" \
-    "$source_dir/admission-$part.conf.template" >"$target_dir/$part.conf"
-done
+sed "s/\${HAMYAR_SIGNUPS_IN_FLIGHT}/$in_flight/g" \
+  "$source_dir/admission-location.conf.template" >"$target_dir/location.conf"

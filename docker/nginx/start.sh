@@ -11,7 +11,7 @@ else
 fi
 echo "hamyar proxy: serving with $site"
 
-# Sign-ups admitted per second: HAMYAR_SIGNUPS_PER_SECOND (admission-zone.conf.template).
+# Sign-ups with the web nodes at once: HAMYAR_SIGNUPS_IN_FLIGHT (admission-zone.conf).
 /bin/sh /etc/nginx/hamyar/render-admission.sh /etc/nginx/hamyar /etc/nginx/hamyar-admission
 # Replaces the image's stock welcome site.
 cp "/etc/nginx/hamyar/$site" /etc/nginx/conf.d/default.conf

@@ -2,15 +2,17 @@
 a real nginx on loopback in front of a small upstream that stands in for gunicorn and writes down what
 reaches it.
 
-A burst of sign-ups beyond the admitted rate and the half second's worth that may wait is answered at once by
-nginx — 429, Retry-After, nothing passed on — in the API's error format or as a page, in the reader's
-language; every other request, and gunicorn's own 429s, pass as before.
+At most IN_FLIGHT sign-ups are with the upstream at once; the others are answered at once by nginx — 429,
+Retry-After, nothing passed on — in the API's error format or as a page, in the reader's language; every
+other request, and gunicorn's own 429s, pass as before.
 """
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import json
+import socket
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -22,30 +24,37 @@ from tests.servers import NGINX_CONFIG, ProductionNginx, render_nginx_admission
 
 pytestmark = pytest.mark.integration
 
-PER_SECOND = 6  # admitted a second
-WAITING = 3  # half a second's worth may wait in nginx
-UPSTREAM_SECONDS = 0.05  # how long the stand-in for gunicorn takes per answer
+IN_FLIGHT = 3  # sign-ups with the upstream at once
+UPSTREAM_SECONDS = 0.2  # how long the stand-in for gunicorn takes per answer
 
 
 class _Upstream(BaseHTTPRequestHandler):
     """Answers every request 202 after a moment (the sign-up queue's answer), and /own-429 with a 429 of
-    its own; writes down the method and path of each request that reached it."""
+    its own; writes down the path of each request that reached it, and the most it had at once."""
 
-    reached: list[tuple[str, str]] = []
+    reached: list[str] = []
+    in_flight = most_in_flight = 0
     lock = threading.Lock()
 
     def _answer(self) -> None:
-        with self.lock:
-            self.reached.append((self.command, self.path))
-        length = int(self.headers.get("Content-Length") or 0)
-        self.rfile.read(length)
-        time.sleep(UPSTREAM_SECONDS)
-        status, body = (429, b'{"from": "gunicorn"}') if self.path == "/own-429" else (202, b'{"ok": true}')
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
+        cls = type(self)
+        with cls.lock:
+            cls.reached.append(self.path)
+            cls.in_flight += 1
+            cls.most_in_flight = max(cls.most_in_flight, cls.in_flight)
+        try:
+            self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            time.sleep(UPSTREAM_SECONDS)
+            own = self.path == "/own-429"
+            status, body = (429, b'{"from": "gunicorn"}') if own else (202, b'{"ok": true}')
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+        finally:
+            with cls.lock:
+                cls.in_flight -= 1
 
     do_GET = do_POST = _answer
 
@@ -69,7 +78,7 @@ def proxy(tmp_path_factory, upstream):
     nginx = ProductionNginx(
         directory=tmp_path_factory.mktemp("nginx"),
         upstream_port=upstream.server_address[1],
-        signups_per_second=PER_SECOND,
+        signups_in_flight=IN_FLIGHT,
     )
     nginx.start()
     yield nginx.port
@@ -85,8 +94,7 @@ def _send(port: int, method: str, path: str, headers: dict | None = None) -> tup
 
 
 def _burst(port: int, method: str, path: str, count: int, headers: dict | None = None) -> list:
-    """`count` requests sent at once, after the previous burst's budget has come back."""
-    time.sleep(1.5)  # the zone forgets an earlier burst
+    """`count` requests sent at once."""
     barrier = threading.Barrier(count)
 
     def one(_index):
@@ -97,21 +105,42 @@ def _burst(port: int, method: str, path: str, count: int, headers: dict | None =
         return list(pool.map(one, range(count)))
 
 
-def _reached(upstream_path: str) -> int:
+@contextlib.contextmanager
+def _sign_ups_held(port: int, count: int = IN_FLIGHT):
+    """`count` sign-ups that stay in flight: their bodies are announced and never sent, so nginx keeps
+    reading them (and counting them) until the block ends and they are dropped."""
+    held = []
+    for _ in range(count):
+        held.append(socket.create_connection(("127.0.0.1", port)))
+        held[-1].sendall(
+            b"POST /api/v1/shifts/1/signups HTTP/1.1\r\nHost: hamyar.test\r\nContent-Length: 10\r\n\r\n"
+        )
+    time.sleep(0.2)  # nginx has read their headers
+    try:
+        yield
+    finally:
+        for connection in held:
+            connection.close()
+        time.sleep(0.2)  # and noticed they are gone
+
+
+def _reached(path: str) -> int:
     with _Upstream.lock:
-        return sum(1 for _method, path in _Upstream.reached if path == upstream_path)
+        return _Upstream.reached.count(path)
 
 
-def test_a_burst_of_api_sign_ups_beyond_what_may_wait_is_answered_at_once_and_nothing_passes_on(proxy):
+def test_no_more_sign_ups_than_the_bound_are_with_the_upstream_at_once_and_the_rest_are_told_at_once(proxy):
     path = "/api/v1/shifts/7/signups"
+    _Upstream.most_in_flight = 0
+    started = time.monotonic()
     answers = _burst(proxy, "POST", path, 40)
 
     busy = [answer for answer in answers if answer[0] == 429]
     passed = [answer for answer in answers if answer[0] == 202]
     assert len(busy) + len(passed) == 40
-    # One at once and WAITING waiting, a few more as the budget refills while the burst arrives.
-    assert WAITING + 1 <= len(passed) <= WAITING + 4
-    assert _reached(path) == len(passed)
+    assert _Upstream.most_in_flight == IN_FLIGHT
+    assert IN_FLIGHT <= len(passed) < 40 and _reached(path) == len(passed)
+    assert time.monotonic() - started < 40 * UPSTREAM_SECONDS / IN_FLIGHT  # nobody waited for the rest
     status, headers, body = busy[0]
     assert headers["retry-after"] == "1"
     assert headers["content-type"] == "application/json"
@@ -122,19 +151,31 @@ def test_a_burst_of_api_sign_ups_beyond_what_may_wait_is_answered_at_once_and_no
     assert "ثبت نشد" in error["message"]  # Persian unless the reader asks otherwise
 
 
+def test_while_the_bound_is_taken_every_sign_up_is_told_and_none_passes_then_they_pass_again(proxy):
+    path = "/api/v1/shifts/8/signups"
+    with _sign_ups_held(proxy):
+        assert [_send(proxy, "POST", path)[0] for _ in range(5)] == [429] * 5
+        assert _reached(path) == 0
+    assert _send(proxy, "POST", path)[0] == 202
+    assert _reached(path) == 1
+
+
 @pytest.mark.parametrize(
     ("headers", "language"),
     [
         ({"Accept-Language": "en-US,en;q=0.9"}, "en"),
         ({"Accept-Language": "de, en;q=0.5"}, "en"),
         ({"Accept-Language": "fa-IR, en;q=0.5"}, "fa"),
+        ({}, "fa"),
         ({"Accept-Language": "en", "Cookie": "hamyar_language=fa"}, "fa"),
         ({"Accept-Language": "fa", "Cookie": "sessionid=x; hamyar_language=en"}, "en"),
     ],
 )
 def test_the_api_answer_is_in_the_language_django_would_choose(proxy, headers, language):
-    answers = _burst(proxy, "POST", "/api/v1/shifts/8/signups", 20, headers)
-    message = next(json.loads(body)["error"]["message"] for status, _h, body in answers if status == 429)
+    with _sign_ups_held(proxy):
+        status, _headers, body = _send(proxy, "POST", "/api/v1/shifts/8/signups", headers)
+    assert status == 429
+    message = json.loads(body)["error"]["message"]
     assert ("Nothing was recorded" in message) is (language == "en")
     assert ("ثبت نشد" in message) is (language == "fa")
 
@@ -147,25 +188,31 @@ def test_the_api_answer_is_in_the_language_django_would_choose(proxy, headers, l
     ],
     ids=["fa", "en"],
 )
-def test_a_burst_of_sign_ups_from_the_page_gets_a_page_in_its_language(proxy, path, language, says):
-    answers = _burst(proxy, "POST", path, 20, {"Accept-Language": "fa" if language == "en" else "en"})
-
-    busy = [(headers, body.decode()) for status, headers, body in answers if status == 429]
-    assert len(busy) >= 20 - (WAITING + 4)
-    headers, page = busy[0]
+def test_a_sign_up_from_the_page_gets_a_page_in_its_language(proxy, path, language, says):
+    with _sign_ups_held(proxy):
+        status, headers, body = _send(
+            proxy, "POST", path, {"Accept-Language": "fa" if language == "en" else "en"}
+        )
+    assert status == 429
     assert headers["content-type"] == "text/html; charset=utf-8"
     assert headers["retry-after"] == "1"
+    page = body.decode()
     assert f'<html lang="{language}"' in page
     assert says in page
 
 
 def test_other_requests_are_never_held_back(proxy):
-    # Reading a shift's sign-ups, and posting elsewhere, in bursts as large: none counted, all passed on.
-    for method, path in [("GET", "/api/v1/shifts/7/signups"), ("POST", "/api/v1/signups/3/completion")]:
-        before = _reached(path)
-        answers = _burst(proxy, method, path, 30)
-        assert [status for status, _headers, _body in answers] == [202] * 30
-        assert _reached(path) == before + 30
+    # While the bound is taken: reading a shift's sign-ups, posting elsewhere, a page with "sign-up" in it.
+    with _sign_ups_held(proxy):
+        for method, path in [
+            ("GET", "/api/v1/shifts/7/signups"),
+            ("POST", "/api/v1/signups/3/completion"),
+            ("GET", "/my/shifts/9/sign-up/"),
+        ]:
+            before = _reached(path)
+            answers = _burst(proxy, method, path, 10)
+            assert [status for status, _headers, _body in answers] == [202] * 10
+            assert _reached(path) == before + 10
 
 
 def test_gunicorns_own_429_passes_through_untouched(proxy):
@@ -175,11 +222,10 @@ def test_gunicorns_own_429_passes_through_untouched(proxy):
     assert "retry-after" not in headers
 
 
-def test_the_admitted_rate_must_be_a_whole_number_above_zero(tmp_path):
-    for wrong in ["0", "abc", "1.5", "-3", ""]:
-        refused = render_nginx_admission(NGINX_CONFIG, tmp_path / "admission", wrong or " ")
+def test_the_bound_must_be_a_whole_number_above_zero(tmp_path):
+    for wrong in ["0", "abc", "1.5", "-3", " ", "07"]:
+        refused = render_nginx_admission(NGINX_CONFIG, tmp_path / "admission", wrong)
         assert refused.returncode != 0
         assert "whole number above 0" in refused.stderr
     assert render_nginx_admission(NGINX_CONFIG, tmp_path / "admission", "250").returncode == 0
-    assert "burst=125;" in (tmp_path / "admission" / "location.conf").read_text()
-    assert "rate=250r/s;" in (tmp_path / "admission" / "zone.conf").read_text()
+    assert "limit_conn hamyar_signups 250;" in (tmp_path / "admission" / "location.conf").read_text()
