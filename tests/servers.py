@@ -60,9 +60,8 @@ def postgres_bin_dir() -> Path | None:
         if answer.returncode == 0:
             candidates.append(Path(answer.stdout.strip()))
     debian_dirs = Path("/usr/lib/postgresql").glob("*/bin")
-    candidates.extend(
-        sorted(debian_dirs, key=lambda path: int(re.sub(r"\D", "", path.parent.name) or 0), reverse=True)
-    )
+    candidates.extend(sorted(debian_dirs, key=lambda path: int(re.sub(r"\D", "", path.parent.name) or 0),
+                             reverse=True))
     if initdb := shutil.which("initdb"):
         candidates.append(Path(initdb).parent)
     for candidate in candidates:
@@ -77,13 +76,8 @@ def as_postgres_user(command: list[str]) -> list[str]:
         return command
     if runuser := shutil.which("runuser"):
         return [runuser, "-u", POSTGRES_OS_USER, "--", *command]
-    return [
-        "setpriv",
-        f"--reuid={POSTGRES_OS_USER}",
-        f"--regid={POSTGRES_OS_USER}",
-        "--init-groups",
-        *command,
-    ]
+    return ["setpriv", f"--reuid={POSTGRES_OS_USER}", f"--regid={POSTGRES_OS_USER}", "--init-groups",
+            *command]
 
 
 class PostgresStartError(RuntimeError):
@@ -121,14 +115,8 @@ class PostgresCluster:
                 ) from None
             os.chown(self.directory, postgres_user.pw_uid, postgres_user.pw_gid)
         self._run(
-            self.bin_dir / "initdb",
-            "--pgdata",
-            str(self.data_dir),
-            "--auth=trust",
-            f"--username={POSTGRES_OS_USER}",
-            "--encoding=UTF8",
-            "--locale=C.UTF-8",
-            "--no-sync",
+            self.bin_dir / "initdb", "--pgdata", str(self.data_dir), "--auth=trust",
+            f"--username={POSTGRES_OS_USER}", "--encoding=UTF8", "--locale=C.UTF-8", "--no-sync",
             "--no-instructions",
         )
         # Durability is worthless for a cluster that lives for one test run; dropping it makes tests fast.
@@ -143,14 +131,8 @@ class PostgresCluster:
                 "max_connections = 100\n"
             )
         self._run(
-            self.bin_dir / "pg_ctl",
-            "start",
-            "--pgdata",
-            str(self.data_dir),
-            "--log",
-            str(self.log_file),
-            "--wait",
-            "--timeout=30",
+            self.bin_dir / "pg_ctl", "start", "--pgdata", str(self.data_dir), "--log", str(self.log_file),
+            "--wait", "--timeout=30",
         )
 
     def stop(self) -> None:
@@ -159,21 +141,9 @@ class PostgresCluster:
             return
         if (self.data_dir / "postmaster.pid").exists():
             subprocess.run(
-                as_postgres_user(
-                    [
-                        str(self.bin_dir / "pg_ctl"),
-                        "stop",
-                        "--pgdata",
-                        str(self.data_dir),
-                        "--mode=immediate",
-                        "--wait",
-                        "--timeout=30",
-                    ]
-                ),
-                cwd=self.directory,
-                capture_output=True,
-                check=False,
-                timeout=60,
+                as_postgres_user([str(self.bin_dir / "pg_ctl"), "stop", "--pgdata", str(self.data_dir),
+                                  "--mode=immediate", "--wait", "--timeout=30"]),
+                cwd=self.directory, capture_output=True, check=False, timeout=60,
             )
         shutil.rmtree(self.directory, ignore_errors=True)
         self.directory = None
@@ -182,13 +152,8 @@ class PostgresCluster:
         # A session of its own keeps the server out of the terminal's process group, so Ctrl-C reaches
         # pytest, which then stops the server in order, instead of hitting the server directly.
         finished = subprocess.run(
-            as_postgres_user([str(part) for part in command]),
-            cwd=self.directory,
-            capture_output=True,
-            text=True,
-            check=False,
-            timeout=120,
-            start_new_session=True,
+            as_postgres_user([str(part) for part in command]), cwd=self.directory, capture_output=True,
+            text=True, check=False, timeout=120, start_new_session=True,
         )
         if finished.returncode != 0:
             server_log = self.log_file.read_text(errors="replace") if self.log_file.exists() else ""
@@ -210,21 +175,9 @@ class Standby:
         if os.geteuid() == 0:
             shutil.chown(self.directory, "postgres", "postgres")
         self.data_dir = self.directory / "data"
-        self._run(
-            "pg_basebackup",
-            "--pgdata",
-            self.data_dir,
-            "--host",
-            "127.0.0.1",
-            "--port",
-            primary_port,
-            "--username",
-            "postgres",
-            "--write-recovery-conf",
-            "--wal-method=stream",
-            "--checkpoint=fast",
-            "--no-sync",
-        )
+        self._run("pg_basebackup", "--pgdata", self.data_dir, "--host", "127.0.0.1", "--port", primary_port,
+                  "--username", "postgres", "--write-recovery-conf", "--wal-method=stream",
+                  "--checkpoint=fast", "--no-sync")
         with open(self.data_dir / "postgresql.auto.conf", "a", encoding="utf-8") as conf:
             conf.write(f"port = {self.port}\nunix_socket_directories = '{self.directory}'\n")
         self.start()
@@ -236,16 +189,8 @@ class Standby:
             raise PostgresStartError(finished.stdout + finished.stderr)
 
     def start(self) -> None:
-        self._run(
-            "pg_ctl",
-            "start",
-            "--pgdata",
-            self.data_dir,
-            "--log",
-            self.directory / "server.log",
-            "--wait",
-            "--timeout=30",
-        )
+        self._run("pg_ctl", "start", "--pgdata", self.data_dir, "--log", self.directory / "server.log",
+                  "--wait", "--timeout=30")
 
     def stop(self) -> None:
         self._run("pg_ctl", "stop", "--pgdata", self.data_dir, "--mode=immediate", "--wait")
@@ -269,8 +214,7 @@ class CeleryWorker:
 
     def environment(self) -> dict[str, str]:
         environment = {
-            name: value
-            for name, value in os.environ.items()
+            name: value for name, value in os.environ.items()
             if not name.startswith(("CELERY_", "DJANGO_", "DATABASE_", "REDIS_"))
         }
         # The worker runs as in production, its settings read from the environment: the test settings
@@ -290,25 +234,10 @@ class CeleryWorker:
         environment = self.environment()
         with open(self.log_file, "ab") as log:
             self.process = subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "celery",
-                    "-A",
-                    "config",
-                    "worker",
-                    "--loglevel=INFO",
-                    "--pool=solo",
-                    "--concurrency=1",
-                    f"--hostname={self.node_name}",
-                    "--without-mingle",
-                    "--without-gossip",
-                    "--without-heartbeat",
-                ],
-                cwd=PROJECT_DIR,
-                env=environment,
-                stdout=log,
-                stderr=subprocess.STDOUT,
+                [sys.executable, "-m", "celery", "-A", "config", "worker", "--loglevel=INFO", "--pool=solo",
+                 "--concurrency=1", f"--hostname={self.node_name}", "--without-mingle", "--without-gossip",
+                 "--without-heartbeat"],
+                cwd=PROJECT_DIR, env=environment, stdout=log, stderr=subprocess.STDOUT,
                 start_new_session=True,
             )
         deadline = time.monotonic() + timeout_seconds
