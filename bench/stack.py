@@ -20,7 +20,13 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tests.servers import PostgresCluster, as_postgres_user
+from tests.servers import (
+    NGINX_CONFIG,
+    PostgresCluster,
+    as_postgres_user,
+    nginx_temp_paths,
+    render_nginx_admission,
+)
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 
@@ -349,21 +355,16 @@ def nginx_process(
     if not Path(binary).exists():
         raise StackError("nginx is not installed; install it with `apt-get install nginx-light`")
     directory.mkdir(parents=True, exist_ok=True)
-    temp = directory / "temp"
-    temp.mkdir(exist_ok=True)
     servers = "\n".join(f"        server 127.0.0.1:{upstream};" for upstream in upstreams)
     admission = {"zone": "", "location": "", "answers": ""}
     if signups_in_flight is not None:
-        source = Path(__file__).resolve().parent.parent / "docker" / "nginx"
-        subprocess.run(
-            ["/bin/sh", str(source / "render-admission.sh"), str(source), str(directory / "admission")],
-            env={**os.environ, "HAMYAR_SIGNUPS_IN_FLIGHT": str(signups_in_flight)},
-            check=True,
-        )
+        rendered = render_nginx_admission(NGINX_CONFIG, directory / "admission", str(signups_in_flight))
+        if rendered.returncode != 0:
+            raise StackError(rendered.stderr)
         admission = {
-            "zone": f"include {source}/admission-zone.conf;",
+            "zone": f"include {NGINX_CONFIG}/admission-zone.conf;",
             "location": f"include {directory}/admission/location.conf;",
-            "answers": f"include {source}/admission-answers.conf;",
+            "answers": f"include {NGINX_CONFIG}/admission-answers.conf;",
         }
     (directory / "nginx.conf").write_text(
         f"""worker_processes 1;
@@ -374,11 +375,7 @@ daemon off;
 events {{ worker_connections 8192; }}
 http {{
     access_log off;
-    client_body_temp_path {temp}/body;
-    proxy_temp_path {temp}/proxy;
-    fastcgi_temp_path {temp}/fastcgi;
-    uwsgi_temp_path {temp}/uwsgi;
-    scgi_temp_path {temp}/scgi;
+{nginx_temp_paths(directory / "temp")}
     client_max_body_size 20m;
     client_body_buffer_size 1m;
     {admission["zone"]}
@@ -400,8 +397,6 @@ http {{
 }}
 """
     )
-    if os.geteuid() == 0:
-        shutil.chown(temp, "nobody")  # nginx's workers run as nobody when it is started as root
     return ManagedProcess(
         name="nginx",
         command=[binary, "-c", str(directory / "nginx.conf"), "-p", str(directory)],

@@ -349,6 +349,16 @@ def render_nginx_admission(source: Path, target: Path, signups_in_flight: str) -
     )  # fmt: skip
 
 
+def nginx_temp_paths(temp: Path) -> str:
+    """The lines of an nginx.conf's http block that keep nginx's temporary files in `temp`, made here and
+    writable for nginx's workers."""
+    temp.mkdir(parents=True, exist_ok=True)
+    if os.geteuid() == 0:
+        shutil.chown(temp, "nobody")  # nginx's workers run as nobody when it is started as root
+    kinds = {"client_body": "body", "proxy": "proxy", "fastcgi": "fastcgi", "uwsgi": "uwsgi", "scgi": "scgi"}
+    return "\n".join(f"    {kind}_temp_path {temp}/{name};" for kind, name in kinds.items())
+
+
 @dataclass
 class ProductionNginx:
     """Production's proxy configuration (docker/nginx: site-http.conf and everything it includes) run by
@@ -373,9 +383,7 @@ class ProductionNginx:
         if not Path(binary).exists():
             skip_or_fail(INSTALL_NGINX)
         config, admission = self.directory / "hamyar", self.directory / "admission"
-        temp = self.directory / "temp"
-        for folder in (config, temp):
-            folder.mkdir(parents=True, exist_ok=True)
+        config.mkdir(parents=True, exist_ok=True)
         replacements = {
             "/etc/nginx/hamyar-admission/": f"{admission}/",
             "/etc/nginx/hamyar/": f"{config}/",
@@ -399,17 +407,11 @@ daemon off;
 events {{ worker_connections 1024; }}
 http {{
     access_log off;
-    client_body_temp_path {temp}/body;
-    proxy_temp_path {temp}/proxy;
-    fastcgi_temp_path {temp}/fastcgi;
-    uwsgi_temp_path {temp}/uwsgi;
-    scgi_temp_path {temp}/scgi;
+{nginx_temp_paths(self.directory / "temp")}
     include {config}/site-http.conf;
 }}
 """
         )
-        if os.geteuid() == 0:
-            shutil.chown(temp, "nobody")  # nginx's workers run as nobody when it is started as root
         self.process = subprocess.Popen(
             [binary, "-c", str(self.directory / "nginx.conf"), "-p", str(self.directory)],
             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
