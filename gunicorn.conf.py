@@ -52,6 +52,17 @@ max_requests_jitter = env_int("GUNICORN_MAX_REQUESTS_JITTER", 100)
 # connection at import time, so no socket is shared across the fork. New code needs a restart, not a HUP.
 preload_app = os.environ.get("GUNICORN_PRELOAD", "1") != "0"
 
+
+def when_ready(server) -> None:
+    """In the master, after the app is loaded and before any worker is forked: what every worker would
+    otherwise do on its first requests (the URLconf, the templates), done once (config/warm.py)."""
+    if not preload_app:
+        return
+    from config.warm import warm_before_fork
+
+    server.log.info("Ready before forking workers: %s", warm_before_fork())
+
+
 # The worker heartbeat file lives in memory: on an overlay file system its writes can stall a worker.
 # Gunicorn creates it there with mkstemp, so a shared directory is safe.
 MEMORY_DIR = "/dev/shm"  # noqa: S108
