@@ -29,6 +29,7 @@ def warm_before_fork() -> dict[str, int]:
     from django.core.cache import caches
     from django.db import connections
     from django.template import TemplateSyntaxError, engines
+    from django.template.backends.django import DjangoTemplates
     from django.urls import get_resolver
     from django.utils import formats, translation
 
@@ -44,7 +45,7 @@ def warm_before_fork() -> dict[str, int]:
     compiled = 0
     project = Path(settings.BASE_DIR).resolve()
     for engine in engines.all():
-        if engine.__class__.__name__ != "DjangoTemplates":
+        if not isinstance(engine, DjangoTemplates):
             continue
         engine.engine.template_context_processors  # noqa: B018 (imported on first use)
         for directory in engine.template_dirs:
