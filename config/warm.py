@@ -6,11 +6,22 @@ API with its pydantic schemas — nor read a language's catalogues or compiled a
 that on its first requests (0.3 s of CPU for a first "my shifts" page, the URLconf 0.4 s more), and again
 every time `max_requests` recycles it, while requests waited for it. Done here, a recycled worker is forked
 with all of it ready.
+
+Two more things make a worker's life cheap at its two ends (`freeze_before_fork`, `exit_without_teardown`):
+the objects the master made are set aside from the garbage collector before forking, and a worker leaves
+without tearing down its interpreter. Both measured on the benchmark's stack: a forked worker's ordinary
+exit cost ~1 s of CPU (the collector and the module teardown walking, and so copying, every page it
+shares with the master), with the heap frozen ~0.1 s, with `os._exit` nothing; with workers recycled every
+200 requests the bare view cost gunicorn 6.4–8.3 ms of CPU per request instead of 1.3–1.7 ms.
 """
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import logging
+import os
+import sys
 from pathlib import Path
 
 from django.conf import settings
@@ -64,3 +75,36 @@ def warm_before_fork() -> dict[str, int]:
     connections.close_all()
     caches.close_all()
     return {"url_names": routes, "templates": compiled}
+
+
+def freeze_before_fork() -> int:
+    """Moves every object the master has made into the collector's permanent generation (gc.freeze, as the
+    Python documentation advises for servers that fork): the workers' collections then never walk them, so
+    their pages stay shared with the master instead of being copied into each worker, and a worker's exit
+    does not walk them either. Returns how many objects were frozen."""
+    gc.collect()
+    gc.freeze()
+    return gc.get_freeze_count()
+
+
+def exit_without_teardown() -> None:
+    """Ends a gunicorn worker that is leaving (gunicorn.conf.py `worker_exit`: recycled by `max_requests`,
+    or stopped) with its exit code, without the interpreter's teardown, which costs a second of CPU and
+    does nothing a worker needs: its answers are sent, what must happen later is in the database (the
+    outbox), and the kernel closes its sockets. Logs and the standard streams are flushed and the database
+    told goodbye first. Called anywhere but while a SystemExit propagates, it returns and nothing changes."""
+    leaving = sys.exc_info()[1]
+    if not isinstance(leaving, SystemExit):
+        return
+    code = 0 if leaving.code is None else leaving.code
+    if not isinstance(code, int):
+        return
+    from django.db import connections
+
+    with contextlib.suppress(Exception):
+        connections.close_all()
+    logging.shutdown()
+    with contextlib.suppress(Exception):
+        sys.stdout.flush()
+        sys.stderr.flush()
+    os._exit(code)

@@ -1,10 +1,15 @@
 """gunicorn's master does once what every worker would do on its first requests (config/warm.py), and
 leaves nothing open that the forked workers would share."""
 
+import gc
+import os
 import runpy
+import subprocess
+import sys
 from pathlib import Path
 from types import SimpleNamespace
 
+import pytest
 from django.db import connections
 from django.template import engines
 from django.urls import clear_url_caches, get_resolver
@@ -47,14 +52,67 @@ def test_the_master_imports_the_urlconf_and_compiles_the_projects_templates_with
 def test_gunicorn_warms_in_the_master_only_when_the_app_is_preloaded(monkeypatch):
     calls = []
     monkeypatch.setattr(warm, "warm_before_fork", lambda: calls.append(1) or {"url_names": 1, "templates": 1})
+    monkeypatch.setattr(warm, "freeze_before_fork", lambda: calls.append("frozen") or 1)
     logged = []
     server = SimpleNamespace(log=SimpleNamespace(info=lambda *args: logged.append(args)))
 
     settings = runpy.run_path(str(PROJECT_DIR / "gunicorn.conf.py"))
     settings["when_ready"](server)
-    assert calls == [1] and logged
+    assert calls == [1, "frozen"] and logged  # warmed, then frozen with what warming made
 
     monkeypatch.setenv("GUNICORN_PRELOAD", "0")
     settings = runpy.run_path(str(PROJECT_DIR / "gunicorn.conf.py"))
     settings["when_ready"](server)
-    assert calls == [1]  # each worker imports for itself then
+    assert calls == [1, "frozen"]  # each worker imports for itself then
+
+
+def test_freezing_sets_the_masters_objects_aside_from_the_collector():
+    try:
+        frozen = warm.freeze_before_fork()
+        assert frozen == gc.get_freeze_count() > 10_000
+    finally:
+        gc.unfreeze()
+    assert gc.get_freeze_count() == 0
+
+
+LEAVING_WORKER = """
+import atexit, logging, os, sys
+import django
+django.setup()
+from config import warm
+atexit.register(lambda: open(os.environ["MARKER"], "w").close())
+logging.basicConfig(stream=sys.stderr)
+warm.exit_without_teardown()  # no SystemExit on its way: returns, nothing changes
+logging.getLogger("worker").warning("last words")
+try:
+    sys.exit(int(os.environ["CODE"]))
+finally:
+    warm.exit_without_teardown()
+"""
+
+
+@pytest.mark.parametrize("code", [0, 3])
+def test_a_leaving_worker_keeps_its_exit_code_and_logs_but_skips_the_teardown(tmp_path, code):
+    marker = tmp_path / "torn-down"
+    left = subprocess.run(
+        [sys.executable, "-c", LEAVING_WORKER],
+        cwd=PROJECT_DIR,
+        env={**os.environ, "MARKER": str(marker), "CODE": str(code),
+             "DJANGO_SETTINGS_MODULE": "config.settings.test"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert left.returncode == code
+    assert "last words" in left.stderr
+    assert not marker.exists()  # atexit handlers (the interpreter's teardown) never ran
+
+
+def test_gunicorn_lets_only_a_worker_that_booted_leave_early(monkeypatch):
+    settings = runpy.run_path(str(PROJECT_DIR / "gunicorn.conf.py"))
+    calls = []
+    monkeypatch.setattr(warm, "exit_without_teardown", lambda: calls.append(1))
+    settings["worker_exit"](None, SimpleNamespace(booted=False))
+    assert calls == []  # a boot failure exits with gunicorn's own code, which tells the master to stop
+    settings["worker_exit"](None, SimpleNamespace(booted=True))
+    assert calls == [1]
