@@ -33,7 +33,8 @@ TEMPLATE_SUFFIXES = (".html", ".txt", ".xml", ".svg")
 
 def warm_before_fork() -> dict[str, int]:
     """Imports the URLconf and builds its reverse lookups, reads each language's catalogues and formats,
-    imports the auth backends and context processors, and compiles the project's own templates (not those
+    imports the auth backends and context processors, composes the statements kept per process
+    (core.compiled_queries, a page type's among them), and compiles the project's own templates (not those
     of installed packages, which are many and mostly for the admin); then closes every database and cache
     connection, so that no socket is shared across the fork. Returns what it did, for the log."""
     from django.contrib.auth import get_backends
@@ -44,15 +45,21 @@ def warm_before_fork() -> dict[str, int]:
     from django.urls import get_resolver
     from django.utils import formats, translation
 
+    from core import compiled_queries, page_routes
+
     resolver = get_resolver()
     routes = 0
     for language, _name in settings.LANGUAGES:
         with translation.override(language):
-            # Every URL module imported, and the reverse lookup built: once per language (i18n_patterns).
+            # Every URL module imported, and the reverse lookups built: once per language (i18n_patterns),
+            # and for each namespace ("volunteer:my_shifts") apart.
             routes = max(routes, len(resolver.reverse_dict))
+            _build_namespaced_lookups(resolver)
             translation.gettext("Sign up")  # the language's catalogues, read from every app's .mo files
             formats.get_format("DATE_FORMAT")  # its locale's formats module
     get_backends()
+    page_routes.declare_page_queries()
+    statements = max(compiled_queries.compose_every_query(alias) for alias in settings.DATABASES)
     compiled = 0
     project = Path(settings.BASE_DIR).resolve()
     for engine in engines.all():
@@ -74,7 +81,13 @@ def warm_before_fork() -> dict[str, int]:
                 compiled += 1
     connections.close_all()
     caches.close_all()
-    return {"url_names": routes, "templates": compiled}
+    return {"url_names": routes, "statements": statements, "templates": compiled}
+
+
+def _build_namespaced_lookups(resolver) -> None:
+    for _prefix, namespaced in resolver.namespace_dict.values():
+        namespaced.reverse_dict  # noqa: B018 (built on first use, for the active language)
+        _build_namespaced_lookups(namespaced)
 
 
 def freeze_before_fork() -> int:

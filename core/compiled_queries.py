@@ -5,7 +5,8 @@ in Django's query compiler than the database takes to answer them. `CompiledQuer
 place that says what such a statement is: it compiles the queryset twice with two sets of stand-in values,
 learns from the difference which parameters are the values, and from then on sends the same SQL with the
 new values. Rows come back converted as the ORM would convert them, and `instance` makes model instances
-from their columns.
+from their columns. `compose_every_query` composes all of them at once: gunicorn's master does it before
+forking (config/warm.py), so no worker composes them on its first requests.
 """
 
 from __future__ import annotations
@@ -17,6 +18,9 @@ from collections.abc import Callable, Sequence
 
 from django.db import connections
 from django.db.models import Field, Model, QuerySet, Value
+
+# Every statement declared so far, for compose_every_query.
+_declared: weakref.WeakSet = weakref.WeakSet()
 
 
 def _stand_in(kind: type, index: int, which: int):
@@ -44,6 +48,7 @@ class CompiledQuery:
         self._compiled: dict[str, tuple[str, list, dict[int, str]]] = {}
         # Per connection object: a converter may be a method of that connection's backend.
         self._converters: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+        _declared.add(self)
 
     def _compile(self, alias: str) -> tuple[str, list, dict[int, str]]:
         compiled = self._compiled.get(alias)
@@ -101,6 +106,7 @@ class CompiledInstancesQuery:
         self.related = list(related)
         self.annotations = dict(annotations or {})
         self.kinds = kinds
+        _declared.add(self)
 
     @functools.cached_property
     def paths(self) -> list[tuple[str, type[Model], int, int]]:
@@ -165,6 +171,18 @@ class CompiledInstanceQuery(CompiledInstancesQuery):
 
     def __init__(self, model: type[Model], relation: str, filtered: Callable[..., QuerySet], **kinds: type):
         super().__init__(model, filtered, related=[relation], **kinds)
+
+
+def compose_every_query(using: str = "default") -> int:
+    """Composes every statement declared so far for the database `using` (Django's compiler needs no
+    connection for it); returns how many."""
+    queries = {
+        declared.query if isinstance(declared, CompiledInstancesQuery) else declared
+        for declared in list(_declared)
+    }
+    for query in queries:
+        query._compile(using)
+    return len(queries)
 
 
 def column_converters(fields: Sequence[Field], connection) -> list[tuple]:

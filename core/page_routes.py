@@ -20,7 +20,7 @@ import uuid
 from django.core.cache import cache
 from django.db import connection, transaction
 from django.http import Http404
-from wagtail.models import Page, PageViewRestriction
+from wagtail.models import Page, PageViewRestriction, get_page_models
 from wagtail.url_routing import RouteResult
 
 from core import db_routing
@@ -119,6 +119,15 @@ def _live_page(model: type[Page]) -> CompiledInstancesQuery:
             model, lambda pk: model.objects.filter(pk=pk, live=True), pk=int
         )
     return _live_page_queries[model]
+
+
+def declare_page_queries() -> int:
+    """Declares the statement of every page type (composed with the others by
+    compiled_queries.compose_every_query); returns how many page types there are."""
+    models = get_page_models()
+    for model in models:
+        _live_page(model)
+    return len(models)
 
 
 def route_kept(root: Page, request, path_components: list[str], walk) -> RouteResult:

@@ -15,7 +15,10 @@ from django.template import engines
 from django.urls import clear_url_caches, get_resolver
 from django.utils.translation import trans_real
 
+from campaigns import selectors as campaigns_selectors
+from campaigns.models import OpenCallPage
 from config import warm
+from core import page_routes
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 
@@ -28,13 +31,20 @@ def test_the_master_imports_the_urlconf_and_compiles_the_projects_templates_with
     loader = engines["django"].engine.template_loaders[0]
     loader.reset()
     trans_real._translations.clear()
+    campaigns_selectors._SHIFT_FOR_SIGNUP.query._compiled.clear()  # as in a new process
+    page_routes._live_page_queries.clear()
 
     unopened = [connection for connection in connections.all() if connection.connection is None]
 
     warmed = warm.warm_before_fork()
 
-    # The reverse lookups built in both languages (i18n_patterns keeps one per language).
+    # The reverse lookups built in both languages (i18n_patterns keeps one per language), a namespace's too.
     assert {"fa", "en"} <= set(get_resolver()._reverse_dict)
+    assert {"fa", "en"} <= set(get_resolver().namespace_dict["volunteer"][1]._reverse_dict)
+    # The statements kept per process composed: the sign-up's shift and a page type's among them.
+    assert "default" in campaigns_selectors._SHIFT_FOR_SIGNUP.query._compiled
+    assert "default" in page_routes._live_page(OpenCallPage).query._compiled
+    assert warmed["statements"] >= 9
     assert warmed["url_names"] > 50
     compiled = set(loader.get_template_cache)
     assert {
@@ -79,7 +89,10 @@ LEAVING_WORKER = """
 import atexit, logging, os, sys
 import django
 django.setup()
+from campaigns import selectors as campaigns_selectors
+from campaigns.models import OpenCallPage
 from config import warm
+from core import page_routes
 atexit.register(lambda: open(os.environ["MARKER"], "w").close())
 logging.basicConfig(stream=sys.stderr)
 warm.exit_without_teardown()  # no SystemExit on its way: returns, nothing changes
@@ -97,8 +110,12 @@ def test_a_leaving_worker_keeps_its_exit_code_and_logs_but_skips_the_teardown(tm
     left = subprocess.run(
         [sys.executable, "-c", LEAVING_WORKER],
         cwd=PROJECT_DIR,
-        env={**os.environ, "MARKER": str(marker), "CODE": str(code),
-             "DJANGO_SETTINGS_MODULE": "config.settings.test"},
+        env={
+            **os.environ,
+            "MARKER": str(marker),
+            "CODE": str(code),
+            "DJANGO_SETTINGS_MODULE": "config.settings.test",
+        },
         capture_output=True,
         text=True,
         timeout=60,

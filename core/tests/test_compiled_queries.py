@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from core.compiled_queries import CompiledQuery, instance
+from core.compiled_queries import CompiledInstancesQuery, CompiledQuery, compose_every_query, instance
 from core.models import OutboxMessage
 
 pytestmark = pytest.mark.django_db
@@ -79,3 +79,17 @@ def test_a_value_that_never_reaches_the_query_is_refused():
 
     with pytest.raises(ValueError, match="does not reach"):
         query.rows(name="a", since=timezone.now())
+
+
+@pytest.mark.django_db(databases=[])
+def test_every_declared_statement_is_composed_at_once_without_a_connection():
+    # (No database allowed in this test: composing must not need one.)
+    query = CompiledQuery(_since_by_name, fields=FIELDS, name=str, since=datetime.datetime, attempts=int)
+    instances = CompiledInstancesQuery(OutboxMessage, lambda pk: OutboxMessage.objects.filter(pk=pk), pk=int)
+    assert "default" not in query._compiled
+
+    composed = compose_every_query("default")
+
+    assert "default" in query._compiled and "default" in instances.query._compiled
+    assert composed >= 2
+    assert compose_every_query("default") == composed  # each statement once, however declared
