@@ -339,14 +339,15 @@ class OpenCallPage(KeptViewRestrictionsMixin, Page):
         ]
 
     def serve(self, request, *args, **kwargs):
-        # Kept whole as a reader without a session gets it, under the versions of the calls and free
-        # places that its kept fragments use too, and given to signed-in readers with their own parts put
-        # in: their menu, their place or button on each shift, the contact's phone, their teams' places.
-        from .selectors import CALL_COUNT_SECONDS, page_response_key  # selectors reads these models
+        # Kept whole as a reader without a session gets it, under the versions of the calls and of this
+        # call's own free places that its kept fragments use too, and given to signed-in readers with their
+        # own parts put in: their menu, their place or button on each shift, the contact's phone, their
+        # teams' places.
+        from .selectors import CALL_COUNT_SECONDS, call_page_response_key  # selectors reads these models
 
         return page_kept_for_readers(
             request,
-            key_for=functools.partial(page_response_key, surface="call page"),
+            key_for=functools.partial(call_page_response_key, call_id=self.pk),
             seconds=CALL_COUNT_SECONDS,
             render=lambda reader: super(OpenCallPage, self).serve(reader, *args, **kwargs),
             reader_parts=self.reader_parts,
@@ -363,9 +364,9 @@ class OpenCallPage(KeptViewRestrictionsMixin, Page):
         # The parts of the page that are the same for every reader are kept (`{% kept %}`), but never
         # those of a preview.
         if self.pk and not getattr(request, "is_preview", False):
-            from .selectors import call_list_version  # selectors reads these models
+            from .selectors import call_page_version  # selectors reads these models
 
-            context["kept_version"] = call_list_version()
+            context["kept_version"] = call_page_version(self.pk)
         return context
 
     def _shifts_context(self, request) -> dict:

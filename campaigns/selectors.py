@@ -289,9 +289,16 @@ def calls_with_catalogue(calls) -> list[OpenCallPage]:
 # or of a closure sets a new "places" version, which only the free-places filter reads. The new value is
 # set once the change is committed, so no count from before it can be cached under it. Time passing
 # changes counts too (a shift ends, a call expires): CALL_COUNT_SECONDS bounds that lag.
+# A call's own page shows only that call's free places: it is kept under the "calls" version and a version
+# of its own places (call_places_version_key), so that a sign-up for one call leaves every other call's
+# kept page in place.
 CALL_COUNT_SECONDS = 30
 CALLS_VERSION_KEY = "campaigns:call-list:calls-version"
 PLACES_VERSION_KEY = "campaigns:call-list:places-version"
+
+
+def call_places_version_key(call_id: int) -> str:
+    return f"campaigns:call-places-version:{call_id}"
 
 
 def _count_versions(keys: list[str]) -> list[str] | None:
@@ -333,18 +340,42 @@ def call_list_response_key(*, surface: str, path: str, language: str) -> str | N
     versions = call_list_version()
     if versions is None:
         return None
+    return _response_key(versions, surface=surface, path=path, language=language)
+
+
+def _response_key(versions: str, *, surface: str, path: str, language: str) -> str:
     digest = hashlib.sha256("\n".join([surface, language, path]).encode()).hexdigest()
     return f"campaigns:call-list:response:{versions}:{digest}"
 
 
 def call_list_version() -> str | None:
-    """Both versions above as one value: what the listing's kept answers and the parts of a call's page
-    that are the same for every reader (core's `{% kept %}`) are kept under. None inside a transaction, or
-    when the cache is down: then nothing is kept."""
+    """Both versions above as one value: what the listing's kept answers are kept under (a call's own page
+    is kept under call_page_version). None inside a transaction, or when the cache is down: then nothing
+    is kept."""
     if connection.in_atomic_block:
         return None
     versions = _count_versions([CALLS_VERSION_KEY, PLACES_VERSION_KEY])
     return None if versions is None else ":".join(versions)
+
+
+def call_page_version(call_id: int) -> str | None:
+    """The versions a call's own page (and its kept parts) is kept under: the "calls" version and that of
+    the call's own free places and closure. None inside a transaction, or when the cache is down."""
+    if connection.in_atomic_block:
+        return None
+    versions = _count_versions([CALLS_VERSION_KEY, call_places_version_key(call_id)])
+    return None if versions is None else ":".join(versions)
+
+
+def call_page_response_key(request, *, call_id: int) -> str | None:
+    """The key a call's whole page is kept under (core.cached_answers.page_kept_for_readers), per absolute
+    address and language."""
+    versions = call_page_version(call_id)
+    if versions is None:
+        return None
+    return _response_key(
+        versions, surface="call page", path=request.build_absolute_uri(), language=translation.get_language()
+    )
 
 
 def page_response_key(request, *, surface: str) -> str | None:
@@ -355,12 +386,19 @@ def page_response_key(request, *, surface: str) -> str | None:
     )
 
 
-def call_list_counts_expire(*, free_places_only: bool = False) -> None:
+def call_list_counts_expire(*, free_places_only: bool = False, call_id: int | None = None) -> None:
     """Makes the listing's cached counts unreachable once the current transaction commits (at once outside
-    one). `free_places_only`: only free places or closures changed, which only one filter reads."""
-    key = PLACES_VERSION_KEY if free_places_only else CALLS_VERSION_KEY
+    one). `free_places_only`: only free places or closures changed, which only one filter reads — those of
+    the call `call_id`, whose own page is kept under a version of them too."""
+    keys = [PLACES_VERSION_KEY] if free_places_only else [CALLS_VERSION_KEY]
+    if free_places_only and call_id is not None:
+        keys.append(call_places_version_key(call_id))
+
+    def expire() -> None:
+        cache.set_many({key: uuid.uuid4().hex for key in keys}, timeout=None)
+
     # robust: the change is committed by then; a cache that is down must not turn it into an error.
-    transaction.on_commit(lambda: cache.set(key, uuid.uuid4().hex, timeout=None), robust=True)
+    transaction.on_commit(expire, robust=True)
 
 
 SEARCH_WORDS_MAX = 8

@@ -171,7 +171,7 @@ def call_schedule_refresh(*, call_id: int, now=None) -> None:
     with connection.cursor() as cursor:
         cursor.execute(_SCHEDULE_REFRESH_SQL, {"call": call_id, "now": now or timezone.now()})
 
-    call_list_counts_expire(free_places_only=True)
+    call_list_counts_expire(free_places_only=True, call_id=call_id)
 
 
 def call_schedules_refresh_stale(*, now=None) -> int:

@@ -11,6 +11,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from campaigns.models import OpenCallPage
+from campaigns.selectors import call_list_version
 from campaigns.services import call_close, call_index_ensure, signup_create
 from campaigns.tests.factories import PersonFactory, add_shift
 from campaigns.tests.test_listing_speed import make_call
@@ -134,6 +135,37 @@ def test_a_sign_up_and_a_closure_are_on_the_kept_page_at_once():
     call_close(call=call, actor=None, reason="باران")
     closed, _ = page(_client_of(PersonFactory()), call)
     assert "باران" in closed and not BeautifulSoup(closed, "html.parser").select("form.shift-signup__form")
+
+
+@committed
+def test_a_sign_up_or_closure_of_another_call_leaves_this_calls_kept_page_in_place(monkeypatch):
+    call_index_ensure()
+    call, other = make_call(), make_call()
+    shift, other_shift = add_shift(call, capacity=4), add_shift(other, capacity=4)
+    reader = _client_of(PersonFactory())
+    page(Client(), call)  # kept as a reader without a session gets it
+    rendered = []
+    original = OpenCallPage.get_context
+    monkeypatch.setattr(
+        OpenCallPage, "get_context", lambda *args, **kwargs: rendered.append(1) or original(*args, **kwargs)
+    )
+
+    listing_version = call_list_version()
+
+    signup_create(shift=other_shift, volunteer=PersonFactory())
+    call_close(call=other, actor=None, reason="باران")
+    page(reader, call)
+    assert rendered == []  # the kept page, with the reader's own parts put in
+    # The listing, which shows every call's free places, is kept under a version both changes replaced.
+    assert call_list_version() != listing_version
+
+    signup_create(shift=shift, volunteer=PersonFactory())
+    after, _ = page(reader, call)
+    assert rendered == [1]  # this call's own places changed: rendered again, and right
+    free = BeautifulSoup(after, "html.parser").select_one(
+        f'tr[data-shift-id="{shift.pk}"] [data-free-places]'
+    )
+    assert free.text.strip() == "۳"
 
 
 def _client_of(person) -> Client:
