@@ -358,6 +358,15 @@ def call_list_version() -> str | None:
     return None if versions is None else ":".join(versions)
 
 
+def calls_version() -> str | None:
+    """The "calls" version alone: what a part of a page that shows no free places (the listing's filter
+    form, from the catalogue) is kept under. None inside a transaction, or when the cache is down."""
+    if connection.in_atomic_block:
+        return None
+    versions = _count_versions([CALLS_VERSION_KEY])
+    return None if versions is None else versions[0]
+
+
 def call_page_version(call_id: int) -> str | None:
     """The versions a call's own page (and its kept parts) is kept under: the "calls" version and that of
     the call's own free places and closure. None inside a transaction, or when the cache is down."""

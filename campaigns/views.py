@@ -142,6 +142,14 @@ def _call_listing_page(request, *, index_page):
     form = CallFilterForm(request.GET)
     context = index_page.get_context(request)
     context.update({"form": form, "filter_querystring": _filter_querystring(request.GET)})
+    if not getattr(request, "is_preview", False):
+        # The filter form is drawn from the catalogue and the filters asked for (its widgets cost several
+        # milliseconds to render): kept under the "calls" version, which every change of the catalogue or
+        # of the listing page replaces, and the values of its fields.
+        context["kept_version"] = selectors.calls_version()
+        context["filter_form_values"] = urlencode(
+            [(name, value) for name in form.fields for value in request.GET.getlist(name)]
+        )
     key = selectors.call_list_response_key(
         surface="html results", path=request.get_full_path(), language=translation.get_language()
     )
