@@ -4,6 +4,7 @@ import datetime
 import hashlib
 import io
 import json
+import re
 import unicodedata
 import uuid
 from dataclasses import dataclass
@@ -40,6 +41,7 @@ from wagtail.models import PageViewRestriction
 from city.models import DelphiRound, Department, District, Service
 from city.permissions import departments_for_staff
 from core import compiled_queries
+from core.cached_answers import Freshness
 from volunteers.eligibility.selectors import (
     guardian_consent_on,
     qualification_kinds_missing,
@@ -367,6 +369,65 @@ def calls_version() -> str | None:
     return None if versions is None else versions[0]
 
 
+def listing_page_response_key(request) -> str | None:
+    """The key the listing's whole page is kept under (core.cached_answers.page_kept_for_readers): the
+    "calls" version, per address and language; and the "places" version only when it filters by free
+    places (which calls it lists then depends on every call's places). The free places and closures of
+    the calls it shows are checked by LISTING_FRESHNESS instead, so that a sign-up for a call the page
+    does not show leaves it kept. None inside a transaction, or when the cache is down."""
+    if connection.in_atomic_block:
+        return None
+    keys = [CALLS_VERSION_KEY]
+    if "has_free_places" in request.GET:
+        keys.append(PLACES_VERSION_KEY)
+    versions = _count_versions(keys)
+    if versions is None:
+        return None
+    return _response_key(
+        ":".join(versions),
+        surface="listing page",
+        path=request.build_absolute_uri(),
+        language=translation.get_language(),
+    )
+
+
+# Each call's card says which call it is (campaigns/includes/call_card.html).
+_CALL_CARD = re.compile(r'data-call-id="(\d+)"')
+
+
+def _places_version_before_rendering() -> str | None:
+    versions = None if connection.in_atomic_block else _count_versions([PLACES_VERSION_KEY])
+    return None if versions is None else versions[0]
+
+
+def _listed_calls_places_versions(before: str | None, html: str) -> dict[int, str] | None:
+    """The places version of each call the page lists, or None when any call's places changed while the
+    page was rendered. Every change sets the "places" version before the call's own, so a call's version
+    read here that is newer than what the page shows comes with a newer "places" version than `before`."""
+    if before is None:
+        return None
+    call_ids = sorted({int(found) for found in _CALL_CARD.findall(html)})
+    versions = _count_versions([PLACES_VERSION_KEY, *(call_places_version_key(pk) for pk in call_ids)])
+    if versions is None or versions[0] != before:
+        return None
+    return dict(zip(call_ids, versions[1:], strict=True))
+
+
+def _listed_calls_unchanged(stamp: dict[int, str]) -> bool:
+    if not stamp:
+        return True
+    keys = {call_places_version_key(pk): version for pk, version in stamp.items()}
+    now = cache.get_many(list(keys))
+    return all(now.get(key) == version for key, version in keys.items())
+
+
+LISTING_FRESHNESS = Freshness(
+    before=_places_version_before_rendering,
+    stamp=_listed_calls_places_versions,
+    still_fresh=_listed_calls_unchanged,
+)
+
+
 def call_page_version(call_id: int) -> str | None:
     """The versions a call's own page (and its kept parts) is kept under: the "calls" version and that of
     the call's own free places and closure. None inside a transaction, or when the cache is down."""
@@ -404,6 +465,8 @@ def call_list_counts_expire(*, free_places_only: bool = False, call_id: int | No
         keys.append(call_places_version_key(call_id))
 
     def expire() -> None:
+        # In this order (one round trip): a reader that sees the call's new version sees the new "places"
+        # version too (LISTING_FRESHNESS relies on it).
         cache.set_many({key: uuid.uuid4().hex for key in keys}, timeout=None)
 
     # robust: the change is committed by then; a cache that is down must not turn it into an error.

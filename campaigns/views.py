@@ -1,5 +1,3 @@
-import functools
-
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import Http404, QueryDict
@@ -128,13 +126,15 @@ def call_listing(request, *, index_page):
     The results (cards, map, pages) are the same for every reader of the same address and language, so
     they are rendered once and kept until the calls or their free places change
     (selectors.call_list_response_key). The whole page is kept as a reader without a session gets it, and
-    a signed-in reader gets it with their own part of the header (core.cached_answers).
+    a signed-in reader gets it with their own part of the header (core.cached_answers), until the calls
+    change or the free places of a call it shows (selectors.listing_page_response_key).
     """
     return page_kept_for_readers(
         request,
-        key_for=functools.partial(selectors.page_response_key, surface="listing page"),
+        key_for=selectors.listing_page_response_key,
         seconds=selectors.CALL_COUNT_SECONDS,
         render=lambda reader: _call_listing_page(reader, index_page=index_page),
+        freshness=selectors.LISTING_FRESHNESS,
     )
 
 

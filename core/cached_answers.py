@@ -13,6 +13,7 @@ import copy
 import functools
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from importlib import import_module
 
 from django.conf import settings
@@ -51,6 +52,21 @@ def cached_answer(key_for: Callable[[HttpRequest], str | None], seconds: int):
     return decorator
 
 
+@dataclass(frozen=True)
+class Freshness:
+    """Finer versions a kept page depends on than those its key carries (one per call it lists, say), so
+    that a change of something it does not show leaves it kept.
+
+    `before()` is read just before the page is rendered for keeping; `stamp(before, html)` just after, from
+    what the rendered page shows: the versions to check it against later, or None when something changed
+    while it was rendered (then it is not kept); `still_fresh(stamp)` is asked before a kept page is given.
+    """
+
+    before: Callable[[], object]
+    stamp: Callable[[object, str], object | None]
+    still_fresh: Callable[[object], bool]
+
+
 def page_kept_for_readers(
     request: HttpRequest,
     *,
@@ -58,6 +74,7 @@ def page_kept_for_readers(
     seconds: int,
     render: Callable[[HttpRequest], HttpResponse],
     reader_parts: Callable[[HttpRequest], str] | None = None,
+    freshness: Freshness | None = None,
 ) -> HttpResponse:
     """The page `render(request)` gives, kept under `key_for(request)` as a reader without a session gets it,
     and given to signed-in readers too with their own part of the header put in.
@@ -65,7 +82,8 @@ def page_kept_for_readers(
     A page with more of its own for each reader marks each such part in its template, as
     `<!--reader:NAME-->…<!--/reader:NAME-->`, and `reader_parts(request)` renders the reader's version of
     every part, marked alike: a signed-in reader gets the kept page with each marked part replaced by
-    theirs (and the page rendered for them when a part is missing).
+    theirs (and the page rendered for them when a part is missing). With `freshness` (see Freshness) a kept
+    page is given only while what it shows is unchanged in its finer versions too.
 
     Kept pages are those of readers without a session cookie (so anonymous, with no messages waiting) and
     without a messages cookie, outside a preview, asking with GET. A signed-in reader with no messages
@@ -84,21 +102,24 @@ def page_kept_for_readers(
         key = key_for(request)
         if key is None:
             return render(request)
-        html = cache.get(key)
+        html = _kept_html(key, freshness)
         if html is not None:
             response = HttpResponse(html)
             patch_vary_headers(response, ["Cookie"])
             return response
+        before = freshness.before() if freshness else None
         response = _rendered_for_keeping(render, request)
-        _keep(key, request, response, seconds)
+        _keep(key, request, response, seconds, freshness=freshness, before=before)
         return response
     if not _reader_gets_kept_page(request):
         return render(request)
     key = key_for(request)
-    html = cache.get(key) if key else None
+    html = _kept_html(key, freshness) if key else None
     if html is None and key:
         anonymous = _as_reader_without_session(request)
-        html = _keep(key, anonymous, _rendered_for_keeping(render, anonymous), seconds)
+        before = freshness.before() if freshness else None
+        rendered = _rendered_for_keeping(render, anonymous)
+        html = _keep(key, anonymous, rendered, seconds, freshness=freshness, before=before)
     if html is None or READER_MENU_START not in html:
         return render(request)
     start = html.index(READER_MENU_START) + len(READER_MENU_START)
@@ -149,7 +170,25 @@ def _rendered_for_keeping(
     return response
 
 
-def _keep(key: str, request: HttpRequest, rendered: HttpResponse, seconds: int) -> str | None:
+def _kept_html(key: str, freshness: Freshness | None) -> str | None:
+    kept = cache.get(key)
+    if kept is None or freshness is None:
+        return kept
+    html, stamp = kept
+    return html if freshness.still_fresh(stamp) else None
+
+
+def _keep(
+    key: str,
+    request: HttpRequest,
+    rendered: HttpResponse,
+    seconds: int,
+    *,
+    freshness: Freshness | None = None,
+    before: object = None,
+) -> str | None:
+    """The rendered page's HTML (None when it belongs to its reader), kept unless what it shows changed
+    while it was rendered."""
     session = getattr(request, "session", None)
     if (
         rendered.status_code != 200
@@ -160,8 +199,11 @@ def _keep(key: str, request: HttpRequest, rendered: HttpResponse, seconds: int) 
     ):
         return None
     html = rendered.content.decode(rendered.charset)
-    cache.set(key, html, seconds)
     patch_vary_headers(rendered, ["Cookie"])
+    if freshness is None:
+        cache.set(key, html, seconds)
+    elif (stamp := freshness.stamp(before, html)) is not None:
+        cache.set(key, (html, stamp), seconds)
     return html
 
 

@@ -1,0 +1,97 @@
+"""The listing's page is kept under the calls' version and the free places of the calls it shows: a sign-up
+or closure of a call it does not show leaves it kept; one of a call it shows is on it at once; a page that
+filters by free places follows every call's places; a change made while a page is rendered is never kept
+behind it."""
+
+import pytest
+from bs4 import BeautifulSoup
+from django.test import Client
+
+from campaigns import views
+from campaigns.services import call_close, call_index_ensure, signup_create
+from campaigns.tests.factories import PersonFactory, add_shift
+from campaigns.tests.test_listing_speed import make_call
+
+# The versions that replace kept pages are set once a change commits, as in a request: these tests commit.
+committed = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.usefixtures("empty_cache")
+
+
+@pytest.fixture
+def renders(monkeypatch) -> list[str]:
+    """The address of each listing page rendered (rather than given from the kept ones)."""
+    rendered = []
+    original = views._call_listing_page
+
+    def counted(request, **kwargs):
+        rendered.append(request.get_full_path())
+        return original(request, **kwargs)
+
+    monkeypatch.setattr(views, "_call_listing_page", counted)
+    return rendered
+
+
+def free_places(client, url, call, **params) -> str:
+    response = client.get(url, params)
+    assert response.status_code == 200
+    card = BeautifulSoup(response.content, "html.parser").select_one(f'li[data-call-id="{call.pk}"]')
+    return card.select("dd")[1].text.strip()
+
+
+@committed
+def test_a_change_of_a_call_the_page_does_not_show_leaves_it_kept(renders):
+    listing_url = call_index_ensure().url
+    shown, elsewhere = make_call(district=1), make_call(district=2)
+    shown_shift, elsewhere_shift = add_shift(shown, capacity=3), add_shift(elsewhere, capacity=3)
+    reader, signed_in = Client(), Client()
+    signed_in.force_login(PersonFactory())
+
+    assert free_places(reader, listing_url, shown, district=1) == "۳"
+    signup_create(shift=elsewhere_shift, volunteer=PersonFactory())
+    call_close(call=elsewhere, actor=None, reason="باران")
+    assert free_places(reader, listing_url, shown, district=1) == "۳"
+    assert free_places(signed_in, listing_url, shown, district=1) == "۳"
+    assert len(renders) == 1  # both readers got the kept page
+
+    signup_create(shift=shown_shift, volunteer=PersonFactory())
+    assert free_places(reader, listing_url, shown, district=1) == "۲"  # at once
+    assert len(renders) == 2
+    assert free_places(signed_in, listing_url, shown, district=1) == "۲"
+    assert len(renders) == 2  # the page rendered again is kept again
+
+
+@committed
+def test_a_page_of_calls_with_free_places_follows_every_calls_places(renders):
+    listing_url = call_index_ensure().url
+    shown, other = make_call(district=1), make_call(district=2)
+    add_shift(shown, capacity=3)
+    other_shift = add_shift(other, capacity=1)
+    reader = Client()
+
+    assert free_places(reader, listing_url, shown, district=1, has_free_places="on") == "۳"
+    signup_create(shift=other_shift, volunteer=PersonFactory())  # which calls have places changed
+    assert free_places(reader, listing_url, shown, district=1, has_free_places="on") == "۳"
+    assert len(renders) == 2
+
+
+@committed
+def test_a_change_committed_while_the_page_is_rendered_is_not_kept_behind_it(monkeypatch, renders):
+    listing_url = call_index_ensure().url
+    shown = make_call(district=1)
+    shift = add_shift(shown, capacity=3)
+    original = views._call_listing_page  # the counting one
+    signed_up = []
+
+    def rendered_while_someone_signs_up(request, **kwargs):
+        response = original(request, **kwargs)
+        response.render()  # the page as read before the sign-up below commits
+        if not signed_up:
+            signed_up.append(signup_create(shift=shift, volunteer=PersonFactory()))
+        return response
+
+    monkeypatch.setattr(views, "_call_listing_page", rendered_while_someone_signs_up)
+    reader = Client()
+
+    assert free_places(reader, listing_url, shown, district=1) == "۳"  # what was read, not kept
+    assert free_places(reader, listing_url, shown, district=1) == "۲"
+    assert len(renders) == 2
