@@ -385,7 +385,8 @@ def listing_page_response_key(request) -> str | None:
         return None
     return _response_key(
         ":".join(versions),
-        surface="listing page",
+        # Kept with its calls' places versions: a key of its own, never one an older release kept HTML under.
+        surface="listing page with its calls' places",
         path=request.build_absolute_uri(),
         language=translation.get_language(),
     )
@@ -402,8 +403,9 @@ def _places_version_before_rendering() -> str | None:
 
 def _listed_calls_places_versions(before: str | None, html: str) -> dict[int, str] | None:
     """The places version of each call the page lists, or None when any call's places changed while the
-    page was rendered. Every change sets the "places" version before the call's own, so a call's version
-    read here that is newer than what the page shows comes with a newer "places" version than `before`."""
+    page was rendered. Every change sets the "places" version with the call's own (never after it), so a
+    call's version read here that is newer than what the page shows comes with a newer "places" version than
+    `before`."""
     if before is None:
         return None
     call_ids = sorted({int(found) for found in _CALL_CARD.findall(html)})
@@ -465,8 +467,8 @@ def call_list_counts_expire(*, free_places_only: bool = False, call_id: int | No
         keys.append(call_places_version_key(call_id))
 
     def expire() -> None:
-        # In this order (one round trip): a reader that sees the call's new version sees the new "places"
-        # version too (LISTING_FRESHNESS relies on it).
+        # Together (one MULTI/EXEC in Redis; in this order in a local memory cache): a reader that sees the
+        # call's new version sees the new "places" version too (LISTING_FRESHNESS relies on it).
         cache.set_many({key: uuid.uuid4().hex for key in keys}, timeout=None)
 
     # robust: the change is committed by then; a cache that is down must not turn it into an error.

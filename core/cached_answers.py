@@ -174,6 +174,8 @@ def _kept_html(key: str, freshness: Freshness | None) -> str | None:
     kept = cache.get(key)
     if kept is None or freshness is None:
         return kept
+    if not (isinstance(kept, tuple) and len(kept) == 2):  # kept without its stamp: not to be trusted
+        return None
     html, stamp = kept
     return html if freshness.still_fresh(stamp) else None
 
