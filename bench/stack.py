@@ -25,6 +25,7 @@ from tests.servers import (
     PostgresCluster,
     as_postgres_user,
     nginx_temp_paths,
+    production_gunicorn_command,
     render_nginx_admission,
 )
 
@@ -224,20 +225,7 @@ def gunicorn_process(
 ) -> ManagedProcess:
     return ManagedProcess(
         name="gunicorn",
-        # The project's own configuration; only the address and the number of workers are the benchmark's.
-        command=[
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "--config",
-            "gunicorn.conf.py",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(workers),
-            "--threads",
-            str(threads),
-        ],
+        command=production_gunicorn_command(port=port, workers=workers, threads=threads),
         env=env,
         log_file=log_dir / "gunicorn.log",
     )

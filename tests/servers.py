@@ -44,6 +44,13 @@ def skip_or_fail(reason: str) -> NoReturn:
     pytest.skip(reason)
 
 
+def production_gunicorn_command(*, port: int, workers: int, threads: int = 1) -> list[str]:
+    """gunicorn as production starts it (the project's gunicorn.conf.py), on 127.0.0.1:`port`: only the
+    address and the number of workers and threads are the caller's. Run it from the project's directory."""
+    return [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py", "--bind", f"127.0.0.1:{port}",
+            "--workers", str(workers), "--threads", str(threads)]
+
+
 def free_tcp_port() -> int:
     """A port nothing listens on at this moment, chosen by the kernel."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:

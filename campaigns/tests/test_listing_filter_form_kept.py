@@ -8,11 +8,9 @@ from bs4 import BeautifulSoup
 from campaigns.forms import CallFilterForm
 from campaigns.services import call_index_ensure, signup_create
 from campaigns.tests.factories import PersonFactory, add_shift
-from campaigns.tests.test_listing_speed import make_call
+from campaigns.tests.test_listing_speed import committed, make_call  # these tests commit, as requests do
 from city.models import Service
 
-# The versions that replace kept parts are set once a change commits, as in a request: these tests commit.
-committed = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 pytestmark = pytest.mark.usefixtures("empty_cache")
 
 

@@ -10,10 +10,8 @@ from django.test import Client
 from campaigns import views
 from campaigns.services import call_close, call_index_ensure, signup_create
 from campaigns.tests.factories import PersonFactory, add_shift
-from campaigns.tests.test_listing_speed import make_call
+from campaigns.tests.test_listing_speed import committed, make_call  # these tests commit, as requests do
 
-# The versions that replace kept pages are set once a change commits, as in a request: these tests commit.
-committed = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 pytestmark = pytest.mark.usefixtures("empty_cache")
 
 

@@ -5,14 +5,13 @@ site keeps answering across the recycling."""
 import os
 import signal
 import subprocess
-import sys
 import time
 import urllib.request
 from pathlib import Path
 
 import pytest
 
-from tests.servers import free_tcp_port
+from tests.servers import free_tcp_port, production_gunicorn_command
 
 pytestmark = pytest.mark.integration
 
@@ -55,17 +54,7 @@ def test_recycled_and_stopped_workers_leave_without_the_interpreters_teardown(tm
     log = tmp_path / "gunicorn.log"
     with log.open("w") as log_file:
         master = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "--config",
-                "gunicorn.conf.py",
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--workers",
-                "1",
-            ],
+            production_gunicorn_command(port=port, workers=1),
             cwd=PROJECT_DIR,
             env=env,
             stdout=log_file,
