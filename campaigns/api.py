@@ -1,7 +1,6 @@
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
-from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from ninja import Query, Router, Status
 from ninja.decorators import decorate_view
@@ -96,16 +95,16 @@ class OpenCallPagination(CallPagination):
         return page
 
 
-def _listing_answer_key(request: HttpRequest) -> str | None:
-    return selectors.call_list_response_key(
-        surface="api", path=request.get_full_path(), language=translation.get_language()
-    )
-
-
 @public_router.get(
     "/calls", response=list[CallOut], tags=["Open calls"], summary="Open calls, filtered, in pages"
 )
-@decorate_view(replica_reads, cached_answer(_listing_answer_key, selectors.CALL_COUNT_SECONDS))
+@decorate_view(
+    replica_reads,
+    # Kept until the calls change or the free places of a call it lists (selectors.listing_answer_key).
+    cached_answer(
+        selectors.listing_answer_key, selectors.CALL_COUNT_SECONDS, selectors.LISTING_ANSWER_FRESHNESS
+    ),
+)
 @paginate(OpenCallPagination)
 def list_calls(request: HttpRequest, filters: Query[CallFilter]):
     """Published, public calls with the web listing's filters, soonest next shift first; `count` is the

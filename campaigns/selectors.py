@@ -375,6 +375,18 @@ def listing_page_response_key(request) -> str | None:
     places (which calls it lists then depends on every call's places). The free places and closures of
     the calls it shows are checked by LISTING_FRESHNESS instead, so that a sign-up for a call the page
     does not show leaves it kept. None inside a transaction, or when the cache is down."""
+    # Kept with its calls' places versions: a key of its own, never one an older release kept HTML under.
+    surface = "listing page with its calls' places"
+    return _listing_key(request, surface=surface, path=request.build_absolute_uri())
+
+
+def listing_answer_key(request) -> str | None:
+    """The API's listing_page_response_key: its answers are kept with their calls' places versions too
+    (LISTING_ANSWER_FRESHNESS)."""
+    return _listing_key(request, surface="api with its calls' places", path=request.get_full_path())
+
+
+def _listing_key(request, *, surface: str, path: str) -> str | None:
     if connection.in_atomic_block:
         return None
     keys = [CALLS_VERSION_KEY]
@@ -383,13 +395,7 @@ def listing_page_response_key(request) -> str | None:
     versions = _count_versions(keys)
     if versions is None:
         return None
-    return _response_key(
-        ":".join(versions),
-        # Kept with its calls' places versions: a key of its own, never one an older release kept HTML under.
-        surface="listing page with its calls' places",
-        path=request.build_absolute_uri(),
-        language=translation.get_language(),
-    )
+    return _response_key(":".join(versions), surface=surface, path=path, language=translation.get_language())
 
 
 # Each call's card says which call it is (campaigns/includes/call_card.html).
@@ -401,14 +407,14 @@ def _places_version_before_rendering() -> str | None:
     return None if versions is None else versions[0]
 
 
-def _listed_calls_places_versions(before: str | None, html: str) -> dict[int, str] | None:
-    """The places version of each call the page lists, or None when any call's places changed while the
-    page was rendered. Every change sets the "places" version with the call's own (never after it), so a
-    call's version read here that is newer than what the page shows comes with a newer "places" version than
-    `before`."""
+def _listed_calls_places_versions(before: str | None, call_ids) -> dict[int, str] | None:
+    """The places version of each of the calls a page lists, or None when any call's places changed while
+    the page was rendered. Every change sets the "places" version with the call's own (never after it), so
+    a call's version read here that is newer than what the page shows comes with a newer "places" version
+    than `before`."""
     if before is None:
         return None
-    call_ids = sorted({int(found) for found in _CALL_CARD.findall(html)})
+    call_ids = sorted(set(call_ids))
     versions = _count_versions([PLACES_VERSION_KEY, *(call_places_version_key(pk) for pk in call_ids)])
     if versions is None or versions[0] != before:
         return None
@@ -425,7 +431,16 @@ def _listed_calls_unchanged(stamp: dict[int, str]) -> bool:
 
 LISTING_FRESHNESS = Freshness(
     before=_places_version_before_rendering,
-    stamp=_listed_calls_places_versions,
+    stamp=lambda before, html: _listed_calls_places_versions(
+        before, (int(found) for found in _CALL_CARD.findall(html))
+    ),
+    still_fresh=_listed_calls_unchanged,
+)
+LISTING_ANSWER_FRESHNESS = Freshness(
+    before=_places_version_before_rendering,
+    stamp=lambda before, text: _listed_calls_places_versions(
+        before, (item["id"] for item in json.loads(text)["items"])
+    ),
     still_fresh=_listed_calls_unchanged,
 )
 

@@ -30,41 +30,51 @@ from django.utils.cache import patch_vary_headers
 from core import access, db_routing
 
 
-def cached_answer(key_for: Callable[[HttpRequest], str | None], seconds: int):
-    def decorator(run):
-        @functools.wraps(run)
-        def cached_run(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-            key = key_for(request)
-            cached = cache.get(key) if key else None
-            if cached is not None:
-                content, content_type = cached
-                return HttpResponse(content, content_type=content_type)
-            if key is None:
-                return run(request, *args, **kwargs)
-            with db_routing.reads_for_keeping():  # what is kept must not be a replica's lagging read
-                response = run(request, *args, **kwargs)
-            if response.status_code == 200 and not response.streaming:
-                cache.set(key, (response.content, response["Content-Type"]), seconds)
-            return response
-
-        return cached_run
-
-    return decorator
-
-
 @dataclass(frozen=True)
 class Freshness:
     """Finer versions a kept page depends on than those its key carries (one per call it lists, say), so
     that a change of something it does not show leaves it kept.
 
-    `before()` is read just before the page is rendered for keeping; `stamp(before, html)` just after, from
-    what the rendered page shows: the versions to check it against later, or None when something changed
-    while it was rendered (then it is not kept); `still_fresh(stamp)` is asked before a kept page is given.
+    `before()` is read just before the page (or answer) is rendered for keeping; `stamp(before, text)` just
+    after, from what it shows: the versions to check it against later, or None when something changed while
+    it was rendered (then it is not kept); `still_fresh(stamp)` is asked before a kept one is given.
     """
 
     before: Callable[[], object]
     stamp: Callable[[object, str], object | None]
     still_fresh: Callable[[object], bool]
+
+
+def cached_answer(
+    key_for: Callable[[HttpRequest], str | None], seconds: int, freshness: Freshness | None = None
+):
+    """With `freshness` (see Freshness), a kept answer is given only while what it shows is unchanged in its
+    finer versions too; its stamp is made from the answer's text."""
+
+    def decorator(run):
+        @functools.wraps(run)
+        def cached_run(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            key = key_for(request)
+            cached = _kept_answer(key, freshness) if key else None
+            if cached is not None:
+                content, content_type = cached
+                return HttpResponse(content, content_type=content_type)
+            if key is None:
+                return run(request, *args, **kwargs)
+            before = freshness.before() if freshness else None
+            with db_routing.reads_for_keeping():  # what is kept must not be a replica's lagging read
+                response = run(request, *args, **kwargs)
+            if response.status_code == 200 and not response.streaming:
+                kept = (response.content, response["Content-Type"])
+                if freshness is None:
+                    cache.set(key, kept, seconds)
+                elif (stamp := freshness.stamp(before, response.content.decode())) is not None:
+                    cache.set(key, (*kept, stamp), seconds)
+            return response
+
+        return cached_run
+
+    return decorator
 
 
 def page_kept_for_readers(
@@ -168,6 +178,16 @@ def _rendered_for_keeping(
         if isinstance(response, SimpleTemplateResponse) and not response.is_rendered:
             response.render()
     return response
+
+
+def _kept_answer(key: str, freshness: Freshness | None) -> tuple | None:
+    kept = cache.get(key)
+    if kept is None or freshness is None:
+        return kept
+    if not (isinstance(kept, tuple) and len(kept) == 3):  # kept without its stamp: not to be trusted
+        return None
+    content, content_type, stamp = kept
+    return (content, content_type) if freshness.still_fresh(stamp) else None
 
 
 def _kept_html(key: str, freshness: Freshness | None) -> str | None:

@@ -7,7 +7,7 @@ import pytest
 from bs4 import BeautifulSoup
 from django.test import Client
 
-from campaigns import views
+from campaigns import selectors, views
 from campaigns.services import call_close, call_index_ensure, signup_create
 from campaigns.tests.factories import PersonFactory, add_shift
 from campaigns.tests.test_listing_speed import committed, make_call  # these tests commit, as requests do
@@ -93,3 +93,44 @@ def test_a_change_committed_while_the_page_is_rendered_is_not_kept_behind_it(mon
     assert free_places(reader, listing_url, shown, district=1) == "۳"  # what was read, not kept
     assert free_places(reader, listing_url, shown, district=1) == "۲"
     assert len(renders) == 2
+
+
+@pytest.fixture
+def answers_computed(monkeypatch) -> list[int]:
+    """One entry each time the API's listing is computed (rather than given from the kept answers): the
+    page of calls is read with the catalogue then."""
+    computed = []
+    original = selectors.calls_with_catalogue
+    monkeypatch.setattr(
+        selectors, "calls_with_catalogue", lambda calls: computed.append(1) or original(calls)
+    )
+    return computed
+
+
+def api_free_places(client, call, **params) -> int:
+    response = client.get("/api/v1/calls", params)
+    assert response.status_code == 200
+    return next(item["free_places"] for item in response.json()["items"] if item["id"] == call.pk)
+
+
+@committed
+def test_the_apis_listing_is_kept_across_changes_of_calls_it_does_not_list(answers_computed):
+    call_index_ensure()
+    shown, elsewhere = make_call(district=1), make_call(district=2)
+    shown_shift, elsewhere_shift = add_shift(shown, capacity=3), add_shift(elsewhere, capacity=3)
+    third_shift = add_shift(make_call(district=2), capacity=3)
+    client = Client()
+
+    assert api_free_places(client, shown, district=1) == 3
+    signup_create(shift=elsewhere_shift, volunteer=PersonFactory())
+    call_close(call=elsewhere, actor=None, reason="باران")
+    assert api_free_places(client, shown, district=1) == 3
+    assert len(answers_computed) == 1
+
+    signup_create(shift=shown_shift, volunteer=PersonFactory())
+    assert api_free_places(client, shown, district=1) == 2  # at once
+    assert len(answers_computed) == 2
+    api_free_places(client, shown, district=1, has_free_places="true")
+    signup_create(shift=third_shift, volunteer=PersonFactory())
+    api_free_places(client, shown, district=1, has_free_places="true")
+    assert len(answers_computed) == 4  # filtered by free places: follows every call's places

@@ -7,7 +7,7 @@ from django.core.cache import cache
 from django.http import HttpResponse
 from django.test import RequestFactory
 
-from core.cached_answers import Freshness, page_kept_for_readers
+from core.cached_answers import Freshness, cached_answer, page_kept_for_readers
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_cache")]
 
@@ -70,3 +70,25 @@ def test_a_value_kept_without_its_stamp_is_never_given():
     rendered = []
     assert serve({"now": "a"}, rendered) == "<p>a</p>"
     assert rendered == [1]
+
+
+def test_an_answer_kept_without_its_stamp_is_never_given():
+    cache.set(KEY, (b"kept by an older release", "text/plain"), 30)
+    versions, computed = {"now": "a"}, []
+    freshness = Freshness(
+        before=lambda: versions["now"],
+        stamp=lambda before, text: before,
+        still_fresh=lambda stamp: stamp == versions["now"],
+    )
+
+    def compute(request):
+        computed.append(1)
+        return HttpResponse(f"computed {len(computed)}")
+
+    answer = cached_answer(lambda request: KEY, 30, freshness)(compute)
+    request = RequestFactory().get("/answer")
+
+    assert answer(request).content == b"computed 1"
+    assert answer(request).content == b"computed 1"  # kept now, with its stamp
+    versions["now"] = "b"
+    assert answer(request).content == b"computed 2"
