@@ -181,23 +181,26 @@ def _rendered_for_keeping(
 
 
 def _kept_answer(key: str, freshness: Freshness | None) -> tuple | None:
+    """The kept (content, content type), or None."""
     kept = cache.get(key)
-    if kept is None or freshness is None:
-        return kept
-    if not (isinstance(kept, tuple) and len(kept) == 3):  # kept without its stamp: not to be trusted
-        return None
-    content, content_type, stamp = kept
-    return (content, content_type) if freshness.still_fresh(stamp) else None
+    return kept if kept is None or freshness is None else _still_fresh(kept, freshness, size=2)
 
 
 def _kept_html(key: str, freshness: Freshness | None) -> str | None:
     kept = cache.get(key)
     if kept is None or freshness is None:
         return kept
-    if not (isinstance(kept, tuple) and len(kept) == 2):  # kept without its stamp: not to be trusted
+    fresh = _still_fresh(kept, freshness, size=1)
+    return None if fresh is None else fresh[0]
+
+
+def _still_fresh(kept, freshness: Freshness, *, size: int) -> tuple | None:
+    """The `size` values kept before their stamp while the stamp is fresh; None once it is not, or for a
+    value kept without one (an older release's, under a key it shared): not to be trusted."""
+    if not (isinstance(kept, tuple) and len(kept) == size + 1):
         return None
-    html, stamp = kept
-    return html if freshness.still_fresh(stamp) else None
+    *values, stamp = kept
+    return tuple(values) if freshness.still_fresh(stamp) else None
 
 
 def _keep(
