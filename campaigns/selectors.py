@@ -315,6 +315,15 @@ def _count_versions(keys: list[str]) -> list[str] | None:
     return [versions[key] for key in keys]
 
 
+def _versions_outside_transactions(keys: list[str]) -> str | None:
+    """The versions of `keys` as one value; None inside a transaction (it may have changed what nobody else
+    sees yet) or when the cache is down: then nothing is kept."""
+    if connection.in_atomic_block:
+        return None
+    versions = _count_versions(keys)
+    return None if versions is None else ":".join(versions)
+
+
 def call_list_count(*, filters: CallFilters = CallFilters()) -> int:
     """How many calls `call_list(filters=filters)` lists, cached per filter set (see above)."""
     if connection.in_atomic_block:
@@ -354,19 +363,13 @@ def call_list_version() -> str | None:
     """Both versions above as one value: what the listing's kept answers are kept under (a call's own page
     is kept under call_page_version). None inside a transaction, or when the cache is down: then nothing
     is kept."""
-    if connection.in_atomic_block:
-        return None
-    versions = _count_versions([CALLS_VERSION_KEY, PLACES_VERSION_KEY])
-    return None if versions is None else ":".join(versions)
+    return _versions_outside_transactions([CALLS_VERSION_KEY, PLACES_VERSION_KEY])
 
 
 def calls_version() -> str | None:
     """The "calls" version alone: what a part of a page that shows no free places (the listing's filter
     form, from the catalogue) is kept under. None inside a transaction, or when the cache is down."""
-    if connection.in_atomic_block:
-        return None
-    versions = _count_versions([CALLS_VERSION_KEY])
-    return None if versions is None else versions[0]
+    return _versions_outside_transactions([CALLS_VERSION_KEY])
 
 
 def listing_page_response_key(request) -> str | None:
@@ -387,15 +390,13 @@ def listing_answer_key(request) -> str | None:
 
 
 def _listing_key(request, *, surface: str, path: str) -> str | None:
-    if connection.in_atomic_block:
-        return None
     keys = [CALLS_VERSION_KEY]
     if "has_free_places" in request.GET:
         keys.append(PLACES_VERSION_KEY)
-    versions = _count_versions(keys)
+    versions = _versions_outside_transactions(keys)
     if versions is None:
         return None
-    return _response_key(":".join(versions), surface=surface, path=path, language=translation.get_language())
+    return _response_key(versions, surface=surface, path=path, language=translation.get_language())
 
 
 # Each call's card says which call it is (campaigns/includes/call_card.html).
@@ -403,8 +404,7 @@ _CALL_CARD = re.compile(r'data-call-id="(\d+)"')
 
 
 def _places_version_before_rendering() -> str | None:
-    versions = None if connection.in_atomic_block else _count_versions([PLACES_VERSION_KEY])
-    return None if versions is None else versions[0]
+    return _versions_outside_transactions([PLACES_VERSION_KEY])
 
 
 def _listed_calls_places_versions(before: str | None, call_ids) -> dict[int, str] | None:
@@ -448,10 +448,7 @@ LISTING_ANSWER_FRESHNESS = Freshness(
 def call_page_version(call_id: int) -> str | None:
     """The versions a call's own page (and its kept parts) is kept under: the "calls" version and that of
     the call's own free places and closure. None inside a transaction, or when the cache is down."""
-    if connection.in_atomic_block:
-        return None
-    versions = _count_versions([CALLS_VERSION_KEY, call_places_version_key(call_id)])
-    return None if versions is None else ":".join(versions)
+    return _versions_outside_transactions([CALLS_VERSION_KEY, call_places_version_key(call_id)])
 
 
 def call_page_response_key(request, *, call_id: int) -> str | None:
