@@ -157,6 +157,8 @@ def signup_or_queue(
 # One statement, its own transaction: the shift's line joined (the shared lock taken before the entry
 # takes its id, see the module's note), the entry written unless the person already waits, and how many
 # wait ahead of it (as far as they have committed).
+# The partial unique index is named by its predicate (SignUpRequest.State.WAITING), written out rather than
+# a parameter: PostgreSQL cannot infer the index from a parameter when the statement is prepared.
 _LINE_JOIN_SQL = """
     WITH joining AS (SELECT pg_advisory_xact_lock_shared(%(lock)s, %(shift)s)),
     entry AS (
@@ -165,7 +167,7 @@ _LINE_JOIN_SQL = """
         SELECT %(shift)s, %(person)s, %(waiting)s, %(channel)s, %(waiver)s, %(guests)s::jsonb, %(language)s,
                %(now)s, '', ''
         FROM joining
-        ON CONFLICT (shift_id, person_id) WHERE state = %(waiting)s DO NOTHING
+        ON CONFLICT (shift_id, person_id) WHERE state = 'waiting' DO NOTHING
         RETURNING id
     )
     SELECT entry.id, 1 + (

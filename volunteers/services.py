@@ -251,13 +251,14 @@ _TOKEN_WITH_PERSON = CompiledInstanceQuery(
 
 def _api_token_note_use(token: ApiToken, *, now, stale_before) -> None:
     """Conditional, so parallel requests with one token write it once. On PostgreSQL the write does not
-    wait for the disk (a hint may be lost in a crash, nothing else is) and shares the round trip with
-    the statement that says so."""
+    wait for the disk (a hint may be lost in a crash, nothing else is): one statement, its own
+    transaction, which turns synchronous_commit off for itself (one statement, as a prepared statement
+    cannot carry a second)."""
     if connection.vendor == "postgresql" and connection.get_autocommit():
         with connection.cursor() as cursor:
             cursor.execute(
-                "SET LOCAL synchronous_commit TO OFF; "
-                "UPDATE volunteers_apitoken SET last_used_at = %s "
+                "WITH lazy AS (SELECT set_config('synchronous_commit', 'off', true)) "
+                "UPDATE volunteers_apitoken SET last_used_at = %s FROM lazy "
                 "WHERE id = %s AND (last_used_at IS NULL OR last_used_at <= %s)",
                 [now, token.pk, stale_before],
             )

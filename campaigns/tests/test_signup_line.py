@@ -7,6 +7,7 @@ import datetime
 import pytest
 from bs4 import BeautifulSoup
 from django.core.cache import cache
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -18,6 +19,7 @@ from campaigns.notices import notify_signup_created_task
 from campaigns.services import call_close, signup_create
 from campaigns.tests.factories import PersonFactory, add_shift, publish_call
 from core.models import OutboxMessage
+from tests.pytest_servers import require_postgresql
 from volunteers.services import api_token_create
 
 pytestmark = pytest.mark.django_db
@@ -153,6 +155,33 @@ def test_the_line_is_decided_in_the_order_it_came_by_the_usual_rules(workers_sen
     queued_signups = SignUpRequest.objects.exclude(signup=None).values_list("signup_id", flat=True)
     assert sorted(args[0] for args in told if args[0] in set(queued_signups)) == sorted(queued_signups)
     assert len(told) == 3  # people[2]'s own sign-up, and the two from the queue
+
+
+def test_people_join_the_line_in_order_once_its_statement_is_prepared(request, settings, workers_sent):
+    # PostgreSQL gets the join with its values apart, and prepares it once a connection has run it often;
+    # after five runs of a prepared statement it may plan it without its values (a generic plan): the
+    # ON CONFLICT must still find the index of entries waiting, whose predicate is no parameter then.
+    require_postgresql(request, "The line's join statement is PostgreSQL's.")
+    shift = add_shift(publish_call(), capacity=1)
+    people = PersonFactory.create_batch(settings.PREPARE_THRESHOLD + 8)
+
+    entries = [
+        signup_line.signup_request_create(
+            shift_id=shift.pk, person=person, accept_waiver_version=None, channel="api"
+        )
+        for person in people
+    ]
+    again = signup_line.signup_request_create(
+        shift_id=shift.pk, person=people[-1], accept_waiver_version=None, channel="api"
+    )
+
+    assert [signup_line.queue_position(entry) for entry in entries] == list(range(1, len(people) + 1))
+    assert again.pk == entries[-1].pk
+    assert SignUpRequest.objects.filter(shift=shift, state="waiting").count() == len(people)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [row[0] for row in cursor.fetchall()]
+    assert [statement for statement in prepared if "INSERT INTO campaigns_signuprequest" in statement]
 
 
 def test_refusals_between_sign_ups_leave_the_batch_deciding_the_rest(workers_sent):

@@ -105,6 +105,22 @@ TEMPLATES = [
 ]
 
 # --- Data -------------------------------------------------------------------------------------------
+# PostgreSQL plans a statement each time it gets one with its values written in (psycopg's client-side
+# binding, Django's default): for the short statements of a sign-up or a listing, planning is most of the
+# database's work (a listing's first page: 3.2 ms planned, 2.2 ms run). Sent with its values apart, a
+# statement a connection has run PREPARE_THRESHOLD times is prepared: parsed once, and planned once unless
+# PostgreSQL finds a plan for its values cheaper (plan_cache_mode "auto"). A connection pooler in
+# transaction mode cannot keep prepared statements: DATABASE_PREPARED_STATEMENTS=false behind one.
+DATABASE_PREPARED_STATEMENTS = env.bool("DATABASE_PREPARED_STATEMENTS", default=True)
+PREPARE_THRESHOLD = 5
+
+
+def postgresql_statement_options() -> dict:
+    if not DATABASE_PREPARED_STATEMENTS:
+        return {}
+    return {"server_side_binding": True, "prepare_threshold": PREPARE_THRESHOLD}
+
+
 DATABASES = {
     "default": env.db_url("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
@@ -121,6 +137,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    DATABASES["default"].setdefault("OPTIONS", {}).update(postgresql_statement_options())
 # A PostgreSQL streaming replica for the reads everyone makes the same way (core/db_routing.py): the open
 # calls, the leaderboards, the open city. Writes, and the reads of whoever just wrote, stay on the primary.
 DATABASE_REPLICA_URL = env.str("DATABASE_REPLICA_URL", default="")
@@ -131,6 +148,7 @@ if DATABASE_REPLICA_URL:
         "CONN_HEALTH_CHECKS": True,
         "TEST": {"MIRROR": "default"},
     }
+    DATABASES["replica"].setdefault("OPTIONS", {}).update(postgresql_statement_options())
 DATABASE_ROUTERS = ["core.db_routing.ReplicaRouter"]
 # After a change, how long the person's reads stay on the primary (longer than the replica's lag).
 REPLICA_PIN_SECONDS = env.int("REPLICA_PIN_SECONDS", default=10)

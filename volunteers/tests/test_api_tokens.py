@@ -343,7 +343,7 @@ def test_last_used_is_written_at_most_once_a_minute(person):
     token.refresh_from_db()
 
     assert first_use is not None and second_use == first_use
-    assert not [query for query in queries if query["sql"].startswith("UPDATE")]
+    assert not [query for query in queries if "UPDATE" in query["sql"]]
     assert token.last_used_at > first_use
 
 
