@@ -41,6 +41,7 @@ from wagtail.models import PageViewRestriction
 from city.models import DelphiRound, Department, District, Service
 from city.permissions import departments_for_staff
 from core import compiled_queries
+from core.cache import forget_versions_read, read_together, shared_versions
 from core.cached_answers import Freshness
 from volunteers.eligibility.selectors import (
     guardian_consent_on,
@@ -297,22 +298,19 @@ def calls_with_catalogue(calls) -> list[OpenCallPage]:
 CALL_COUNT_SECONDS = 30
 CALLS_VERSION_KEY = "campaigns:call-list:calls-version"
 PLACES_VERSION_KEY = "campaigns:call-list:places-version"
+# Nearly every page of the site or the listing's API reads them: with the first version a request reads.
+read_together(CALLS_VERSION_KEY, PLACES_VERSION_KEY)
 
 
 def call_places_version_key(call_id: int) -> str:
     return f"campaigns:call-places-version:{call_id}"
 
 
-def _count_versions(keys: list[str]) -> list[str] | None:
-    versions = cache.get_many(keys)
-    for key in keys:
-        if key not in versions:
-            # A value never used before: counts cached under a version the cache forgot stay unreachable.
-            cache.add(key, uuid.uuid4().hex, timeout=None)
-            versions[key] = cache.get(key)
-    if any(versions[key] is None for key in keys):
-        return None
-    return [versions[key] for key in keys]
+def _count_versions(keys: list[str], *, fresh: bool = False) -> list[str] | None:
+    # A version the cache forgot is made anew (never a value used before), so what was cached under the
+    # old one stays unreachable; read once per request unless `fresh` (core.cache.shared_versions).
+    versions = shared_versions(*keys, fresh=fresh)
+    return None if any(version is None for version in versions) else versions
 
 
 def _versions_outside_transactions(keys: list[str]) -> str | None:
@@ -415,7 +413,8 @@ def _listed_calls_places_versions(before: str | None, call_ids) -> dict[int, str
     if before is None:
         return None
     call_ids = sorted(set(call_ids))
-    versions = _count_versions([PLACES_VERSION_KEY, *(call_places_version_key(pk) for pk in call_ids)])
+    keys = [PLACES_VERSION_KEY, *(call_places_version_key(pk) for pk in call_ids)]
+    versions = _count_versions(keys, fresh=True)
     if versions is None or versions[0] != before:
         return None
     return dict(zip(call_ids, versions[1:], strict=True))
@@ -482,6 +481,7 @@ def call_list_counts_expire(*, free_places_only: bool = False, call_id: int | No
         # Together (one MULTI/EXEC in Redis; in this order in a local memory cache): a reader that sees the
         # call's new version sees the new "places" version too (LISTING_FRESHNESS relies on it).
         cache.set_many({key: uuid.uuid4().hex for key in keys}, timeout=None)
+        forget_versions_read()  # this request reads its own change
 
     # robust: the change is committed by then; a cache that is down must not turn it into an error.
     transaction.on_commit(expire, robust=True)

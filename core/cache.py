@@ -9,9 +9,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
 import uuid
+from contextvars import ContextVar
 from typing import Any
 
 from django.core.cache import caches
@@ -108,12 +110,80 @@ def shared_version(key: str) -> str | None:
     return version
 
 
-def shared_versions(*keys: str) -> list[str | None]:
-    """`shared_version` of each key, read together in one round trip (made on first use likewise)."""
+def shared_versions(*keys: str, fresh: bool = False) -> list[str | None]:
+    """`shared_version` of each key, read together in one round trip (made on first use likewise).
+
+    Within `versions_read_once` (a request that only reads), each version is read once, and the first read
+    brings those registered with `read_together` along; `fresh` reads them from the cache all the same
+    (to check that nothing changed since)."""
     from django.core.cache import cache
 
-    found = cache.get_many(keys)
-    return [found[key] if key in found else shared_version(key) for key in keys]
+    read = None if fresh else _versions_read.get()
+    if read is None:
+        found = cache.get_many(keys)
+        return [found[key] if key in found else shared_version(key) for key in keys]
+    asked = [key for key in keys if key not in read]
+    if asked:
+        asked += [key for key in _read_together if key not in read and key not in asked]
+        found = cache.get_many(asked)
+        for key in asked:
+            version = found[key] if key in found else shared_version(key)
+            if version is not None:
+                read[key] = version
+    return [read.get(key) for key in keys]
+
+
+# --- Versions read once per request ---------------------------------------------------------------------
+# A page reads the same versions several times (for the key of the page, of its parts, of a count), each a
+# round trip to Redis. Within a request that only reads, each is read once (shared_versions). That is safe:
+# a version read earlier is never newer, and what is computed after reading one and kept under it can be
+# newer than that version, never older (what keeping values under versions guards against). A change the
+# request commits itself forgets what it read (forget_versions_read), so that it reads its own writes.
+_versions_read: ContextVar[dict[str, str] | None] = ContextVar("versions_read", default=None)
+# Versions most pages read: fetched with the first version a request reads.
+_read_together: list[str] = []
+
+
+def read_together(*keys: str) -> None:
+    """Registers versions many requests read, to be fetched with the first one a request reads."""
+    _read_together.extend(key for key in keys if key not in _read_together)
+
+
+@contextlib.contextmanager
+def versions_read_once():
+    token = _versions_read.set({})
+    try:
+        yield
+    finally:
+        _versions_read.reset(token)
+
+
+def shared_version_expire(key: str) -> None:
+    """Deletes a shared version (after the change it covers commits): its next reader makes a new one."""
+    from django.core.cache import cache
+
+    cache.delete(key)
+    forget_versions_read()
+
+
+def forget_versions_read() -> None:
+    """After a change of versions commits: what this request read of them is no longer current."""
+    read = _versions_read.get()
+    if read is not None:
+        read.clear()
+
+
+class VersionsReadOnceMiddleware:
+    """Requests that only read (GET, HEAD) read each shared version once (shared_versions)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method not in ("GET", "HEAD"):
+            return self.get_response(request)
+        with versions_read_once():
+            return self.get_response(request)
 
 
 def copies_of_version(copies: dict, version: str) -> dict:

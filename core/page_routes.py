@@ -17,14 +17,13 @@ import datetime
 import decimal
 import uuid
 
-from django.core.cache import cache
 from django.db import connection, transaction
 from django.http import Http404
 from wagtail.models import Page, PageViewRestriction, get_page_models
 from wagtail.url_routing import RouteResult
 
 from core import db_routing
-from core.cache import copies_of_version, shared_version
+from core.cache import copies_of_version, shared_version, shared_version_expire
 from core.compiled_queries import CompiledInstancesQuery
 
 VERSION_KEY = "core:page-tree-version"
@@ -45,7 +44,7 @@ def page_tree_changed(sender=None, instance=None, **kwargs) -> None:
     page moves."""
     if instance is not None and not isinstance(instance, (Page, PageViewRestriction)):
         return
-    transaction.on_commit(lambda: cache.delete(VERSION_KEY), robust=True)
+    transaction.on_commit(lambda: shared_version_expire(VERSION_KEY), robust=True)
 
 
 def note_version(request, version: str | None) -> None:

@@ -7,12 +7,11 @@ its change commits, so no node serves a site from before a change; with the cach
 site itself as before.
 """
 
-from django.core.cache import cache
 from django.db import transaction
 from wagtail.models import Site
 
 from core import page_routes
-from core.cache import copies_of_version, shared_version, shared_versions
+from core.cache import copies_of_version, shared_version, shared_version_expire, shared_versions
 
 VERSION_KEY = "core:sites-version"
 
@@ -21,7 +20,7 @@ _kept: dict[str, dict[tuple[str, int], tuple[str, list] | None]] = {}
 
 def sites_changed(**kwargs) -> None:
     """Receiver of Site's post_save and post_delete."""
-    transaction.on_commit(lambda: cache.delete(VERSION_KEY))
+    transaction.on_commit(lambda: shared_version_expire(VERSION_KEY))
 
 
 def _version() -> str | None:

@@ -11,6 +11,7 @@ from campaigns import selectors, views
 from campaigns.services import call_close, call_index_ensure, signup_create
 from campaigns.tests.factories import PersonFactory, add_shift
 from campaigns.tests.test_listing_speed import committed, make_call  # these tests commit, as requests do
+from core.cache import versions_read_once
 
 pytestmark = pytest.mark.usefixtures("empty_cache")
 
@@ -134,3 +135,22 @@ def test_the_apis_listing_is_kept_across_changes_of_calls_it_does_not_list(answe
     signup_create(shift=third_shift, volunteer=PersonFactory())
     api_free_places(client, shown, district=1, has_free_places="true")
     assert len(answers_computed) == 4  # filtered by free places: follows every call's places
+
+
+@committed
+def test_a_request_reads_the_versions_of_a_change_it_commits_itself():
+    # Within a request each version is read once (core.cache.versions_read_once): a change the request
+    # commits itself must still be read after it, or the request would give what was kept before it.
+    call_index_ensure()
+    shift = add_shift(make_call(), capacity=3)
+
+    def versions():
+        return selectors.call_list_version(), selectors.call_page_version(shift.call_id)
+
+    with versions_read_once():
+        before = versions()
+        assert versions() == before  # read once
+        signup_create(shift=shift, volunteer=PersonFactory())
+        after = versions()
+
+    assert after[0] != before[0] and after[1] != before[1]

@@ -76,6 +76,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "core.db_routing.PinToPrimaryAfterWritesMiddleware",
+    "core.cache.VersionsReadOnceMiddleware",
     "core.sites.KeptSiteMiddleware",
     "config.middleware.AdminLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
