@@ -105,12 +105,13 @@ class CountedPaginator(Paginator):
 
 
 def _filter_querystring(query: QueryDict) -> str:
-    """The filters of the request as a query string without the page number and empty fields, so
-    that pagination links, the map and a shared link keep the same filters."""
+    """The filters of the request as a query string without the page number, empty fields and parameters
+    that are no filter (a campaign's `utm_source`, a cache-buster), so that pagination links, the map and a
+    shared link keep the same filters, and "Clear filters" shows only when there are some."""
     kept = QueryDict(mutable=True)
     for key, values in query.lists():
         non_empty = [value for value in values if value.strip()]
-        if key not in NON_FILTER_PARAMETERS and non_empty:
+        if key in CallFilterForm.base_fields and key not in NON_FILTER_PARAMETERS and non_empty:
             kept.setlist(key, non_empty)
     return kept.urlencode()
 

@@ -281,6 +281,20 @@ def test_filters_round_trip_through_the_pagination_links(client, listing_url):
     assert second.select_one(".pagination a[rel=prev]")["href"] == "?district=4&has_free_places=on&page=1"
 
 
+def test_parameters_that_are_no_filters_are_neither_filters_nor_carried_along(client, listing_url):
+    for number in range(13):
+        publish_call(title=f"فراخوان {number:02}", district=4, shifts=[(number + 1, 10, 0)])
+
+    plain = get_soup(client, listing_url, {"utm_source": "sms", "_": "1"})
+    filtered = get_soup(client, listing_url, {"district": "4", "utm_source": "sms"})
+
+    assert len(plain.select(".call-card")) == 12
+    assert plain.select_one(".pagination a[rel=next]")["href"] == "?page=2"
+    assert not plain.select(".call-filters__actions a")  # no "Clear filters": there are none
+    assert filtered.select_one(".pagination a[rel=next]")["href"] == "?district=4&page=2"
+    assert filtered.select_one(".call-filters__actions a")["href"] == listing_url
+
+
 def test_the_soonest_calls_come_first(client, listing_url):
     publish_call(title="دیرتر", shifts=[(9, 5, 0)])
     publish_call(title="زودتر", shifts=[(2, 5, 0)])
