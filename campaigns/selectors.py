@@ -298,8 +298,11 @@ def calls_with_catalogue(calls) -> list[OpenCallPage]:
 CALL_COUNT_SECONDS = 30
 CALLS_VERSION_KEY = "campaigns:call-list:calls-version"
 PLACES_VERSION_KEY = "campaigns:call-list:places-version"
+# Which calls are closed: what the home page's choice of calls depends on beyond the calls (a call reopened
+# may come back onto it), while the listing shows closed calls too, with a badge.
+CLOSURES_VERSION_KEY = "campaigns:call-list:closures-version"
 # Nearly every page of the site or the listing's API reads them: with the first version a request reads.
-read_together(CALLS_VERSION_KEY, PLACES_VERSION_KEY)
+read_together(CALLS_VERSION_KEY, PLACES_VERSION_KEY, CLOSURES_VERSION_KEY)
 
 
 def call_places_version_key(call_id: int) -> str:
@@ -387,8 +390,21 @@ def listing_answer_key(request) -> str | None:
     return _listing_key(request, surface="api with its calls' places", path=request.get_full_path())
 
 
-def _listing_key(request, *, surface: str, path: str) -> str | None:
-    keys = [CALLS_VERSION_KEY]
+def home_page_response_key(request) -> str | None:
+    """The key the home page is kept under: the "calls" and "closures" versions, per address and language.
+    The free places of the calls it shows are checked by LISTING_FRESHNESS, and the city's total of free
+    places is put in for every reader (cms.models.HomePage.current_parts), so that a sign-up for a call it
+    does not show leaves it kept. None inside a transaction, or when the cache is down."""
+    return _listing_key(
+        request,
+        surface="home page with its calls' places",
+        path=request.build_absolute_uri(),
+        keys=[CALLS_VERSION_KEY, CLOSURES_VERSION_KEY],
+    )
+
+
+def _listing_key(request, *, surface: str, path: str, keys: list[str] | None = None) -> str | None:
+    keys = list(keys or [CALLS_VERSION_KEY])
     if "has_free_places" in request.GET:
         keys.append(PLACES_VERSION_KEY)
     versions = _versions_outside_transactions(keys)
@@ -461,21 +477,18 @@ def call_page_response_key(request, *, call_id: int) -> str | None:
     )
 
 
-def page_response_key(request, *, surface: str) -> str | None:
-    """`call_list_response_key` of a whole web page that shows calls, free places or the catalogue (the
-    listing, the home page), per absolute address and language."""
-    return call_list_response_key(
-        surface=surface, path=request.build_absolute_uri(), language=translation.get_language()
-    )
-
-
-def call_list_counts_expire(*, free_places_only: bool = False, call_id: int | None = None) -> None:
+def call_list_counts_expire(
+    *, free_places_only: bool = False, call_id: int | None = None, closure: bool = False
+) -> None:
     """Makes the listing's cached counts unreachable once the current transaction commits (at once outside
     one). `free_places_only`: only free places or closures changed, which only one filter reads — those of
-    the call `call_id`, whose own page is kept under a version of them too."""
+    the call `call_id`, whose own page is kept under a version of them too; `closure`: a call was closed or
+    reopened."""
     keys = [PLACES_VERSION_KEY] if free_places_only else [CALLS_VERSION_KEY]
     if free_places_only and call_id is not None:
         keys.append(call_places_version_key(call_id))
+    if closure:
+        keys.append(CLOSURES_VERSION_KEY)
 
     def expire() -> None:
         # Together (one MULTI/EXEC in Redis; in this order in a local memory cache): a reader that sees the

@@ -72,7 +72,7 @@ def forget_listing_counts(sender, **kwargs):
 @receiver(post_save, sender=CallClosure)
 @receiver(post_delete, sender=CallClosure)
 def forget_listing_counts_of_free_places(sender, instance, **kwargs):
-    call_list_counts_expire(free_places_only=True, call_id=instance.call_id)
+    call_list_counts_expire(free_places_only=True, call_id=instance.call_id, closure=True)
 
 
 @receiver(post_migrate)

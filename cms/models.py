@@ -1,6 +1,6 @@
-import functools
 
 from django.db import models
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
@@ -58,15 +58,24 @@ class HomePage(KeptViewRestrictionsMixin, Page):
         return page_routes.route_kept(self, request, path_components, super().route)
 
     def serve(self, request, *args, **kwargs):
-        # The front page shows calls, free places and the catalogue: kept whole under the listing's
-        # versions, which its own edits replace too (cms.signals), for every reader but staff and those
-        # with messages waiting; signed-in readers get their own part of the header put in.
+        # The front page shows calls, free places and the catalogue: kept whole under the calls' versions,
+        # which its own edits replace too (cms.signals), and the free places of the calls it shows, for
+        # every reader but staff and those with messages waiting; signed-in readers get their own part of
+        # the header put in, and every reader the city's figures as they are now (a sign-up anywhere
+        # changes them, and would otherwise have the whole page rendered again).
         return page_kept_for_readers(
             request,
-            key_for=functools.partial(campaign_selectors.page_response_key, surface="home page"),
+            key_for=campaign_selectors.home_page_response_key,
             seconds=campaign_selectors.CALL_COUNT_SECONDS,
             render=lambda reader: super(HomePage, self).serve(reader, *args, **kwargs),
+            freshness=campaign_selectors.LISTING_FRESHNESS,
+            current_parts=self.current_parts,
         )
+
+    def current_parts(self, request) -> str:
+        """The parts of the page rendered afresh for every reader (see `serve`), each between its markers."""
+        context = {"headline": selectors.headline_numbers()}
+        return render_to_string("cms/includes/home_current_parts.html", context, request=request)
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

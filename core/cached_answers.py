@@ -85,6 +85,7 @@ def page_kept_for_readers(
     render: Callable[[HttpRequest], HttpResponse],
     reader_parts: Callable[[HttpRequest], str] | None = None,
     freshness: Freshness | None = None,
+    current_parts: Callable[[HttpRequest], str] | None = None,
 ) -> HttpResponse:
     """The page `render(request)` gives, kept under `key_for(request)` as a reader without a session gets it,
     and given to signed-in readers too with their own part of the header put in.
@@ -93,7 +94,10 @@ def page_kept_for_readers(
     `<!--reader:NAME-->…<!--/reader:NAME-->`, and `reader_parts(request)` renders the reader's version of
     every part, marked alike: a signed-in reader gets the kept page with each marked part replaced by
     theirs (and the page rendered for them when a part is missing). With `freshness` (see Freshness) a kept
-    page is given only while what it shows is unchanged in its finer versions too.
+    page is given only while what it shows is unchanged in its finer versions too. A part that changes far
+    more often than the rest of the page (a figure of the whole city's free places) is marked as
+    `<!--current:NAME-->…<!--/current:NAME-->` and left out of what the key carries: `current_parts(request)`
+    renders it, marked alike, for every reader a kept page is given to.
 
     Kept pages are those of readers without a session cookie (so anonymous, with no messages waiting) and
     without a messages cookie, outside a preview, asking with GET. A signed-in reader with no messages
@@ -113,6 +117,8 @@ def page_kept_for_readers(
         if key is None:
             return render(request)
         html = _kept_html(key, freshness)
+        if html is not None and current_parts is not None:
+            html = with_reader_parts(html, current_parts(request), marked=CURRENT_PART)
         if html is not None:
             response = HttpResponse(html)
             patch_vary_headers(response, ["Cookie"])
@@ -125,6 +131,8 @@ def page_kept_for_readers(
         return render(request)
     key = key_for(request)
     html = _kept_html(key, freshness) if key else None
+    if html is not None and current_parts is not None:
+        html = with_reader_parts(html, current_parts(request), marked=CURRENT_PART)
     if html is None and key:
         anonymous = _as_reader_without_session(request)
         before = freshness.before() if freshness else None
@@ -150,12 +158,14 @@ READER_MENU_START = "<!--reader-menu-->"
 READER_MENU_END = "<!--/reader-menu-->"
 # Around any other part of a kept page that is each reader's own (`page_kept_for_readers`' reader_parts).
 READER_PART = re.compile(r"<!--reader:([\w-]+)-->.*?<!--/reader:\1-->", re.DOTALL)
+# Around a part rendered afresh for every reader of a kept page (`page_kept_for_readers`' current_parts).
+CURRENT_PART = re.compile(r"<!--current:([\w-]+)-->.*?<!--/current:\1-->", re.DOTALL)
 
 
-def with_reader_parts(html: str, parts_html: str) -> str | None:
-    """`html` with each marked reader part replaced by the part of the same name in `parts_html`; None
-    when `parts_html` lacks one."""
-    parts = {match.group(1): match.group(0) for match in READER_PART.finditer(parts_html)}
+def with_reader_parts(html: str, parts_html: str, *, marked: re.Pattern = READER_PART) -> str | None:
+    """`html` with each part `marked` replaced by the part of the same name in `parts_html`; None when
+    `parts_html` lacks one."""
+    parts = {match.group(1): match.group(0) for match in marked.finditer(parts_html)}
     missing = []
 
     def reader_part(match: re.Match) -> str:
@@ -164,7 +174,7 @@ def with_reader_parts(html: str, parts_html: str) -> str | None:
             return match.group(0)
         return parts[match.group(1)]
 
-    html = READER_PART.sub(reader_part, html)
+    html = marked.sub(reader_part, html)
     return None if missing else html
 
 

@@ -1,5 +1,7 @@
 """The home page is kept whole for readers without a session, and follows every change it shows at once."""
 
+import datetime
+
 import pytest
 from bs4 import BeautifulSoup
 from django.core.cache import cache
@@ -7,10 +9,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from campaigns.services import call_index_ensure, signup_create
+from campaigns.services import call_close, call_index_ensure, call_reopen, signup_create
 from campaigns.tests.factories import PersonFactory, add_shift
 from campaigns.tests.test_listing_speed import make_call
 from cms.models import HomePage
+
+PERSIAN_DIGITS = str.maketrans("0123456789,", "۰۱۲۳۴۵۶۷۸۹٬")
 
 # The versions that drop a kept page are set once a change commits, as in a request: these tests commit.
 committed = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -144,3 +148,79 @@ def test_a_reader_with_a_message_waiting_or_staff_gets_the_page_rendered_for_the
     assert "ثبت شد" in with_message.content.decode()
     assert "wagtail-userbar" in staff_page.content.decode()
     assert reverse("wagtailadmin_home") in reader_menu(staff_page)
+
+
+def calls_shown(response) -> list[int]:
+    cards = BeautifulSoup(response.content, "html.parser").select(".upcoming-calls li[data-call-id]")
+    return [int(card["data-call-id"]) for card in cards]
+
+
+@pytest.fixture
+def renders(monkeypatch) -> list[int]:
+    """One entry for each time the home page is rendered (rather than given kept)."""
+    rendered = []
+    original = HomePage.get_context
+
+    def counted(self, request, *args, **kwargs):
+        rendered.append(1)
+        return original(self, request, *args, **kwargs)
+
+    monkeypatch.setattr(HomePage, "get_context", counted)
+    return rendered
+
+
+@committed
+def test_a_sign_up_for_a_call_it_does_not_show_leaves_the_page_kept_with_the_citys_figures_current(
+    client, renders
+):
+    from django.test import Client
+
+    from cms.selectors import HOME_PAGE_CALLS
+
+    call_index_ensure()
+    shifts = [
+        add_shift(make_call(), starts_in=datetime.timedelta(days=2 + number), capacity=3)
+        for number in range(HOME_PAGE_CALLS + 1)
+    ]
+    later = shifts[-1]  # the one call the page has no room for
+    signed_in = Client()
+    signed_in.force_login(PersonFactory())
+    first, _ = home(client)
+    assert later.call_id not in calls_shown(first) and len(calls_shown(first)) == HOME_PAGE_CALLS
+
+    signup_create(shift=later, volunteer=PersonFactory())
+    after, _ = home(client)
+    after_signed_in, _ = home(signed_in)
+
+    assert len(renders) == 1  # kept across the sign-up
+    total = 3 * (HOME_PAGE_CALLS + 1)
+    assert f"{total:,}".translate(PERSIAN_DIGITS) in figures(first)
+    assert figures(after) == figures(after_signed_in)
+    assert f"{total - 1:,}".translate(PERSIAN_DIGITS) in figures(after)
+    assert calls_shown(after) == calls_shown(first)
+
+    signup_create(shift=shifts[0], volunteer=PersonFactory())  # a call it shows
+    home(client)
+
+    assert len(renders) == 2
+
+
+@committed
+def test_a_call_reopened_comes_back_onto_the_kept_page(client):
+    from cms.selectors import HOME_PAGE_CALLS
+
+    call_index_ensure()
+    shifts = [
+        add_shift(make_call(), starts_in=datetime.timedelta(days=2 + number), capacity=3)
+        for number in range(HOME_PAGE_CALLS + 1)
+    ]
+    soonest = shifts[0].call
+    staff = PersonFactory()
+    call_close(call=soonest, actor=staff)
+    closed, _ = home(client)
+
+    call_reopen(call=soonest)
+    reopened, _ = home(client)
+
+    assert soonest.pk not in calls_shown(closed)
+    assert calls_shown(reopened)[0] == soonest.pk
