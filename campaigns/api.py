@@ -90,9 +90,15 @@ class OpenCallPagination(CallPagination):
         return selectors.call_list_count(filters=filters.to_call_filters())
 
     def paginate_queryset(self, queryset: QuerySet, pagination: CallPageIn, request: HttpRequest, **params):
-        page = super().paginate_queryset(queryset, pagination, request, **params)
-        page[self.items_attribute] = selectors.calls_with_catalogue(page[self.items_attribute])
-        return page
+        filters = params["filters"].to_call_filters()
+        count = selectors.call_list_count(filters=filters)
+        offset = (pagination.page - 1) * pagination.page_size
+        items = (
+            selectors.call_list_page(filters=filters, offset=offset, limit=pagination.page_size)
+            if offset < count
+            else []
+        )
+        return {self.items_attribute: items, "count": count}
 
 
 @public_router.get(

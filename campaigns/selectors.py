@@ -19,6 +19,7 @@ from django.db.models import (
     BooleanField,
     Case,
     Count,
+    DateTimeField,
     Exists,
     F,
     IntegerField,
@@ -229,6 +230,63 @@ def call_list(*, filters: CallFilters = CallFilters(), now=None) -> QuerySet[Ope
         calls = _calls_matching_text(calls, filters.text)
     return calls.order_by(
         F("schedule__next_shift_starts_at").asc(nulls_last=True), "-first_published_at", "pk"
+    )
+
+
+# One page of the listing: Django took longer to compose its statement (the filters, the schedule's
+# annotations, the view restrictions) than PostgreSQL takes to answer it, so each filter set's shape (which
+# filters are given, and the page's window) is composed once per process (core.compiled_queries) and sent
+# again with the new values. A text search, whose statement depends on its words, and pages far down the
+# list, are composed each time.
+_LISTING_VALUE_KINDS = {
+    "department": str, "service": str, "district": int,
+    "date_from": datetime.date, "date_to": datetime.date, "age": int,
+}  # fmt: skip
+LISTING_PAGES_COMPOSED_ONCE = 5
+_listing_page_statements: dict[tuple, compiled_queries.CompiledInstancesQuery] = {}
+
+
+def call_list_page(*, filters: CallFilters, offset: int, limit: int, now=None) -> list[OpenCallPage]:
+    """The calls `call_list(filters=filters)[offset:offset + limit]` gives, with their catalogue
+    (`calls_with_catalogue`)."""
+    now = now or timezone.now()
+    if filters.text.strip() or offset >= LISTING_PAGES_COMPOSED_ONCE * limit:
+        return calls_with_catalogue(call_list(filters=filters, now=now)[offset : offset + limit])
+    # The filters call_list applies (the same tests of each value), and whether it applies the flags.
+    values = {
+        name: getattr(filters, name)
+        for name in _LISTING_VALUE_KINDS
+        if (getattr(filters, name) is not None if name == "age" else getattr(filters, name))
+    }
+    flags = {"has_free_places": filters.has_free_places, "open_to_teams": filters.open_to_teams}
+    shape = (tuple(values), tuple(flags.values()), offset, limit)
+    statement = _listing_page_statements.get(shape)
+    if statement is None:
+        statement = _listing_page_statements[shape] = _listing_page_statement(
+            names=tuple(values), flags=flags, offset=offset, limit=limit
+        )
+    using = router.db_for_read(OpenCallPage)
+    return calls_with_catalogue(statement.list(using=using, now=now, **values))
+
+
+def _listing_page_statement(*, names: tuple, flags: dict, offset: int, limit: int):
+    def filtered(now, **values):
+        return call_list(filters=CallFilters(**values, **flags), now=now)[offset : offset + limit]
+
+    return compiled_queries.CompiledInstancesQuery(
+        OpenCallPage,
+        filtered,
+        annotations={
+            "next_shift_starts_at": DateTimeField(null=True),
+            "free_places": IntegerField(),
+            "is_closed": BooleanField(),
+        },
+        only=[
+            OpenCallPage._meta.pk.attname,
+            *(OpenCallPage._meta.get_field(name).attname for name in CALL_LISTING_FIELDS),
+        ],
+        now=datetime.datetime,
+        **{name: _LISTING_VALUE_KINDS[name] for name in names},
     )
 
 

@@ -172,7 +172,10 @@ def _call_listing_results(request, *, form) -> dict:
     calls = selectors.call_list(filters=filters)
     paginator = CountedPaginator(calls, CALLS_PER_PAGE, count=selectors.call_list_count(filters=filters))
     page_obj = paginator.get_page(ascii_digits(request.GET.get("page", "")))
-    calls_on_page = selectors.calls_with_catalogue(page_obj.object_list)
+    calls_on_page = []
+    if paginator.count:
+        offset = (page_obj.number - 1) * CALLS_PER_PAGE
+        calls_on_page = selectors.call_list_page(filters=filters, offset=offset, limit=CALLS_PER_PAGE)
     return {
         "page_obj": page_obj,
         "paginator": paginator,

@@ -30,6 +30,8 @@ def _stand_in(kind: type, index: int, which: int):
         return datetime.datetime(
             1901 + which, 2, 3, 4, 5, 6, 789012, tzinfo=datetime.UTC
         ) + datetime.timedelta(days=index)
+    if kind is datetime.date:
+        return datetime.date(1901 + which, 2, 3) + datetime.timedelta(days=index)
     if kind is int:
         return 29_011 + 100 * index + which
     if kind is str:
@@ -39,7 +41,8 @@ def _stand_in(kind: type, index: int, which: int):
 
 class CompiledQuery:
     """`build(**values)` gives a queryset with `.values_list(*field paths)`; `fields` are the model fields
-    those columns hold, in order; `kinds` the type of each value (`datetime.datetime`, `int` or `str`)."""
+    those columns hold, in order; `kinds` the type of each value (`datetime.datetime`, `datetime.date`,
+    `int` or `str`)."""
 
     def __init__(self, build: Callable[..., QuerySet], *, fields: Sequence[Field], **kinds: type):
         self.build = build
@@ -89,8 +92,9 @@ class CompiledQuery:
 class CompiledInstancesQuery:
     """`model` instances, each with the relations along `related` loaded (paths such as "shift__call", as
     `select_related` would give them) and each of `annotations` (name: output field) set on it, read by a
-    CompiledQuery: `filtered(**values)` gives the filtered (annotated, ordered) queryset of `model`;
-    `kinds` as CompiledQuery's."""
+    CompiledQuery: `filtered(**values)` gives the filtered (annotated, ordered, sliced) queryset of `model`;
+    `kinds` as CompiledQuery's. `only`: the model's fields to load (the rest deferred, as `.only()` leaves
+    them), by attribute name; every field when None."""
 
     def __init__(
         self,
@@ -99,14 +103,22 @@ class CompiledInstancesQuery:
         *,
         related: Sequence[str] = (),
         annotations: dict[str, Field] | None = None,
+        only: Sequence[str] | None = None,
         **kinds: type,
     ):
         self.model = model
         self.filtered = filtered
         self.related = list(related)
         self.annotations = dict(annotations or {})
+        self.only = None if only is None else set(only)
         self.kinds = kinds
         _declared.add(self)
+
+    @functools.cached_property
+    def loaded(self) -> list[str]:
+        """The attribute names of the model's fields loaded, in the model's order (as from_db takes them)."""
+        fields = self.model._meta.concrete_fields
+        return [field.attname for field in fields if self.only is None or field.attname in self.only]
 
     @functools.cached_property
     def paths(self) -> list[tuple[str, type[Model], int, int]]:
@@ -127,8 +139,8 @@ class CompiledInstancesQuery:
     @functools.cached_property
     def query(self) -> CompiledQuery:
         # On first use, not at import: related models are known once the app registry is ready.
-        fields = list(self.model._meta.concrete_fields)
-        columns = [field.attname for field in fields]
+        fields = [field for field in self.model._meta.concrete_fields if field.attname in self.loaded]
+        columns = list(self.loaded)
         for path, model, _count, _pk_index in self.paths:
             columns += [f"{path}__{field.attname}" for field in model._meta.concrete_fields]
             fields += model._meta.concrete_fields
@@ -141,8 +153,8 @@ class CompiledInstancesQuery:
     def list(self, *, using: str = "default", **values) -> list[Model]:
         found = []
         for row in self.query.rows(using=using, **values):
-            count = len(self.model._meta.concrete_fields)
-            loaded = {"": instance(self.model, row[:count], using=using)}
+            count = len(self.loaded)
+            loaded = {"": instance(self.model, row[:count], using=using, attnames=self.loaded)}
             start = count
             for path, model, count, pk_index in self.paths:
                 columns = row[start : start + count]
@@ -209,15 +221,21 @@ def converted(row: Sequence, converters: list[tuple], connection) -> tuple:
     return tuple(values)
 
 
-def instance(model: type[Model], values: Sequence, *, using: str = "default") -> Model:
-    """A model instance from the values of all its concrete fields, in their order, as loaded from
-    the database."""
-    return model.from_db(using, [field.attname for field in model._meta.concrete_fields], values)
+def instance(
+    model: type[Model], values: Sequence, *, using: str = "default", attnames: Sequence[str] | None = None
+) -> Model:
+    """A model instance from the values of all its concrete fields (or of those named by `attnames`, the
+    rest deferred), in their order, as loaded from the database."""
+    if attnames is None:
+        attnames = [field.attname for field in model._meta.concrete_fields]
+    return model.from_db(using, attnames, values)
 
 
 def _adapted(value, connection):
     if isinstance(value, datetime.datetime):
         return connection.ops.adapt_datetimefield_value(value)
+    if isinstance(value, datetime.date):
+        return connection.ops.adapt_datefield_value(value)
     return value
 
 

@@ -60,6 +60,33 @@ def test_instances_are_as_loaded_by_the_orm():
     assert query.rows(pk=message.pk + 1) == []
 
 
+def test_instances_of_some_fields_and_a_date_are_as_the_orm_loads_them_with_only():
+    now = timezone.now()
+    for days, name in ((0, "a"), (3, "a"), (10, "b")):
+        created_at = now - datetime.timedelta(days=days)
+        OutboxMessage.objects.create(task_name=name, args=[days], created_at=created_at)
+
+    def filtered(name, since):
+        return (
+            OutboxMessage.objects.filter(task_name=name, created_at__date__gte=since)
+            .only("task_name", "args")
+            .order_by("id")[:5]
+        )
+
+    query = CompiledInstancesQuery(
+        OutboxMessage, filtered, only=["id", "task_name", "args"], name=str, since=datetime.date
+    )
+
+    for name, days in (("a", 1), ("a", 5), ("b", 30), ("b", 1)):
+        since = timezone.localdate() - datetime.timedelta(days=days)
+        loaded, expected = query.list(name=name, since=since), list(filtered(name, since))
+        assert [(m.pk, m.task_name, m.args) for m in loaded] == [
+            (m.pk, m.task_name, m.args) for m in expected
+        ]
+        assert [m.get_deferred_fields() for m in loaded] == [m.get_deferred_fields() for m in expected]
+    assert len(query.list(name="a", since=timezone.localdate() - datetime.timedelta(days=5))) == 2
+
+
 def test_a_query_whose_sql_depends_on_its_values_is_refused():
     def by_year(since):
         messages = OutboxMessage.objects.values_list("id")
