@@ -243,6 +243,8 @@ _LISTING_VALUE_KINDS = {
     "date_from": datetime.date, "date_to": datetime.date, "age": int,
 }  # fmt: skip
 LISTING_PAGES_COMPOSED_ONCE = 5
+# Bounds this process's statements (the API's page sizes make many windows): past it, they start over.
+LISTING_STATEMENTS_KEPT = 200
 _listing_page_statements: dict[tuple, compiled_queries.CompiledInstancesQuery] = {}
 
 
@@ -262,6 +264,8 @@ def call_list_page(*, filters: CallFilters, offset: int, limit: int, now=None) -
     shape = (tuple(values), tuple(flags.values()), offset, limit)
     statement = _listing_page_statements.get(shape)
     if statement is None:
+        if len(_listing_page_statements) >= LISTING_STATEMENTS_KEPT:
+            _listing_page_statements.clear()
         statement = _listing_page_statements[shape] = _listing_page_statement(
             names=tuple(values), flags=flags, offset=offset, limit=limit
         )

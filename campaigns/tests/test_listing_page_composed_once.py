@@ -99,6 +99,11 @@ def test_each_shape_is_composed_once_and_run_again_with_new_values(calls, monkey
 
     assert len(selectors._listing_page_statements) == 3
 
+    monkeypatch.setattr(selectors, "LISTING_STATEMENTS_KEPT", 4)
+    for size in range(1, 7):  # as many page sizes as the API takes: this process keeps a few
+        call_list_page(filters=CallFilters(), offset=0, limit=size, now=now)
+    assert len(selectors._listing_page_statements) <= 4
+
 
 def test_a_search_and_pages_far_down_the_list_are_composed_each_time(calls, monkeypatch):
     monkeypatch.setattr(selectors, "_listing_page_statements", {})
