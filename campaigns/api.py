@@ -84,17 +84,16 @@ class CallPagination(PageNumberPagination):
 
 
 class OpenCallPagination(CallPagination):
-    """CallPagination whose count is the listing's, cached per filter set (`selectors.call_list_count`)."""
+    """CallPagination of the listing: the view gives its filters, whose count is cached per filter set
+    (`selectors.call_list_count`) and whose page is read by `selectors.call_list_page`."""
 
-    def items_count(self, queryset: QuerySet, *, filters: CallFilter, **params) -> int:
-        return selectors.call_list_count(filters=filters.to_call_filters())
-
-    def paginate_queryset(self, queryset: QuerySet, pagination: CallPageIn, request: HttpRequest, **params):
-        filters = params["filters"].to_call_filters()
-        count = selectors.call_list_count(filters=filters)
+    def paginate_queryset(
+        self, call_filters: selectors.CallFilters, pagination: CallPageIn, request: HttpRequest, **params
+    ):
+        count = selectors.call_list_count(filters=call_filters)
         offset = (pagination.page - 1) * pagination.page_size
         items = (
-            selectors.call_list_page(filters=filters, offset=offset, limit=pagination.page_size)
+            selectors.call_list_page(filters=call_filters, offset=offset, limit=pagination.page_size)
             if offset < count
             else []
         )
@@ -115,7 +114,7 @@ class OpenCallPagination(CallPagination):
 def list_calls(request: HttpRequest, filters: Query[CallFilter]):
     """Published, public calls with the web listing's filters, soonest next shift first; `count` is the
     number of matching calls on all pages."""
-    return selectors.call_list(filters=filters.to_call_filters())
+    return filters.to_call_filters()  # OpenCallPagination reads the page
 
 
 @public_router.get(

@@ -6,7 +6,6 @@ from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import translation
-from django.utils.functional import cached_property
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 
@@ -93,15 +92,11 @@ NON_FILTER_PARAMETERS = ("page",)
 
 
 class CountedPaginator(Paginator):
-    """A Paginator told the number of items rather than counting them (the listing's count is cached)."""
+    """A Paginator of `count` items told their number rather than counting them (the listing's count is
+    cached), for the page numbers: the listing reads each page's calls itself (selectors.call_list_page)."""
 
-    def __init__(self, object_list, per_page, *, count: int, **kwargs):
-        super().__init__(object_list, per_page, **kwargs)
-        self._known_count = count
-
-    @cached_property
-    def count(self) -> int:
-        return self._known_count
+    def __init__(self, per_page, *, count: int, **kwargs):
+        super().__init__(range(count), per_page, **kwargs)
 
 
 def _filter_querystring(query: QueryDict) -> str:
@@ -169,13 +164,13 @@ RESULTS_TEMPLATE = "campaigns/includes/call_results.html"
 
 def _call_listing_results(request, *, form) -> dict:
     filters = form.to_filters()
-    calls = selectors.call_list(filters=filters)
-    paginator = CountedPaginator(calls, CALLS_PER_PAGE, count=selectors.call_list_count(filters=filters))
+    paginator = CountedPaginator(CALLS_PER_PAGE, count=selectors.call_list_count(filters=filters))
     page_obj = paginator.get_page(ascii_digits(request.GET.get("page", "")))
     calls_on_page = []
     if paginator.count:
         offset = (page_obj.number - 1) * CALLS_PER_PAGE
         calls_on_page = selectors.call_list_page(filters=filters, offset=offset, limit=CALLS_PER_PAGE)
+    page_obj.object_list = calls_on_page
     return {
         "page_obj": page_obj,
         "paginator": paginator,

@@ -1,4 +1,3 @@
-
 from django.db import models
 from django.template.loader import render_to_string
 from django.utils import timezone
