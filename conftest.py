@@ -1,6 +1,6 @@
 import pytest
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.utils import translation
 
 
@@ -14,7 +14,9 @@ def _default_language_after_each_test():
 @pytest.fixture
 def empty_cache():
     """The cache empty before and after the test: for tests of what is kept in it
-    (`pytestmark = pytest.mark.usefixtures("empty_cache")`)."""
+    (`pytestmark = pytest.mark.usefixtures("empty_cache")`), and each process's parts kept in its memory."""
     cache.clear()
+    caches["kept_in_process"].clear()
     yield
     cache.clear()
+    caches["kept_in_process"].clear()

@@ -162,6 +162,13 @@ REDIS_CACHE_OPTIONS = {
     "SOCKET_CONNECT_TIMEOUT": env.float("REDIS_CACHE_CONNECT_TIMEOUT_SECONDS", default=0.25),
     "SOCKET_TIMEOUT": env.float("REDIS_CACHE_TIMEOUT_SECONDS", default=0.5),
 }
+# Parts of pages repeated many times a page (core.templatetags.hamyar.kept_in_process), in each process's
+# own memory: a few thousand cards of a few hundred bytes (LocMemCache culls a third when full).
+KEPT_IN_PROCESS_CACHE = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "kept-in-process",
+    "OPTIONS": {"MAX_ENTRIES": 5000},
+}
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -175,11 +182,13 @@ if REDIS_URL:
             "KEY_PREFIX": "limits",
             "OPTIONS": {"PRIMARY_OPTIONS": REDIS_CACHE_OPTIONS, "FALLBACK_TABLE": "core_cache_fallback"},
         },
+        "kept_in_process": KEPT_IN_PROCESS_CACHE,
     }
 else:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
         "limits": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "limits"},
+        "kept_in_process": KEPT_IN_PROCESS_CACHE,
     }
 
 

@@ -25,6 +25,7 @@ REDIS_URL = ""
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "limits": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "limits"},
+    "kept_in_process": KEPT_IN_PROCESS_CACHE,  # noqa: F405
 }
 CELERY_BROKER_URL = "memory://localhost/"
 CELERY_RESULT_BACKEND = "cache+memory://"

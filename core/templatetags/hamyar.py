@@ -3,7 +3,7 @@
 import hashlib
 
 from django import template
-from django.core.cache import cache
+from django.core.cache import DEFAULT_CACHE_ALIAS, caches
 from django.utils import translation
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
@@ -71,13 +71,30 @@ def kept(parser, token):
     vary = [parser.compile_filter(bit) for bit in token.split_contents()[1:]]
     nodelist = parser.parse(("endkept",))
     parser.delete_first_token()
-    return KeptPartNode(nodelist, vary)
+    return KeptPartNode(nodelist, vary, cache_alias=DEFAULT_CACHE_ALIAS)
+
+
+# Small parts repeated many times a page (a card per call of the listing) are kept in this process: a round
+# trip to the shared cache per card would cost about what rendering one does. Bounded by the alias' size.
+KEPT_IN_PROCESS_ALIAS = "kept_in_process"
+
+
+@register.tag("kept_in_process")
+def kept_in_process(parser, token):
+    """`{% kept_in_process "call-card" call.pk call.free_places %}…{% endkept_in_process %}`: as `kept`,
+    kept in this process's own memory rather than the shared cache, so the values named must include
+    everything inside that may change without a new `kept_version` (a card's free places)."""
+    vary = [parser.compile_filter(bit) for bit in token.split_contents()[1:]]
+    nodelist = parser.parse(("endkept_in_process",))
+    parser.delete_first_token()
+    return KeptPartNode(nodelist, vary, cache_alias=KEPT_IN_PROCESS_ALIAS)
 
 
 class KeptPartNode(template.Node):
-    def __init__(self, nodelist, vary):
+    def __init__(self, nodelist, vary, *, cache_alias: str):
         self.nodelist = nodelist
         self.vary = vary
+        self.cache_alias = cache_alias
 
     def render(self, context):
         version = context.get("kept_version")
@@ -85,10 +102,11 @@ class KeptPartNode(template.Node):
             return self.nodelist.render(context)
         parts = [version, translation.get_language() or "", *(str(v.resolve(context)) for v in self.vary)]
         key = "core:kept-part:" + hashlib.sha256("\n".join(parts).encode()).hexdigest()
-        html = cache.get(key)
+        kept_in = caches[self.cache_alias]
+        html = kept_in.get(key)
         if html is None:
             html = self.nodelist.render(context)
-            cache.set(key, str(html), KEPT_PART_SECONDS)
+            kept_in.set(key, str(html), KEPT_PART_SECONDS)
         return mark_safe(html)  # noqa: S308 - rendered by the template's own nodes above
 
 

@@ -12,6 +12,7 @@ from contextlib import contextmanager
 
 import pytest
 from celery.result import allow_join_result
+from django.conf import settings
 from django.db import connection
 from django.db.models import Count
 from django.test import Client, override_settings
@@ -59,6 +60,7 @@ def _settings_on(redis: RedisServer) -> dict:
                 "KEY_PREFIX": "limits",
                 "OPTIONS": {"PRIMARY_OPTIONS": options, "FALLBACK_TABLE": "core_cache_fallback"},
             },
+            "kept_in_process": settings.KEPT_IN_PROCESS_CACHE,
         },
         **{name: int(value) for name, value in FAST_OUTBOX.items()},
     }
