@@ -5,6 +5,11 @@ query on every page (Wagtail's `Site.find_for_request` asks the database each re
 kept per host and port under a version in the shared cache that every saved or deleted site replaces once
 its change commits, so no node serves a site from before a change; with the cache down, Wagtail finds the
 site itself as before.
+
+It does the same for the sites' root paths, which Wagtail reads from the shared cache for every request
+that builds a page's address (`request._wagtail_cached_site_root_paths`): they change only with a site
+(which Wagtail clears them for) or a site's root page (a page, which sets a new page tree version), so the
+copy is kept under both versions.
 """
 
 from django.db import transaction
@@ -16,6 +21,7 @@ from core.cache import copies_of_version, shared_version, shared_version_expire,
 VERSION_KEY = "core:sites-version"
 
 _kept: dict[str, dict[tuple[str, int], tuple[str, list] | None]] = {}
+_root_paths_kept: dict[str, dict[str, list]] = {}
 
 
 def sites_changed(**kwargs) -> None:
@@ -48,6 +54,15 @@ def site_for_request(request, *, version: str | None = None) -> Site | None:
     )
 
 
+def site_root_paths(*, version: str, page_tree_version: str) -> list:
+    """Wagtail's `Site.get_site_root_paths()`, read once per process and change of the sites or the page
+    tree. Its items are named tuples, which nobody can change in place."""
+    kept = copies_of_version(_root_paths_kept, f"{version}:{page_tree_version}")
+    if "paths" not in kept:
+        kept["paths"] = Site.get_site_root_paths()
+    return kept["paths"]
+
+
 def _columns(site: Site) -> tuple[str, list]:
     return site._state.db, [getattr(site, field.attname) for field in Site._meta.concrete_fields]
 
@@ -64,6 +79,10 @@ class KeptSiteMiddleware:
             version, page_tree_version = shared_versions(VERSION_KEY, page_routes.VERSION_KEY)
             page_routes.note_version(request, page_tree_version)
             site = request._wagtail_site = site_for_request(request, version=version)
+            if version and page_tree_version and not transaction.get_connection().in_atomic_block:
+                request._wagtail_cached_site_root_paths = site_root_paths(
+                    version=version, page_tree_version=page_tree_version
+                )
             # Wagtail reads the root page (two queries) before routing any page: a kept copy instead.
             root = None if site is None else page_routes.root_page_copy(request, site.root_page_id)
             if root is not None:

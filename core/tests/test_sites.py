@@ -2,11 +2,12 @@
 
 import pytest
 from django.db import connection
+from django.http import HttpResponse
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from wagtail.models import Page, Site
 
-from core.sites import site_for_request
+from core.sites import KeptSiteMiddleware, site_for_request
 
 committed = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 pytestmark = pytest.mark.usefixtures("empty_cache")
@@ -28,3 +29,41 @@ def test_the_site_is_found_once_and_again_after_a_site_changes():
     assert found == other  # Wagtail's own rule (hostname and port first), after the change
     other.delete()
     assert site_for_request(RequestFactory().get("/", HTTP_HOST="testserver")) == site
+
+
+@committed
+def test_the_sites_root_paths_are_read_once_and_again_after_a_site_or_its_root_page_changes(monkeypatch):
+    reads = []
+    wagtails = Site.get_site_root_paths
+
+    def counted():
+        reads.append(1)
+        return wagtails()
+
+    monkeypatch.setattr(Site, "get_site_root_paths", staticmethod(counted))
+
+    def root_paths_given_to_wagtail() -> tuple[list, int]:
+        """What a request gives Wagtail, and how many times it read them to give it."""
+        given, reads_before = [], len(reads)
+
+        def view(request):
+            given.append(request._wagtail_cached_site_root_paths)
+            return HttpResponse()
+
+        KeptSiteMiddleware(view)(RequestFactory().get("/calls/", HTTP_HOST="testserver"))
+        return given[0], len(reads) - reads_before
+
+    site = Site.objects.get(is_default_site=True)
+    assert root_paths_given_to_wagtail() == (wagtails(), 1)
+    assert root_paths_given_to_wagtail() == (wagtails(), 0)
+
+    site.hostname, site.port = "hamyar.example", 443
+    site.save()
+    paths, read = root_paths_given_to_wagtail()
+    assert (paths[0].root_url, read) == ("https://hamyar.example", 1)
+
+    home = site.root_page.specific
+    home.slug = "city"
+    home.save_revision().publish()
+    paths, read = root_paths_given_to_wagtail()
+    assert (paths[0].root_path, read) == ("/city/", 1)
