@@ -1,11 +1,9 @@
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import Http404, QueryDict
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils import translation
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 
@@ -119,11 +117,10 @@ def call_listing(request, *, index_page):
     with an error is shown next to its field and left out, and page numbers out of range show the
     nearest page rather than an error.
 
-    The results (cards, map, pages) are the same for every reader of the same address and language, so
-    they are rendered once and kept until the calls or their free places change
-    (selectors.call_list_response_key). The whole page is kept as a reader without a session gets it, and
-    a signed-in reader gets it with their own part of the header (core.cached_answers), until the calls
-    change or the free places of a call it shows (selectors.listing_page_response_key).
+    The whole page is kept as a reader without a session gets it, and a signed-in reader gets it with their
+    own part of the header (core.cached_answers), until the calls change or the free places of a call it
+    shows (selectors.listing_page_response_key). Rendering it afresh, its filter form and its cards come
+    from kept parts (`{% kept %}`, `{% kept_in_process %}`).
     """
     return page_kept_for_readers(
         request,
@@ -146,15 +143,8 @@ def _call_listing_page(request, *, index_page):
         context["filter_form_values"] = urlencode(
             [(name, value) for name in form.fields for value in request.GET.getlist(name)]
         )
-    key = selectors.call_list_response_key(
-        surface="html results", path=request.get_full_path(), language=translation.get_language()
-    )
-    results_html = cache.get(key) if key else None
-    if results_html is None:
-        context.update(_call_listing_results(request, form=form))
-        results_html = render_to_string(RESULTS_TEMPLATE, context, request=request)
-        if key:
-            cache.set(key, str(results_html), selectors.CALL_COUNT_SECONDS)
+    context.update(_call_listing_results(request, form=form))
+    results_html = render_to_string(RESULTS_TEMPLATE, context, request=request)
     context["results_html"] = mark_safe(results_html)  # noqa: S308 - rendered by our template above
     return TemplateResponse(request, index_page.get_template(request), context)
 
