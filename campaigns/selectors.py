@@ -14,7 +14,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.postgres.search import SearchQuery
 from django.core.cache import cache
 from django.core.exceptions import ObjectDoesNotExist
-from django.db import connection, router, transaction
+from django.db import connection, connections, router, transaction
 from django.db.models import (
     BooleanField,
     Case,
@@ -236,11 +236,12 @@ def call_list(*, filters: CallFilters = CallFilters(), now=None) -> QuerySet[Ope
 # One page of the listing: Django took longer to compose its statement (the filters, the schedule's
 # annotations, the view restrictions) than PostgreSQL takes to answer it, so each filter set's shape (which
 # filters are given, and the page's window) is composed once per process (core.compiled_queries) and sent
-# again with the new values. A text search, whose statement depends on its words, and pages far down the
-# list, are composed each time.
+# again with the new values. On PostgreSQL a text search is one more value (its query of the call's search
+# vector); elsewhere, where its statement depends on its words, it is composed each time, as are pages far
+# down the list.
 _LISTING_VALUE_KINDS = {
     "department": str, "service": str, "district": int,
-    "date_from": datetime.date, "date_to": datetime.date, "age": int,
+    "date_from": datetime.date, "date_to": datetime.date, "age": int, "search_query": str,
 }  # fmt: skip
 LISTING_PAGES_COMPOSED_ONCE = 5
 # Bounds this process's statements (the API's page sizes make many windows): past it, they start over.
@@ -252,14 +253,22 @@ def call_list_page(*, filters: CallFilters, offset: int, limit: int, now=None) -
     """The calls `call_list(filters=filters)[offset:offset + limit]` gives, with their catalogue
     (`calls_with_catalogue`)."""
     now = now or timezone.now()
-    if filters.text.strip() or offset >= LISTING_PAGES_COMPOSED_ONCE * limit:
+    using = router.db_for_read(OpenCallPage)
+    searched = bool(filters.text.strip())
+    composed_each_time = searched and connections[using].vendor != "postgresql"
+    if composed_each_time or offset >= LISTING_PAGES_COMPOSED_ONCE * limit:
         return calls_with_catalogue(call_list(filters=filters, now=now)[offset : offset + limit])
     # The filters call_list applies (the same tests of each value), and whether it applies the flags.
     values = {
         name: getattr(filters, name)
         for name in _LISTING_VALUE_KINDS
-        if (getattr(filters, name) is not None if name == "age" else getattr(filters, name))
+        if name != "search_query"
+        and (getattr(filters, name) is not None if name == "age" else getattr(filters, name))
     }
+    if searched:
+        if not (words := _search_words(filters.text)):
+            return []
+        values["search_query"] = _search_query(words)
     flags = {"has_free_places": filters.has_free_places, "open_to_teams": filters.open_to_teams}
     shape = (tuple(values), tuple(flags.values()), offset, limit)
     statement = _listing_page_statements.get(shape)
@@ -269,13 +278,15 @@ def call_list_page(*, filters: CallFilters, offset: int, limit: int, now=None) -
         statement = _listing_page_statements[shape] = _listing_page_statement(
             names=tuple(values), flags=flags, offset=offset, limit=limit
         )
-    using = router.db_for_read(OpenCallPage)
     return calls_with_catalogue(statement.list(using=using, now=now, **values))
 
 
 def _listing_page_statement(*, names: tuple, flags: dict, offset: int, limit: int):
-    def filtered(now, **values):
-        return call_list(filters=CallFilters(**values, **flags), now=now)[offset : offset + limit]
+    def filtered(now, search_query=None, **values):
+        calls = call_list(filters=CallFilters(**values, **flags), now=now)
+        if search_query is not None:
+            calls = _calls_matching_search(calls, search_query)
+        return calls[offset : offset + limit]
 
     return compiled_queries.CompiledInstancesQuery(
         OpenCallPage,
@@ -584,6 +595,19 @@ def _search_words(text: str) -> list[str]:
     return words[:SEARCH_WORDS_MAX]
 
 
+def _search_query(words: list[str]) -> str:
+    """PostgreSQL's query (to_tsquery's syntax) for calls with every word, the last one as a prefix."""
+    terms = [f"'{word}'" for word in words]
+    terms[-1] += ":*"
+    return " & ".join(terms)
+
+
+def _calls_matching_search(calls: QuerySet[OpenCallPage], search_query: str) -> QuerySet[OpenCallPage]:
+    return calls.filter(
+        search_vector=SearchQuery(search_query, search_type="raw", config=TEXT_SEARCH_CONFIG)
+    )
+
+
 def _calls_matching_text(calls: QuerySet[OpenCallPage], text: str) -> QuerySet[OpenCallPage]:
     """The calls with every word of `text` in their title, English title, summaries, address, service's
     short name or district's name; the last word may be the start of a word ("کارگا" finds "کارگاه").
@@ -597,10 +621,7 @@ def _calls_matching_text(calls: QuerySet[OpenCallPage], text: str) -> QuerySet[O
     if not words:
         return calls.none()
     if connection.vendor == "postgresql":
-        terms = [f"'{word}'" for word in words]
-        terms[-1] += ":*"
-        query = SearchQuery(" & ".join(terms), search_type="raw", config=TEXT_SEARCH_CONFIG)
-        return calls.filter(search_vector=query)
+        return _calls_matching_search(calls, _search_query(words))
     for word in words:
         found = Q()
         for field in CALL_SEARCHED_FIELDS:
