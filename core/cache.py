@@ -10,9 +10,11 @@
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import logging
 import time
 import uuid
+from collections.abc import Callable, Sequence
 from contextvars import ContextVar
 from typing import Any
 
@@ -194,3 +196,23 @@ def copies_of_version(copies: dict, version: str) -> dict:
         copies.clear()
         current = copies[version] = {}
     return current
+
+
+# Small parts repeated many times an answer (a card per call of the listing, a call of the API's page) are
+# kept in each process's own memory (the `kept_in_process` cache alias, bounded in entries): a round trip to
+# the shared cache per part would cost about what making one does.
+KEPT_IN_PROCESS_ALIAS = "kept_in_process"
+KEPT_IN_PROCESS_SECONDS = 300
+
+
+def kept_in_process(parts: Sequence, make: Callable[[], str]) -> str:
+    """What `make()` gives, kept in this process under `parts`: the version of what it shows (read from the
+    shared cache, so a change on any node sets a new one) and every value it shows that may change without
+    a new version."""
+    kept = caches[KEPT_IN_PROCESS_ALIAS]
+    key = "core:kept-part:" + hashlib.sha256("\n".join(map(str, parts)).encode()).hexdigest()
+    value = kept.get(key)
+    if value is None:
+        value = str(make())
+        kept.set(key, value, KEPT_IN_PROCESS_SECONDS)
+    return value

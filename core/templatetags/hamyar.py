@@ -3,12 +3,13 @@
 import hashlib
 
 from django import template
-from django.core.cache import DEFAULT_CACHE_ALIAS, caches
+from django.core.cache import cache
 from django.utils import translation
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from core import access, localization, page_routes
+from core.cache import kept_in_process as kept_in_process_part
 
 register = template.Library()
 
@@ -71,12 +72,7 @@ def kept(parser, token):
     vary = [parser.compile_filter(bit) for bit in token.split_contents()[1:]]
     nodelist = parser.parse(("endkept",))
     parser.delete_first_token()
-    return KeptPartNode(nodelist, vary, cache_alias=DEFAULT_CACHE_ALIAS)
-
-
-# Small parts repeated many times a page (a card per call of the listing) are kept in this process: a round
-# trip to the shared cache per card would cost about what rendering one does. Bounded by the alias' size.
-KEPT_IN_PROCESS_ALIAS = "kept_in_process"
+    return KeptPartNode(nodelist, vary)
 
 
 @register.tag("kept_in_process")
@@ -87,26 +83,28 @@ def kept_in_process(parser, token):
     vary = [parser.compile_filter(bit) for bit in token.split_contents()[1:]]
     nodelist = parser.parse(("endkept_in_process",))
     parser.delete_first_token()
-    return KeptPartNode(nodelist, vary, cache_alias=KEPT_IN_PROCESS_ALIAS)
+    return KeptPartNode(nodelist, vary, in_process=True)
 
 
 class KeptPartNode(template.Node):
-    def __init__(self, nodelist, vary, *, cache_alias: str):
+    def __init__(self, nodelist, vary, *, in_process: bool = False):
         self.nodelist = nodelist
         self.vary = vary
-        self.cache_alias = cache_alias
+        self.in_process = in_process
 
     def render(self, context):
         version = context.get("kept_version")
         if not version:
             return self.nodelist.render(context)
         parts = [version, translation.get_language() or "", *(str(v.resolve(context)) for v in self.vary)]
+        if self.in_process:
+            html = kept_in_process_part(parts, lambda: self.nodelist.render(context))
+            return mark_safe(html)  # noqa: S308 - rendered by the template's own nodes
         key = "core:kept-part:" + hashlib.sha256("\n".join(parts).encode()).hexdigest()
-        kept_in = caches[self.cache_alias]
-        html = kept_in.get(key)
+        html = cache.get(key)
         if html is None:
             html = self.nodelist.render(context)
-            kept_in.set(key, str(html), KEPT_PART_SECONDS)
+            cache.set(key, str(html), KEPT_PART_SECONDS)
         return mark_safe(html)  # noqa: S308 - rendered by the template's own nodes above
 
 
