@@ -39,6 +39,25 @@ def test_my_shifts_links_an_ended_shift_to_its_report(client):
     assert reverse("verification:report", args=[signup.pk]) in page.content.decode()
 
 
+def test_the_reports_on_my_shifts_are_read_as_the_orm_reads_them():
+    from verification.templatetags.verification_tags import _COMPLETIONS_OF_VOLUNTEER
+
+    person, other = PersonFactory(), PersonFactory()
+    reported(ended_signup(volunteer=person))
+    reported(ended_signup(volunteer=person), hours="1")
+    reported(ended_signup(volunteer=other))
+    ended_signup(volunteer=person)  # not reported
+
+    for someone in (person, other, PersonFactory()):
+        composed = _COMPLETIONS_OF_VOLUNTEER.list(volunteer_id=someone.pk)
+        expected = Completion.objects.filter(signup__volunteer=someone)
+        fields = [field.attname for field in Completion._meta.concrete_fields]
+        assert sorted([getattr(c, name) for name in fields] for c in composed) == sorted(
+            [getattr(c, name) for name in fields] for c in expected
+        )
+    assert len(_COMPLETIONS_OF_VOLUNTEER.list(volunteer_id=person.pk)) == 2
+
+
 def test_my_shifts_shows_the_reports_status(client):
     signup = ended_signup()
     completion = reported(signup)
