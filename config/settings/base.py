@@ -348,6 +348,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 AUTHENTICATION_BACKENDS = ["volunteers.backends.PhoneEmailOrUsernameBackend"]
+# Sessions live in the database (every node reads them there); core.sessions reads them faster.
+SESSION_ENGINE = "core.sessions"
 LOGIN_URL = "volunteers:login"
 LOGIN_REDIRECT_URL = "volunteers:account"
 LOGOUT_REDIRECT_URL = "/"
