@@ -19,7 +19,7 @@ import uuid
 
 from django.db import connection, transaction
 from django.http import Http404
-from wagtail.models import Page, PageViewRestriction, get_page_models
+from wagtail.models import Page, PageViewRestriction, Site, get_page_models
 from wagtail.url_routing import RouteResult
 
 from core import db_routing
@@ -44,7 +44,16 @@ def page_tree_changed(sender=None, instance=None, **kwargs) -> None:
     page moves."""
     if instance is not None and not isinstance(instance, (Page, PageViewRestriction)):
         return
-    transaction.on_commit(lambda: shared_version_expire(VERSION_KEY), robust=True)
+    transaction.on_commit(lambda: expire_with_root_paths(VERSION_KEY), robust=True)
+
+
+def expire_with_root_paths(version_key: str) -> None:
+    """Once a change of the page tree or of a site commits: Wagtail's cached root paths of the sites go first
+    (Wagtail clears them inside the transaction, where a reader may put the old ones back before it
+    commits), then the version, so that the copy each process keeps under the new version (core.sites) is
+    read from what was committed."""
+    Site.clear_site_root_paths_cache()
+    shared_version_expire(version_key)
 
 
 def note_version(request, version: str | None) -> None:

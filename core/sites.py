@@ -16,7 +16,7 @@ from django.db import transaction
 from wagtail.models import Site
 
 from core import page_routes
-from core.cache import copies_of_version, shared_version, shared_version_expire, shared_versions
+from core.cache import copies_of_version, shared_version, shared_versions
 
 VERSION_KEY = "core:sites-version"
 
@@ -26,7 +26,7 @@ _root_paths_kept: dict[str, dict[str, list]] = {}
 
 def sites_changed(**kwargs) -> None:
     """Receiver of Site's post_save and post_delete."""
-    transaction.on_commit(lambda: shared_version_expire(VERSION_KEY))
+    transaction.on_commit(lambda: page_routes.expire_with_root_paths(VERSION_KEY))
 
 
 def _version() -> str | None:
