@@ -121,10 +121,10 @@ def list_calls(request: HttpRequest, filters: Query[CallFilter], pagination: Que
 def _listed_calls_answer(request: HttpRequest, *, calls: list, count: int) -> HttpResponse:
     """PagedCallOut's JSON, as ninja would answer it, with each call's part kept in this process (as the web
     listing keeps its cards): validating a call's ~20 fields through ninja took ~40% of a computed page.
-    A part is kept under the calls' version, the language and host (of its title, names and address), and
-    the figures that change without a new version (next shift, free places, closure)."""
+    A part is kept under the calls' version, the language (of its title and names), the scheme and host (of
+    its address), and the figures that change without a new version (next shift, free places, closure)."""
     version = selectors.calls_version()
-    language, host = translation.get_language(), request.get_host()
+    language, site = translation.get_language(), f"{request.scheme}://{request.get_host()}"
 
     def call_json(call) -> str:
         return json.dumps(
@@ -135,7 +135,7 @@ def _listed_calls_answer(request: HttpRequest, *, calls: list, count: int) -> Ht
         call_json(call)
         if version is None
         else kept_in_process(
-            (version, language, host, "api-call", call.pk, call.next_shift_starts_at, call.free_places,
+            (version, language, site, "api-call", call.pk, call.next_shift_starts_at, call.free_places,
              call.is_closed),
             lambda call=call: call_json(call),
         )  # fmt: skip

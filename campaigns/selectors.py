@@ -459,8 +459,8 @@ def listing_page_response_key(request) -> str | None:
 
 def listing_answer_key(request) -> str | None:
     """The API's listing_page_response_key: its answers are kept with their calls' places versions too
-    (LISTING_ANSWER_FRESHNESS)."""
-    return _listing_key(request, surface="api with its calls' places", path=request.get_full_path())
+    (LISTING_ANSWER_FRESHNESS), per scheme and host too (each call's `url` is an absolute address)."""
+    return _listing_key(request, surface="api with its calls' places", path=request.build_absolute_uri())
 
 
 def home_page_response_key(request) -> str | None:

@@ -82,3 +82,18 @@ def test_a_kept_part_shows_a_change_of_places_closure_and_call_at_once():
     call.title = "پاکسازی بوستان"
     call.save_revision().publish()
     assert listed(district=1, page_size=6)["title"] == "پاکسازی بوستان"
+
+
+@committed
+def test_each_scheme_and_host_gets_its_own_addresses():
+    call = make_call(district=1)
+    add_shift(call, capacity=3)
+    client = Client()
+
+    def url(**headers) -> str:
+        return json.loads(client.get("/api/v1/calls", **headers).content)["items"][0]["url"]
+
+    assert url().startswith("http://testserver/")
+    assert url(secure=True).startswith("https://testserver/")
+    assert url(HTTP_HOST="localhost").startswith("http://localhost/")
+    assert url().startswith("http://testserver/")
