@@ -49,6 +49,9 @@ def test_a_card_is_rendered_once_for_every_listing_page_that_shows_it(cards_rend
 
     first = card(reader, listing_url, call)
     assert len(cards_rendered) == 1
+    listed = first.parent
+    assert [child.name for child in listed.find_all(recursive=False)] == ["li"]
+    assert not listed.find_all(string=lambda text: text.strip(), recursive=False)  # nothing but cards
     # Other pages showing the same call: rendered, each of them, but not its card.
     for params in ({"district": 1}, {"has_free_places": "on"}, {"utm_source": "sms"}):
         assert str(card(reader, listing_url, call, **params)) == str(first)
