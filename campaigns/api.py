@@ -11,7 +11,7 @@ from ninja.pagination import paginate
 from ninja.responses import NinjaJSONEncoder
 
 from city.models import Department, District, Service
-from core.cache import kept_in_process
+from core.cache import kept_part
 from core.cached_answers import cached_answer
 from core.db_routing import replica_reads
 from core.pagination import PageNumberPagination
@@ -134,10 +134,11 @@ def _listed_calls_answer(request: HttpRequest, *, calls: list, count: int) -> Ht
     items = [
         call_json(call)
         if version is None
-        else kept_in_process(
+        else kept_part(
             (version, language, site, "api-call", call.pk, call.next_shift_starts_at, call.free_places,
              call.is_closed),
             lambda call=call: call_json(call),
+            in_process=True,
         )  # fmt: skip
         for call in calls
     ]

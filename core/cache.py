@@ -198,21 +198,23 @@ def copies_of_version(copies: dict, version: str) -> dict:
     return current
 
 
-# Small parts repeated many times an answer (a card per call of the listing, a call of the API's page) are
-# kept in each process's own memory (the `kept_in_process` cache alias, bounded in entries): a round trip to
-# the shared cache per part would cost about what making one does.
+# Parts of pages and answers that are the same for every reader (`{% kept %}`, `{% kept_in_process %}`, the
+# API listing's calls) are kept for a few minutes under the versions of what they show. Parts repeated many
+# times an answer (a card per call of the listing) are kept in each process's own memory (the
+# `kept_in_process` cache alias, bounded in entries): a round trip to the shared cache per part would cost
+# about what making one does.
 KEPT_IN_PROCESS_ALIAS = "kept_in_process"
-KEPT_IN_PROCESS_SECONDS = 300
+KEPT_PART_SECONDS = 300
 
 
-def kept_in_process(parts: Sequence, make: Callable[[], str]) -> str:
-    """What `make()` gives, kept in this process under `parts`: the version of what it shows (read from the
-    shared cache, so a change on any node sets a new one) and every value it shows that may change without
-    a new version."""
-    kept = caches[KEPT_IN_PROCESS_ALIAS]
+def kept_part(parts: Sequence, make: Callable[[], str], *, in_process: bool = False) -> str:
+    """What `make()` gives, kept under `parts`: the version of what it shows (read from the shared cache, so
+    a change on any node sets a new one), the language, and every value it shows that may change without a
+    new version; in the shared cache, or `in_process`."""
+    kept = caches[KEPT_IN_PROCESS_ALIAS if in_process else "default"]
     key = "core:kept-part:" + hashlib.sha256("\n".join(map(str, parts)).encode()).hexdigest()
     value = kept.get(key)
     if value is None:
         value = str(make())
-        kept.set(key, value, KEPT_IN_PROCESS_SECONDS)
+        kept.set(key, value, KEPT_PART_SECONDS)
     return value

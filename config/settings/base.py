@@ -162,7 +162,7 @@ REDIS_CACHE_OPTIONS = {
     "SOCKET_CONNECT_TIMEOUT": env.float("REDIS_CACHE_CONNECT_TIMEOUT_SECONDS", default=0.25),
     "SOCKET_TIMEOUT": env.float("REDIS_CACHE_TIMEOUT_SECONDS", default=0.5),
 }
-# Parts repeated many times a page or answer (core.cache.kept_in_process), in each process's
+# Parts repeated many times a page or answer (core.cache.kept_part), in each process's
 # own memory: a few thousand cards of a few hundred bytes (LocMemCache culls a third when full).
 KEPT_IN_PROCESS_CACHE = {
     "BACKEND": "django.core.cache.backends.locmem.LocMemCache",

@@ -1,15 +1,12 @@
 """Template filters for showing things in the reader's language; loaded everywhere as a builtin."""
 
-import hashlib
-
 from django import template
-from django.core.cache import cache
 from django.utils import translation
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from core import access, localization, page_routes
-from core.cache import kept_in_process as kept_in_process_part
+from core.cache import kept_part
 
 register = template.Library()
 
@@ -60,9 +57,6 @@ def kept_slugurl(context, slug: str) -> str | None:
     return page_routes.slug_url(context.get("request"), slug)
 
 
-KEPT_PART_SECONDS = 300
-
-
 @register.tag("kept")
 def kept(parser, token):
     """`{% kept "call-top" page.pk %}…{% endkept %}`: a part of a page that is the same for every reader,
@@ -96,16 +90,9 @@ class KeptPartNode(template.Node):
         version = context.get("kept_version")
         if not version:
             return self.nodelist.render(context)
-        parts = [version, translation.get_language() or "", *(str(v.resolve(context)) for v in self.vary)]
-        if self.in_process:
-            html = kept_in_process_part(parts, lambda: self.nodelist.render(context))
-            return mark_safe(html)  # noqa: S308 - rendered by the template's own nodes
-        key = "core:kept-part:" + hashlib.sha256("\n".join(parts).encode()).hexdigest()
-        html = cache.get(key)
-        if html is None:
-            html = self.nodelist.render(context)
-            cache.set(key, str(html), KEPT_PART_SECONDS)
-        return mark_safe(html)  # noqa: S308 - rendered by the template's own nodes above
+        parts = [version, translation.get_language() or "", *(v.resolve(context) for v in self.vary)]
+        html = kept_part(parts, lambda: self.nodelist.render(context), in_process=self.in_process)
+        return mark_safe(html)  # noqa: S308 - rendered by the template's own nodes
 
 
 @register.simple_tag(takes_context=True)
