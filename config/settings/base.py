@@ -116,6 +116,11 @@ DATABASE_PREPARED_STATEMENTS = env.bool("DATABASE_PREPARED_STATEMENTS", default=
 PREPARE_THRESHOLD = 5
 
 
+def postgresql_engine(engine: str) -> str:
+    """Django's PostgreSQL backend with a health check of kept connections that costs no round trip."""
+    return "core.postgresql" if engine == "django.db.backends.postgresql" else engine
+
+
 def postgresql_statement_options() -> dict:
     if not DATABASE_PREPARED_STATEMENTS:
         return {}
@@ -138,6 +143,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    DATABASES["default"]["ENGINE"] = postgresql_engine(DATABASES["default"]["ENGINE"])
     DATABASES["default"].setdefault("OPTIONS", {}).update(postgresql_statement_options())
 # A PostgreSQL streaming replica for the reads everyone makes the same way (core/db_routing.py): the open
 # calls, the leaderboards, the open city. Writes, and the reads of whoever just wrote, stay on the primary.
@@ -149,6 +155,7 @@ if DATABASE_REPLICA_URL:
         "CONN_HEALTH_CHECKS": True,
         "TEST": {"MIRROR": "default"},
     }
+    DATABASES["replica"]["ENGINE"] = postgresql_engine(DATABASES["replica"]["ENGINE"])
     DATABASES["replica"].setdefault("OPTIONS", {}).update(postgresql_statement_options())
 DATABASE_ROUTERS = ["core.db_routing.ReplicaRouter"]
 # After a change, how long the person's reads stay on the primary (longer than the replica's lag).
