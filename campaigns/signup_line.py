@@ -94,12 +94,33 @@ def _in_flight_change(key: str, delta: int) -> int | None:
             return None
 
 
+# Once a process has seen a line open it takes that as true for a moment rather than asking the cache on
+# every sign-up (a round trip of a queued answer's few). An open line remembered a moment too long only
+# sends a sign-up to the line, decided in its order by the same rules; a closed one is never remembered.
+LINE_SEEN_OPEN_SECONDS = 1.0
+_lines_seen_open: dict[int, float] = {}  # shift id: until when
+
+
 def _line_is_open(shift_id: int) -> bool:
-    return settings.SIGNUP_LINE_AFTER_IN_FLIGHT > 0 and cache.get(_open_key(shift_id)) is not None
+    if settings.SIGNUP_LINE_AFTER_IN_FLIGHT <= 0:
+        return False
+    if _lines_seen_open.get(shift_id, 0.0) > time.monotonic():
+        return True
+    if cache.get(_open_key(shift_id)) is None:
+        return False
+    _line_seen_open(shift_id)
+    return True
+
+
+def _line_seen_open(shift_id: int) -> None:
+    if len(_lines_seen_open) >= 1000:  # lines seen long ago: forget them all
+        _lines_seen_open.clear()
+    _lines_seen_open[shift_id] = time.monotonic() + LINE_SEEN_OPEN_SECONDS
 
 
 def _line_keep_open(shift_id: int) -> None:
     cache.set(_open_key(shift_id), 1, timeout=settings.SIGNUP_LINE_HOLD_SECONDS)
+    _line_seen_open(shift_id)
 
 
 @contextlib.contextmanager

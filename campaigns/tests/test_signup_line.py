@@ -30,8 +30,10 @@ ENGLISH = {"accept-language": "en"}
 @pytest.fixture(autouse=True)
 def empty_cache():
     cache.clear()
+    signup_line._lines_seen_open.clear()
     yield
     cache.clear()
+    signup_line._lines_seen_open.clear()
 
 
 @pytest.fixture(autouse=True)
@@ -255,6 +257,7 @@ def test_nobody_goes_ahead_of_people_still_waiting_once_the_queues_mark_is_gone(
     cache.set(signup_line._open_key(shift.pk), 1)
     first = api_client(PersonFactory()).post(f"/api/v1/shifts/{shift.pk}/signups").json()["id"]
     cache.clear()  # the mark expired, or Redis restarted empty, while the worker was away
+    signup_line._lines_seen_open.clear()  # and this process saw it open longer ago than a moment
 
     later = api_client(PersonFactory()).post(f"/api/v1/shifts/{shift.pk}/signups")
 
@@ -274,6 +277,32 @@ def test_asking_again_while_waiting_gives_the_same_entry(workers_sent):
     ids = {client.post(f"/api/v1/shifts/{shift.pk}/signups").json()["id"] for _ in range(3)}
 
     assert len(ids) == 1 and SignUpRequest.objects.count() == 1
+
+
+def test_a_process_takes_a_line_it_saw_open_as_open_for_a_moment_then_asks_again(monkeypatch, workers_sent):
+    shift = add_shift(publish_call(), capacity=5)
+    cache.set(signup_line._open_key(shift.pk), 1)
+    now = [1000.0]
+    monkeypatch.setattr(signup_line.time, "monotonic", lambda: now[0])
+    asked = []
+    cache_get = cache.get
+
+    def get(key, *args, **kwargs):
+        asked.append(key)
+        return cache_get(key, *args, **kwargs)
+
+    monkeypatch.setattr(cache, "get", get)
+
+    answers = [api_client(PersonFactory()).post(f"/api/v1/shifts/{shift.pk}/signups") for _ in range(3)]
+
+    assert [answer.status_code for answer in answers] == [202, 202, 202]
+    assert asked.count(signup_line._open_key(shift.pk)) == 1
+    # The line closes (its mark expires); after the moment the next sign-up is decided at once.
+    signup_line.signup_line_decide(shift_id=shift.pk)
+    cache.delete(signup_line._open_key(shift.pk))
+    now[0] += signup_line.LINE_SEEN_OPEN_SECONDS + 0.01
+    assert api_client(PersonFactory()).post(f"/api/v1/shifts/{shift.pk}/signups").status_code == 201
+    assert asked.count(signup_line._open_key(shift.pk)) == 2
 
 
 def test_a_refusal_is_written_in_the_language_the_person_asked_in(workers_sent):
