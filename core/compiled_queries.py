@@ -19,6 +19,9 @@ from collections.abc import Callable, Sequence
 from django.db import connections
 from django.db.models import Field, Model, QuerySet, Value
 
+# SQL put before a statement (`WITH …`) and its parameters.
+WithClause = tuple[str, Sequence]
+
 # Every statement declared so far, for compose_every_query.
 _declared: weakref.WeakSet = weakref.WeakSet()
 
@@ -74,12 +77,16 @@ class CompiledQuery:
             compiled = self._compiled[alias] = (sql, list(params), positions)
         return compiled
 
-    def rows(self, *, using: str = "default", **values) -> list[tuple]:
+    def rows(self, *, using: str = "default", with_clause: WithClause | None = None, **values) -> list[tuple]:
+        """The rows for `values`; `with_clause`: a `WITH …` put before the statement (its SQL, with `%s`
+        for its parameters, and the parameters), to run in the same statement."""
         sql, params, positions = self._compile(using)
         connection = connections[using]
         params = list(params)
         for index, name in positions.items():
             params[index] = _adapted(values[name], connection)
+        if with_clause is not None:
+            sql, params = with_clause[0] + " " + sql, [*with_clause[1], *params]
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             rows = cursor.fetchall()
@@ -150,9 +157,9 @@ class CompiledInstancesQuery:
             lambda **values: self.filtered(**values).values_list(*columns), fields=fields, **self.kinds
         )
 
-    def list(self, *, using: str = "default", **values) -> list[Model]:
+    def list(self, *, using: str = "default", with_clause: WithClause | None = None, **values) -> list[Model]:
         found = []
-        for row in self.query.rows(using=using, **values):
+        for row in self.query.rows(using=using, with_clause=with_clause, **values):
             count = len(self.loaded)
             loaded = {"": instance(self.model, row[:count], using=using, attnames=self.loaded)}
             start = count
@@ -170,9 +177,9 @@ class CompiledInstancesQuery:
             found.append(loaded[""])
         return found
 
-    def get(self, *, using: str = "default", **values) -> Model | None:
+    def get(self, *, using: str = "default", with_clause: WithClause | None = None, **values) -> Model | None:
         """The first instance, or None (for a queryset filtered to one row)."""
-        found = self.list(using=using, **values)
+        found = self.list(using=using, with_clause=with_clause, **values)
         return found[0] if found else None
 
 

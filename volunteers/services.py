@@ -225,44 +225,54 @@ def api_token_authenticate(*, secret: str) -> ApiToken:
     digest begins, which says nothing about the secret, so no comparison in constant time is needed.
     """
     now = timezone.now()
-    token = _api_token_with_person(ApiToken.hash_secret(secret))
+    stale_before = now - LAST_USED_PRECISION
+    key_hash = ApiToken.hash_secret(secret)
+    # On PostgreSQL, outside a transaction, the look-up notes the use in the same statement.
+    noted_in_look_up = connection.vendor == "postgresql" and connection.get_autocommit()
+    if noted_in_look_up:
+        token = _TOKEN_WITH_PERSON.get(
+            using=connection.alias,
+            key_hash=key_hash,
+            with_clause=(_NOTE_USE_OF_WORKING_TOKEN_SQL, [now, key_hash, stale_before, now]),
+        )
+    else:
+        token = _TOKEN_WITH_PERSON.get(using=connection.alias, key_hash=key_hash)
     if token is None or not token.user.is_active:
         raise ApiTokenRefused.invalid()
     if token.revoked_at is not None:
         raise ApiTokenRefused.revoked()
     if token.expires_at is not None and token.expires_at <= now:
         raise ApiTokenRefused.expired()
-    stale_before = now - LAST_USED_PRECISION
     if token.last_used_at is None or token.last_used_at <= stale_before:
-        _api_token_note_use(token, now=now, stale_before=stale_before)
-        token.last_used_at = now
+        if not noted_in_look_up:
+            _api_token_note_use(token, now=now, stale_before=stale_before)
+        token.last_used_at = now  # what the look-up read is from before its own note
     return token
 
 
-def _api_token_with_person(key_hash: str) -> ApiToken | None:
-    # Every API request with a token runs this look-up: composed once per process (core.compiled_queries).
-    return _TOKEN_WITH_PERSON.get(using=connection.alias, key_hash=key_hash)
-
-
+# Every API request with a token runs this look-up: composed once per process (core.compiled_queries).
 _TOKEN_WITH_PERSON = CompiledInstanceQuery(
     ApiToken, "user", lambda key_hash: ApiToken.objects.filter(key_hash=key_hash), key_hash=str
 )
 
+# The use of a working token noted before the look-up, in its statement (one round trip, not two). The
+# note is conditional, so parallel requests with one token write it once, and it does not wait for the
+# disk (a hint may be lost in a crash, nothing else is): the statement is its own transaction, which turns
+# synchronous_commit off for itself (in the same statement: a prepared statement cannot carry a second).
+_NOTE_USE_OF_WORKING_TOKEN_SQL = """
+    WITH lazy AS (SELECT set_config('synchronous_commit', 'off', true)),
+    noted AS (
+        UPDATE volunteers_apitoken SET last_used_at = %s FROM lazy
+        WHERE key_hash = %s AND (last_used_at IS NULL OR last_used_at <= %s)
+          AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > %s)
+          AND EXISTS (SELECT FROM volunteers_user person
+                      WHERE person.id = volunteers_apitoken.user_id AND person.is_active)
+    )
+"""
+
 
 def _api_token_note_use(token: ApiToken, *, now, stale_before) -> None:
-    """Conditional, so parallel requests with one token write it once. On PostgreSQL the write does not
-    wait for the disk (a hint may be lost in a crash, nothing else is): one statement, its own
-    transaction, which turns synchronous_commit off for itself (one statement, as a prepared statement
-    cannot carry a second)."""
-    if connection.vendor == "postgresql" and connection.get_autocommit():
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "WITH lazy AS (SELECT set_config('synchronous_commit', 'off', true)) "
-                "UPDATE volunteers_apitoken SET last_used_at = %s FROM lazy "
-                "WHERE id = %s AND (last_used_at IS NULL OR last_used_at <= %s)",
-                [now, token.pk, stale_before],
-            )
-        return
+    """Within a transaction, or on SQLite; conditional, so parallel requests with one token write it once."""
     ApiToken.objects.filter(
         Q(last_used_at__isnull=True) | Q(last_used_at__lte=stale_before), pk=token.pk
     ).update(last_used_at=now)
