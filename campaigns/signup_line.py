@@ -312,6 +312,10 @@ def _signup_line_batch_decide(shift_id: int) -> int:
         shift, unavailable = selectors.shift_get_for_signup(shift_id=shift_id), None
     except DomainError as error:  # the call was unpublished or made private meanwhile
         shift, unavailable = None, error
+    standings = {}
+    if shift is not None:
+        # Everyone in the batch locked and read at once (a person waits in a shift's line once).
+        standings = services.signup_standings_locked(shift=shift, people=[entry.person for entry in entries])
     for entry in entries:
         with translation.override(entry.language):
             try:
@@ -326,6 +330,7 @@ def _signup_line_batch_decide(shift_id: int) -> int:
                     channel=entry.channel,
                     guest_names=entry.guest_names,
                     notify=False,
+                    standing=standings[entry.person_id],
                 )
                 entry.state = SignUpRequest.State.SIGNED_UP
             except DomainError as error:

@@ -9,6 +9,7 @@ from bs4 import BeautifulSoup
 from django.core.cache import cache
 from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -209,6 +210,33 @@ def test_refusals_between_sign_ups_leave_the_batch_deciding_the_rest(workers_sen
     assert SignUp.objects.filter(shift=shift).count() == 5
     shift.refresh_from_db()
     assert shift.confirmed_count == 5
+
+
+def test_a_batch_locks_and_reads_its_people_together_and_decides_each_by_their_own_standing(workers_sent):
+    # Each person's row locked and their standing read for the whole batch at once (two statements on
+    # PostgreSQL, not two per person), and still each decided by what is true of them.
+    shift = add_shift(publish_call(), capacity=5)
+    cache.set(signup_line._open_key(shift.pk), 1)
+    people = PersonFactory.create_batch(6)
+    signup_create(shift=add_shift(publish_call()), volunteer=people[1])  # at the same time
+    signup_create(shift=shift, volunteer=people[4])
+    for person in people:
+        api_client(person).post(f"/api/v1/shifts/{shift.pk}/signups")
+
+    with CaptureQueriesContext(connection) as queries:
+        assert signup_line.signup_line_decide(shift_id=shift.pk) == 6
+
+    refusals = dict(SignUpRequest.objects.filter(shift=shift).values_list("person_id", "refusal_code"))
+    assert [refusals[person.pk] for person in people] == [
+        "", "overlapping_signup", "", "", "already_signed_up", "",
+    ]  # fmt: skip
+    statements = [query["sql"] for query in queries]
+    person_locks = [sql for sql in statements if "FROM volunteers_user" in sql and "FOR NO KEY UPDATE" in sql]
+    standings = [sql for sql in statements if "volunteers_guardianconsent" in sql]
+    if connection.vendor == "postgresql":
+        assert (len(person_locks), len(standings)) == (1, 1)
+    else:  # SQLite writes one transaction at a time: no locks, a statement per person
+        assert (len(person_locks), len(standings)) == (0, len(people))
 
 
 def test_a_worker_waits_a_moment_after_a_batch_that_was_not_full_and_decides_what_came_meanwhile(
