@@ -42,7 +42,7 @@ from wagtail.models import PageViewRestriction
 from city.models import DelphiRound, Department, District, Service
 from city.permissions import departments_for_staff
 from core import compiled_queries
-from core.cache import forget_versions_read, read_together, shared_versions
+from core.cache import forget_versions_read, kept_part, read_together, shared_versions
 from core.cached_answers import Freshness
 from volunteers.eligibility.selectors import (
     guardian_consent_on,
@@ -655,12 +655,22 @@ def call_is_accepting_signups(*, call: OpenCallPage) -> bool:
 
 def call_map_points(*, calls, request) -> list[dict]:
     """What the map needs of each call on the current page of results: position, title and link."""
+    version = calls_version()
+    language, site = translation.get_language(), f"{request.scheme}://{request.get_host()}"
+
+    def url(call) -> str:
+        # With the request, Wagtail reads the sites' root paths once for the page, not once per call.
+        if version is None:
+            return call.get_url(request)
+        # Building it costs a URL reversal: kept in this process as the call's card is, which shows it too.
+        parts = (version, language, site, "call-url", call.pk)
+        return kept_part(parts, lambda: call.get_url(request) or "", in_process=True) or None
+
     return [
         {
             "id": call.pk,
             "title": call.localized_title,
-            # With the request, Wagtail reads the sites' root paths once for the page, not once per call.
-            "url": call.get_url(request),
+            "url": url(call),
             "lat": float(call.latitude),
             "lng": float(call.longitude),
             "service": call.service.short_name,

@@ -2,11 +2,16 @@
 pages (other filters, other page addresses) has its card rendered once, and shows at once a change of its
 free places, of its closure, of the call itself or of the language."""
 
+import json
+from decimal import Decimal
+
 import pytest
 from bs4 import BeautifulSoup
 from django.test import Client
 from django.test.signals import template_rendered
+from django.utils import translation
 
+from campaigns.models import OpenCallPage
 from campaigns.services import call_close, call_index_ensure, signup_create
 from campaigns.tests.factories import PersonFactory, add_shift
 from campaigns.tests.test_listing_speed import committed, make_call  # these tests commit, as requests do
@@ -80,3 +85,39 @@ def test_a_kept_card_shows_a_change_of_free_places_closure_call_and_language_at_
     english = card(reader, "/en" + listing_url, call, district=1, age=30)
     assert english.a.text == "Sample call"
     assert len(cards_rendered) == 5  # each change, and the other language, rendered anew
+
+
+def map_point(client, url, call, **params) -> dict:
+    response = client.get(url, params)
+    script = BeautifulSoup(response.content, "html.parser").select_one("script#calls-map-points")
+    return next(point for point in json.loads(script.string) if point["id"] == call.pk)
+
+
+@committed
+def test_a_calls_address_on_the_map_is_built_once_and_follows_its_slug_and_the_language(monkeypatch):
+    listing_url = call_index_ensure().url
+    call = make_call(district=1, latitude=Decimal("32.65"), longitude=Decimal("51.67"))
+    add_shift(call, capacity=3)
+    built = []
+    get_url = OpenCallPage.get_url
+
+    def counted_get_url(page, *args, **kwargs):
+        built.append(page.pk)
+        return get_url(page, *args, **kwargs)
+
+    monkeypatch.setattr(OpenCallPage, "get_url", counted_get_url)
+    reader = Client()
+
+    urls = {
+        map_point(reader, listing_url, call, **params)["url"] for params in ({}, {"district": 1}, {"age": 30})
+    }
+
+    # Built once for the map and once for the card, each kept for the other pages; once more by the test.
+    assert urls == {call.get_url()} and built.count(call.pk) == 3
+    with translation.override("en"):
+        english_url = call.get_url()
+    assert english_url.startswith("/en/")
+    assert map_point(reader, "/en" + listing_url, call)["url"] == english_url
+    call.slug = "moved-call"
+    call.save_revision().publish()
+    assert map_point(reader, listing_url, call, district=1)["url"].rstrip("/").endswith("/moved-call")
