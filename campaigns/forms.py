@@ -11,7 +11,7 @@ import re
 import jdatetime
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.dates import WEEKDAYS
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
@@ -82,6 +82,32 @@ class LocalTypedChoiceField(forms.TypedChoiceField):
         return super().to_python(_normalised(value))
 
 
+def _filter_choices() -> dict[str, list]:
+    """The choices of CallFilterForm's department, service and district, named in the reader's language;
+    made once per language and copy of the catalogue (selectors.catalogue)."""
+    kept = selectors.catalogue()
+    language = translation.get_language()
+    choices = kept.made_from_it.get(("call-filter-choices", language))
+    if choices is not None:
+        return choices
+    services_by_department: dict[str, list[tuple[str, str]]] = {}
+    for service in kept.services:
+        in_department = services_by_department.setdefault(service.department.name, [])
+        in_department.append((service.slug, service.short_name))
+    choices = kept.made_from_it[("call-filter-choices", language)] = {
+        "department": [
+            ("", str(_("All departments"))),
+            *((department.slug, department.name) for department in kept.departments),
+        ],
+        "service": [("", str(_("All services"))), *services_by_department.items()],
+        "district": [
+            ("", str(_("All districts"))),
+            *((str(district.number), district.name) for district in kept.districts),
+        ],
+    }
+    return choices
+
+
 class CallFilterForm(forms.Form):
     """What a reader narrows the open calls by. Sent with GET, so a filtered listing is a link to share.
 
@@ -118,22 +144,8 @@ class CallFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # Choices are built per request so that their names follow the reader's language.
-        kept = selectors.catalogue()
-        self.fields["department"].choices = [
-            ("", _("All departments")),
-            *((department.slug, department.name) for department in kept.departments),
-        ]
-        services_by_department: dict[str, list[tuple[str, str]]] = {}
-        for service in kept.services:
-            services_by_department.setdefault(service.department.name, []).append(
-                (service.slug, service.short_name)
-            )
-        self.fields["service"].choices = [("", _("All services")), *services_by_department.items()]
-        self.fields["district"].choices = [
-            ("", _("All districts")),
-            *((str(district.number), district.name) for district in kept.districts),
-        ]
+        for name, choices in _filter_choices().items():
+            self.fields[name].choices = choices
         # Today, written the way the reader would type it, shows the expected form of a date.
         for name in ("date_from", "date_to"):
             self.fields[name].widget.attrs["placeholder"] = _date_example(timezone.localdate())

@@ -321,6 +321,12 @@ class Catalogue:
     def districts_by_id(self) -> dict[int, District]:
         return {district.pk: district for district in self.districts}
 
+    @cached_property
+    def made_from_it(self) -> dict:
+        """What callers make of this copy (in a language, say), kept with it: a change of the catalogue
+        makes a new copy, so nothing here outlives what it was made from."""
+        return {}
+
 
 # This process's copy of the catalogue, under the "calls" version it was read at (see below): every change
 # of a department, service or district sets a new one, so a copy is never read after such a change commits.

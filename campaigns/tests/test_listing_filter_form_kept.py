@@ -4,12 +4,13 @@ the catalogue changes."""
 
 import pytest
 from bs4 import BeautifulSoup
+from django.utils import translation
 
 from campaigns.forms import CallFilterForm
 from campaigns.services import call_index_ensure, signup_create
 from campaigns.tests.factories import PersonFactory, add_shift
 from campaigns.tests.test_listing_speed import committed, make_call  # these tests commit, as requests do
-from city.models import Service
+from city.models import Department, Service
 
 pytestmark = pytest.mark.usefixtures("empty_cache")
 
@@ -61,3 +62,31 @@ def test_the_filter_form_is_kept_per_values_across_free_places_and_drawn_again_f
     renamed = filter_form(client, listing_url, _="6")
     assert len(forms_drawn) == 4
     assert "رفت‌وروب خیابان‌ها" in renamed.select_one("select[name=service]").text
+
+
+def service_choices(language: str) -> dict[str, str]:
+    with translation.override(language):
+        groups = CallFilterForm().fields["service"].choices[1:]
+    return {slug: name for _department, services in groups for slug, name in services}
+
+
+@committed
+def test_the_forms_choices_are_made_once_per_language_and_copy_of_the_catalogue(monkeypatch):
+    made = []
+    department_name = Department.name
+    monkeypatch.setattr(
+        Department, "name", property(lambda self: made.append(1) or department_name.fget(self))
+    )
+    service = Service.objects.get(slug="street-sweeping-and-cleaning")
+    service.short_name_en = "Sweeping"
+    service.save()
+
+    persian = service_choices("fa")
+    after_first = len(made)
+    assert service_choices("fa") == persian and len(made) == after_first  # made once for Persian
+    assert service_choices("en")[service.slug] == "Sweeping" and len(made) > after_first
+    assert persian[service.slug] == service.short_name_fa
+
+    service.short_name_en = "Street sweeping"
+    service.save()  # a new copy of the catalogue, and its own choices
+    assert service_choices("en")[service.slug] == "Street sweeping"
