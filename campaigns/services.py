@@ -328,9 +328,10 @@ def _standing(row) -> dict:
 
 def signup_standings_locked(*, shift: Shift, people) -> dict[int, dict]:
     """For many sign-ups for one shift decided in one transaction (the sign-up queue): each person's row
-    locked as _person_lock locks it, in the order of their ids (as every lock of several people is taken),
-    then what _person_standing finds of each, by person id; on PostgreSQL two statements in all rather than
-    two per person. Pass each to signup_create_in_transaction as `standing`."""
+    locked as _person_lock locks it, in the order of their ids (so that two such batches never wait for each
+    other in a circle) and before the shift's (as every sign-up takes them), then what _person_standing
+    finds of each, by person id; on PostgreSQL two statements in all rather than two per person. Pass each
+    to signup_create_in_transaction as `standing`."""
     people = sorted({person.pk: person for person in people}.values(), key=lambda person: person.pk)
     if connection.vendor != "postgresql":
         standings = {}
