@@ -7,12 +7,12 @@ import datetime
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 
 from campaigns.tests.factories import PersonFactory
 from volunteers.errors import ApiTokenRefused
 from volunteers.models import ApiToken
-from volunteers.services import api_token_authenticate, api_token_create, api_token_revoke
+from volunteers.services import api_token_authenticate, api_token_create
+from volunteers.tests.test_api_tokens import SPOILED_TOKENS
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -47,23 +47,7 @@ def test_the_look_up_notes_the_use_in_its_one_statement_at_most_once_a_minute(on
         assert cursor.fetchone()[0] == "on"  # off for the note's own transaction only
 
 
-@pytest.mark.parametrize(
-    ("spoil", "code"),
-    [
-        (lambda token: api_token_revoke(token=token, user=token.user), "token_revoked"),
-        (
-            lambda token: ApiToken.objects.filter(pk=token.pk).update(
-                expires_at=timezone.now() - datetime.timedelta(seconds=1)
-            ),
-            "token_expired",
-        ),
-        (
-            lambda token: type(token.user).objects.filter(pk=token.user_id).update(is_active=False),
-            "token_invalid",
-        ),
-    ],
-    ids=["revoked", "expired", "deactivated person"],
-)
+@SPOILED_TOKENS
 def test_a_refused_token_is_not_noted_as_used(on_postgresql, spoil, code):
     token, secret = api_token_create(user=PersonFactory())
     spoil(token)

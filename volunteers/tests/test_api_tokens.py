@@ -289,7 +289,8 @@ def test_requests_without_credentials_get_401_in_the_error_format(client):
     }
 
 
-@pytest.mark.parametrize(
+# Ways a token stops working, each with the code it is then refused with.
+SPOILED_TOKENS = pytest.mark.parametrize(
     ("spoil", "code"),
     [
         (lambda token: api_token_revoke(token=token, user=token.user), "token_revoked"),
@@ -306,6 +307,9 @@ def test_requests_without_credentials_get_401_in_the_error_format(client):
     ],
     ids=["revoked", "expired", "deactivated person"],
 )
+
+
+@SPOILED_TOKENS
 def test_revoked_and_expired_tokens_get_401_with_their_reason(person, spoil, code):
     token, secret = api_token_create(user=person, name="cli")
     spoil(token)
